@@ -1,0 +1,88 @@
+"""/api/v1/auth/token and /api/v1/me."""
+
+import datetime as dt
+
+from ninja import Router, Schema
+
+from gongjia.accounts import actions, security
+from gongjia.accounts.middleware import password_change_due
+from gongjia.platform import pii
+from gongjia.platform.api_base import ErrorOut, error
+
+router = Router(tags=["auth"])
+
+
+class TokenIn(Schema):
+    username: str
+    password: str
+    otp: str | None = None
+
+
+class TokenOut(Schema):
+    token: str
+    token_type: str = "Bearer"
+    expires_at: dt.datetime
+
+
+class RoleOut(Schema):
+    role: str
+    role_label: str
+    unit_code: str
+    unit_name: str
+
+
+class MeOut(Schema):
+    id: int
+    username: str
+    full_name: str
+    id_number_masked: str
+    roles: list[RoleOut]
+    second_factor: bool
+    must_change_password: bool
+
+
+def token_endpoint(api):
+    @router.post(
+        "/auth/token",
+        auth=None,
+        response={200: TokenOut, 401: ErrorOut, 403: ErrorOut, 422: ErrorOut},
+    )
+    def issue(request, payload: TokenIn):
+        result = security.login_check(request, payload.username, payload.password, payload.otp)
+        if not result.ok:
+            status = 403 if result.code == "locked" else 401
+            return error(api, request, status, result.code, result.message)
+        if password_change_due(result.user):
+            return error(
+                api,
+                request,
+                403,
+                "password_change_required",
+                "初始密码或过期密码必须先修改（请登录门户修改密码）",
+            )
+        raw, token = actions.issue_token(result.user)
+        return {"token": raw, "expires_at": token.expires_at}
+
+    return issue
+
+
+@router.get("/me", response={200: MeOut, 401: ErrorOut})
+def me(request):
+    user = request.user
+    return {
+        "id": user.pk,
+        "username": user.username,
+        "full_name": user.full_name,
+        "id_number_masked": pii.mask_id_detail(user.id_number),
+        "roles": [
+            {
+                "role": ra.role,
+                "role_label": str(ra.get_role_display()),
+                "unit_code": ra.unit.code,
+                "unit_name": ra.unit.name,
+            }
+            for ra in user.role_assignments()
+        ],
+        "second_factor": bool(user.totp_secret),
+        "must_change_password": user.must_change_password,
+    }

@@ -1,0 +1,43 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AccountsConfig(AppConfig):
+    name = "gongjia.accounts"
+    label = "accounts"
+    verbose_name = _("Accounts")
+
+    def ready(self):
+        from auditlog.models import LogEntry
+        from auditlog.registry import auditlog
+        from django_tasks_db.models import DBTaskResult
+
+        from gongjia.accounts.models import ApiToken, RoleAssignment, User
+        from gongjia.platform import scope
+        from gongjia.platform.models import (
+            Attachment,
+            AuditEvent,
+            Consent,
+            Heartbeat,
+            Job,
+            Notification,
+        )
+
+        scope.units(RoleAssignment, "unit")
+        scope.unscoped(User)
+        scope.owned(ApiToken, "user")
+        scope.unscoped(AuditEvent)
+        scope.unscoped(LogEntry)
+        scope.unscoped(Heartbeat)
+        scope.unscoped(DBTaskResult)
+        scope.owned(Job, "user")
+        scope.owned(Notification, "recipient")
+        scope.units(Consent, "unit")
+        scope.owned(Attachment, "uploaded_by")  # downloads check the attached record instead
+        auditlog.register(
+            User,
+            exclude_fields=["password", "last_login", "totp_secret", "id_number_bidx"],
+            mask_fields=["id_number"],
+        )
+        auditlog.register(RoleAssignment)
+        auditlog.register(Consent)

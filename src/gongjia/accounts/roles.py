@@ -1,0 +1,132 @@
+"""The stable role keys and what each may do.
+
+Permissions are patterns over "<app>.<action>_<model>" names; a role held on a unit grants them
+on that unit's branch (gongjia.platform.scope). The three administrators of 等保 2.0 (GB/T
+22239-2019 8.1.5) are separated: none holds another role, none can alter audit records, the
+audit administrator reads audit only, the security administrator grants roles but reads no
+business data, the system administrator runs accounts but grants no roles.
+"""
+
+from dataclasses import dataclass
+from fnmatch import fnmatchcase
+
+from django.utils.translation import gettext_lazy as _
+
+# Apps whose rows are business data (the programmes). Future apps join this list.
+BUSINESS_APPS = (
+    "orgs",
+    "members",
+    "rights",
+    "assistance",
+    "services",
+    "honours",
+    "skills",
+    "campaigns",
+    "publicity",
+    "cockpit",
+)
+OWN_RECORDS = ("platform.view_job", "platform.*_notification", "platform.view_attachment")
+
+
+def _all(*apps, actions="*"):
+    return tuple(f"{a}.{actions}" for a in apps)
+
+
+@dataclass(frozen=True)
+class Role:
+    key: str
+    label: str
+    perms: tuple[str, ...]
+    second_factor: bool = False
+    back_office: bool = True
+    separated_admin: bool = False
+
+    def grants(self, perm: str) -> bool:
+        return any(fnmatchcase(perm, p) for p in self.perms)
+
+
+_BUSINESS_READ = _all(*BUSINESS_APPS, actions="view_*")
+_MANAGE = (
+    *_all(*BUSINESS_APPS),
+    "platform.*_consent",
+    "platform.add_attachment",
+)
+
+ROLES: dict[str, Role] = {
+    r.key: r
+    for r in [
+        Role(
+            "district_admin",
+            _("District federation administrator"),
+            (*_MANAGE, *OWN_RECORDS, "orgs.change_region", "accounts.view_user"),
+            second_factor=True,
+        ),
+        Role("town_officer", _("Town or street federation officer"), (*_MANAGE, *OWN_RECORDS)),
+        Role(
+            "union_officer",
+            _("Grassroots union officer"),
+            (
+                *_BUSINESS_READ,
+                *_all("orgs", "members", actions="change_*"),
+                "orgs.export_*",
+                "members.*",
+                "platform.*_consent",
+                "platform.add_attachment",
+                *OWN_RECORDS,
+            ),
+        ),
+        Role(
+            "legal_staff",
+            _("Lawyer or mediator"),
+            ("orgs.view_*", "rights.*", "platform.add_attachment", *OWN_RECORDS),
+        ),
+        Role(
+            "judge",
+            _("Competition judge"),
+            ("orgs.view_orgunit", "skills.view_*", "skills.score_*", *OWN_RECORDS),
+        ),
+        Role("worker", _("Worker"), (), back_office=False),
+        Role(
+            "system_admin",
+            _("System administrator"),
+            (
+                "accounts.view_user",
+                "accounts.add_user",
+                "accounts.change_user",
+                "accounts.view_roleassignment",
+                "platform.view_heartbeat",
+                "django_tasks_db.view_dbtaskresult",
+                "orgs.view_orgunit",
+                *OWN_RECORDS,
+            ),
+            second_factor=True,
+            separated_admin=True,
+        ),
+        Role(
+            "security_admin",
+            _("Security administrator"),
+            (
+                "accounts.view_user",
+                "accounts.*_roleassignment",
+                "orgs.view_orgunit",
+                *OWN_RECORDS,
+            ),
+            second_factor=True,
+            separated_admin=True,
+        ),
+        Role(
+            "audit_admin",
+            _("Audit administrator"),
+            (
+                "platform.view_auditevent",
+                "platform.export_auditevent",
+                "auditlog.view_logentry",
+                *OWN_RECORDS,
+            ),
+            second_factor=True,
+            separated_admin=True,
+        ),
+    ]
+}
+
+ROLE_CHOICES = [(k, r.label) for k, r in ROLES.items()]

@@ -1,0 +1,23 @@
+"""The REST API at /api/v1/ (OpenAPI at /api/v1/docs)."""
+
+from ninja import NinjaAPI
+
+from gongjia.accounts.api import router as accounts_router
+from gongjia.accounts.api import token_endpoint
+from gongjia.cockpit.api import router as cockpit_router
+from gongjia.orgs.api import router as orgs_router
+from gongjia.platform.api_base import AUTH, install_error_handlers
+
+api = NinjaAPI(
+    title="Gongjia API",
+    version="1",
+    urls_namespace="api-v1",
+    auth=AUTH,
+    docs_url="/docs",
+    description="工家平台接口。所有列表与统计均限定在调用者的管辖范围内。",
+)
+install_error_handlers(api)
+token_endpoint(api)
+api.add_router("/", accounts_router)
+api.add_router("/orgs", orgs_router)
+api.add_router("/cockpit", cockpit_router)

@@ -1,0 +1,166 @@
+from django import forms
+from django.contrib import admin
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from gongjia.orgs import actions
+from gongjia.orgs.models import Enterprise, OrgUnit, Region
+from gongjia.orgs.workflows import unit_workflow
+from gongjia.platform import scope
+from gongjia.platform.admin_base import ScopedAdmin
+
+
+class UnderUnitFilter(admin.SimpleListFilter):
+    """Browse the tree: the branch under one of the units in the user's scope."""
+
+    title = _("under unit")
+    parameter_name = "under"
+
+    def lookups(self, request, model_admin):
+        units = scope.restrict(OrgUnit.objects.filter(depth__lte=2), request.user)
+        return [(u.code, ("— " * (u.depth - 1)) + u.name) for u in units.order_by("path")[:100]]
+
+    def queryset(self, request, queryset):
+        if not self.value():
+            return queryset
+        unit = OrgUnit.objects.filter(code=self.value()).first()
+        if unit is None:
+            return queryset.none()
+        field = "path" if queryset.model is OrgUnit else "federation__path"
+        return queryset.filter(**{f"{field}__startswith": unit.path})
+
+
+class OrgUnitForm(forms.ModelForm):
+    parent = forms.ModelChoiceField(
+        label=_("parent unit"), queryset=OrgUnit.objects.none(), required=True
+    )
+
+    class Meta:
+        model = OrgUnit
+        fields = [
+            "parent",
+            "code",
+            "name",
+            "kind",
+            "credit_code",
+            "founded_on",
+            "chair_name",
+            "contact_name",
+            "contact_phone",
+            "region",
+            "address",
+        ]
+
+
+@admin.register(OrgUnit)
+class OrgUnitAdmin(ScopedAdmin):
+    nav_icon = "account_tree"
+    nav_order = 10
+    form = OrgUnitForm
+    workflow = unit_workflow
+    transition_action = staticmethod(actions.transition_unit)
+    list_display = ["tree_name", "code", "kind", "status", "region", "founded_on", "chair_name"]
+    list_filter = [UnderUnitFilter, "kind", "status"]
+    search_fields = ["name", "code", "credit_code"]
+    ordering = ["path"]
+    list_select_related = ["region"]
+    autocomplete_fields = ["region"]
+    export_fields = (
+        "code",
+        "name",
+        "kind",
+        "status",
+        "credit_code",
+        "founded_on",
+        "chair_name",
+        "contact_name",
+        "contact_phone",
+        "region",
+        "address",
+    )
+
+    @admin.display(description=_("name"), ordering="path")
+    def tree_name(self, obj):
+        return format_html(
+            '<span style="padding-left:{}rem">{}</span>', (obj.depth - 1) * 1.25, obj.name
+        )
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        parents = scope.units_in_scope(request.user, OrgUnit, "add" if obj is None else "change")
+        parents = parents.exclude(kind__in=OrgUnit.GRASSROOTS)
+        if obj is not None:
+            parents = parents.exclude(path__startswith=obj.path)
+        form.base_fields["parent"].queryset = parents.order_by("path")
+        if obj is not None:
+            if obj.depth == 1:
+                form.base_fields["parent"].required = False
+                form.base_fields["parent"].disabled = True
+            else:
+                form.base_fields["parent"].initial = obj.get_parent()
+        return form
+
+    def save_model(self, request, obj, form, change):
+        data = {k: v for k, v in form.cleaned_data.items() if k in actions.UNIT_FIELDS}
+        parent = form.cleaned_data.get("parent")
+        if change:
+            unit = actions.update_unit(obj, acting_user=request.user, **data)
+            current = unit.get_parent()
+            if parent and current and parent.pk != current.pk:
+                unit = actions.move_unit(unit, parent, acting_user=request.user)
+        else:
+            unit = actions.create_unit(acting_user=request.user, parent=parent, **data)
+        obj.__dict__.update(unit.__dict__)
+
+
+@admin.register(Region)
+class RegionAdmin(ScopedAdmin):
+    nav_icon = "map"
+    nav_order = 30
+    list_display = ["tree_name", "code", "level"]
+    list_filter = ["level"]
+    search_fields = ["name", "code"]
+    ordering = ["path"]
+    fields = ["code", "name", "level"]
+
+    @admin.display(description=_("name"), ordering="path")
+    def tree_name(self, obj):
+        return format_html(
+            '<span style="padding-left:{}rem">{}</span>', (obj.depth - 1) * 1.25, obj.name
+        )
+
+    def has_add_permission(self, request):
+        return False  # divisions come from the official code list (`gongjia demo` loads them)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Enterprise)
+class EnterpriseAdmin(ScopedAdmin):
+    nav_icon = "factory"
+    nav_order = 20
+    list_display = [
+        "name",
+        "credit_code",
+        "industry",
+        "size_band",
+        "headcount",
+        "federation",
+        "union",
+    ]
+    list_filter = [UnderUnitFilter, "industry", "size_band"]
+    search_fields = ["name", "credit_code"]
+    list_select_related = ["federation", "union"]
+    autocomplete_fields = ["region", "union", "federation"]
+    ordering = ["name"]
+
+    def save_model(self, request, obj, form, change):
+        data = {
+            k: form.cleaned_data[k] for k in actions.ENTERPRISE_FIELDS if k in form.cleaned_data
+        }
+        if change:
+            ent = actions.update_enterprise(obj, acting_user=request.user, **data)
+        else:
+            ent = actions.create_enterprise(acting_user=request.user, **data)
+        obj.__dict__.update(ent.__dict__)

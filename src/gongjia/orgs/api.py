@@ -1,0 +1,315 @@
+"""/api/v1/orgs: regions, units and enterprises, restricted to the caller's scope."""
+
+import datetime as dt
+
+from django.shortcuts import get_object_or_404
+from ninja import Field, FilterSchema, Query, Router, Schema
+
+from gongjia.orgs import actions
+from gongjia.orgs.models import Enterprise, OrgUnit, Region
+from gongjia.platform import scope
+from gongjia.platform.api_base import ErrorOut, page, require_perm, scoped_get
+
+router = Router(tags=["orgs"])
+ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+
+
+class RegionOut(Schema):
+    id: int
+    code: str
+    name: str
+    level: str
+    parent_code: str | None = None
+
+    @staticmethod
+    def resolve_parent_code(obj):
+        parent = obj.get_parent() if obj.depth > 1 else None
+        return parent.code if parent else None
+
+
+class RegionPage(Schema):
+    count: int
+    offset: int
+    limit: int
+    items: list[RegionOut]
+
+
+class RegionFilter(FilterSchema):
+    level: str | None = None
+    q: str | None = Field(None, q=["name__icontains", "code__startswith"])
+    under: str | None = None
+
+    def filter_under(self, value):
+        from django.db.models import Q
+
+        if not value:
+            return Q()
+        region = Region.objects.filter(code=value).first()
+        return Q(path__startswith=region.path) if region else Q(pk__in=[])
+
+
+@router.get("/regions", response={200: RegionPage, **ERRORS})
+def list_regions(request, filters: Query[RegionFilter], offset: int = 0, limit: int = 100):
+    qs = filters.filter(scope.restrict(Region.objects.all(), request.user)).order_by("path")
+    return page(qs, offset, limit, RegionOut)
+
+
+@router.get("/regions/{code}", response={200: RegionOut, **ERRORS})
+def get_region(request, code: str):
+    return get_object_or_404(scope.restrict(Region.objects.all(), request.user), code=code)
+
+
+# --- units --------------------------------------------------------------------------------------
+
+
+class UnitOut(Schema):
+    id: int
+    code: str
+    name: str
+    kind: str
+    status: str
+    credit_code: str | None
+    founded_on: dt.date | None
+    chair_name: str
+    contact_name: str
+    contact_phone: str
+    region_code: str | None = None
+    address: str
+    parent_code: str | None = None
+    depth: int
+
+    @staticmethod
+    def resolve_region_code(obj):
+        return obj.region.code if obj.region_id else None
+
+    @staticmethod
+    def resolve_parent_code(obj):
+        return getattr(obj, "parent_code", None)
+
+
+class UnitPage(Schema):
+    count: int
+    offset: int
+    limit: int
+    items: list[UnitOut]
+
+
+class UnitIn(Schema):
+    parent_code: str
+    code: str = Field(..., min_length=1, max_length=32)
+    name: str = Field(..., min_length=1, max_length=200)
+    kind: OrgUnit.Kind
+    credit_code: str | None = None
+    founded_on: dt.date | None = None
+    chair_name: str = ""
+    contact_name: str = ""
+    contact_phone: str = ""
+    region_code: str | None = None
+    address: str = ""
+
+
+class UnitPatch(Schema):
+    name: str | None = Field(None, min_length=1, max_length=200)
+    credit_code: str | None = None
+    founded_on: dt.date | None = None
+    chair_name: str | None = None
+    contact_name: str | None = None
+    contact_phone: str | None = None
+    region_code: str | None = None
+    address: str | None = None
+    parent_code: str | None = None
+
+
+class UnitFilter(FilterSchema):
+    kind: OrgUnit.Kind | None = None
+    status: OrgUnit.Status | None = None
+    q: str | None = Field(None, q=["name__icontains", "code__startswith"])
+    under: str | None = None
+
+    def filter_under(self, value):
+        from django.db.models import Q
+
+        if not value:
+            return Q()
+        unit = OrgUnit.objects.filter(code=value).first()
+        return Q(path__startswith=unit.path) if unit else Q(pk__in=[])
+
+
+def _with_parent_codes(units):
+    """Attach parent codes with one query (paths of parents are path prefixes)."""
+    steplen = OrgUnit.steplen
+    parent_paths = {u.path[:-steplen] for u in units if u.depth > 1}
+    codes = dict(OrgUnit.objects.filter(path__in=parent_paths).values_list("path", "code"))
+    for u in units:
+        u.parent_code = codes.get(u.path[:-steplen])
+    return units
+
+
+def _region(code):
+    if code is None:
+        return None
+    region = Region.objects.filter(code=code).first()
+    if region is None:
+        from django.core.exceptions import ValidationError
+
+        raise ValidationError({"region_code": [f"区划代码 {code} 不存在"]})
+    return region
+
+
+def _unit_by_code(request, code, field, action="view"):
+    unit = scope.restrict(OrgUnit.objects.all(), request.user, action).filter(code=code).first()
+    if unit is None:
+        from django.core.exceptions import ValidationError
+
+        raise ValidationError({field: [f"单位代码 {code} 不存在或不在您的管辖范围内"]})
+    return unit
+
+
+@router.get("/units", response={200: UnitPage, **ERRORS})
+def list_units(request, filters: Query[UnitFilter], offset: int = 0, limit: int = 100):
+    qs = filters.filter(scope.restrict(OrgUnit.objects.select_related("region"), request.user))
+    return page(qs.order_by("path"), offset, limit, UnitOut, prepare=_with_parent_codes)
+
+
+@router.get("/units/{code}", response={200: UnitOut, **ERRORS})
+def get_unit(request, code: str):
+    unit = get_object_or_404(
+        scope.restrict(OrgUnit.objects.select_related("region"), request.user), code=code
+    )
+    return _with_parent_codes([unit])[0]
+
+
+@router.post("/units", response={201: UnitOut, **ERRORS})
+def create_unit(request, payload: UnitIn):
+    require_perm(request, OrgUnit, "add")
+    data = payload.dict()
+    parent = _unit_by_code(request, data.pop("parent_code"), "parent_code", "add")
+    data["region"] = _region(data.pop("region_code"))
+    unit = actions.create_unit(acting_user=request.user, parent=parent, **data)
+    return 201, _with_parent_codes([unit])[0]
+
+
+@router.patch("/units/{code}", response={200: UnitOut, **ERRORS})
+def update_unit(request, code: str, payload: UnitPatch):
+    require_perm(request, OrgUnit, "change")
+    unit = get_object_or_404(
+        scope.restrict(OrgUnit.objects.all(), request.user, "change"), code=code
+    )
+    data = payload.dict(exclude_unset=True)
+    parent_code = data.pop("parent_code", None)
+    if "region_code" in data:
+        data["region"] = _region(data.pop("region_code"))
+    unit = actions.update_unit(unit, acting_user=request.user, **data)
+    if parent_code:
+        parent = _unit_by_code(request, parent_code, "parent_code", "change")
+        unit = actions.move_unit(unit, parent, acting_user=request.user)
+    return _with_parent_codes([unit])[0]
+
+
+# --- enterprises --------------------------------------------------------------------------------
+
+
+class EnterpriseOut(Schema):
+    id: int
+    name: str
+    credit_code: str
+    industry: str
+    size_band: str
+    headcount: int | None
+    region_code: str
+    address: str
+    federation_code: str
+    union_code: str | None = None
+
+    @staticmethod
+    def resolve_region_code(obj):
+        return obj.region.code
+
+    @staticmethod
+    def resolve_federation_code(obj):
+        return obj.federation.code
+
+    @staticmethod
+    def resolve_union_code(obj):
+        return obj.union.code if obj.union_id else None
+
+
+class EnterprisePage(Schema):
+    count: int
+    offset: int
+    limit: int
+    items: list[EnterpriseOut]
+
+
+class EnterpriseIn(Schema):
+    name: str = Field(..., min_length=1, max_length=200)
+    credit_code: str
+    industry: Enterprise.Industry
+    size_band: Enterprise.SizeBand
+    headcount: int | None = Field(None, ge=0)
+    region_code: str
+    address: str = ""
+    federation_code: str
+    union_code: str | None = None
+
+
+class EnterprisePatch(Schema):
+    name: str | None = Field(None, min_length=1, max_length=200)
+    credit_code: str | None = None
+    industry: Enterprise.Industry | None = None
+    size_band: Enterprise.SizeBand | None = None
+    headcount: int | None = Field(None, ge=0)
+    region_code: str | None = None
+    address: str | None = None
+    federation_code: str | None = None
+    union_code: str | None = None
+
+
+class EnterpriseFilter(FilterSchema):
+    industry: Enterprise.Industry | None = None
+    size_band: Enterprise.SizeBand | None = None
+    q: str | None = Field(None, q=["name__icontains", "credit_code"])
+    union_code: str | None = Field(None, q="union__code")
+    federation_code: str | None = Field(None, q="federation__code")
+
+
+def _enterprise_refs(request, data: dict):
+    if "region_code" in data:
+        data["region"] = _region(data.pop("region_code"))
+    if "federation_code" in data:
+        data["federation"] = _unit_by_code(request, data.pop("federation_code"), "federation_code")
+    if "union_code" in data:
+        code = data.pop("union_code")
+        data["union"] = _unit_by_code(request, code, "union_code") if code else None
+    return data
+
+
+ENTERPRISE_QS = Enterprise.objects.select_related("region", "federation", "union")
+
+
+@router.get("/enterprises", response={200: EnterprisePage, **ERRORS})
+def list_enterprises(request, filters: Query[EnterpriseFilter], offset: int = 0, limit: int = 100):
+    qs = filters.filter(scope.restrict(ENTERPRISE_QS, request.user)).order_by("id")
+    return page(qs, offset, limit, EnterpriseOut)
+
+
+@router.get("/enterprises/{ent_id}", response={200: EnterpriseOut, **ERRORS})
+def get_enterprise(request, ent_id: int):
+    return scoped_get(request, ENTERPRISE_QS, ent_id)
+
+
+@router.post("/enterprises", response={201: EnterpriseOut, **ERRORS})
+def create_enterprise(request, payload: EnterpriseIn):
+    require_perm(request, Enterprise, "add")
+    data = _enterprise_refs(request, payload.dict())
+    ent = actions.create_enterprise(acting_user=request.user, **data)
+    return 201, ENTERPRISE_QS.get(pk=ent.pk)
+
+
+@router.patch("/enterprises/{ent_id}", response={200: EnterpriseOut, **ERRORS})
+def update_enterprise(request, ent_id: int, payload: EnterprisePatch):
+    require_perm(request, Enterprise, "change")
+    ent = scoped_get(request, ENTERPRISE_QS, ent_id, "change")
+    data = _enterprise_refs(request, payload.dict(exclude_unset=True))
+    actions.update_enterprise(ent, acting_user=request.user, **data)
+    return ENTERPRISE_QS.get(pk=ent.pk)

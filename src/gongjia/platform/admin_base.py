@@ -1,0 +1,196 @@
+"""Back-office base classes: every model admin of the platform inherits ScopedAdmin.
+
+One mechanism for every model: the list and each record go through scope.restrict(); foreign-key
+choices and autocompletes are restricted the same way; status fields are read-only and change
+only through the declared transitions (buttons on the record, performed by the app's actions);
+the record shows its timeline and attachments; lists export to Excel, masked.
+"""
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from unfold.admin import ModelAdmin
+
+from gongjia.platform import exports, pii, scope
+from gongjia.platform.models import Attachment
+from gongjia.platform.workflow import Workflow, timeline
+
+
+def url_name(obj_or_model, suffix: str) -> str:
+    meta = obj_or_model._meta
+    return f"admin:{meta.app_label}_{meta.model_name}_{suffix}"
+
+
+class ScopedAdmin(ModelAdmin):
+    nav_icon = "list"
+    nav_order = 100
+    list_per_page = 50
+    show_full_result_count = False  # a COUNT(*) over a whole district on every page is waste
+    workflow: Workflow | None = None
+    transition_action = None  # actions.<fn>(obj, name, *, acting_user, note)
+    export_fields: tuple[str, ...] | None = None
+    change_form_outer_after_template = "platform/admin/record_extras.html"
+    actions = ["export_xlsx"]
+
+    # --- scope ----------------------------------------------------------------------------------
+
+    def get_queryset(self, request):
+        return scope.restrict(super().get_queryset(request), request.user, "view")
+
+    def _perm(self, request, action):
+        return request.user.has_perm(scope.perm_name(self.model, action))
+
+    def has_view_permission(self, request, obj=None):
+        if not (self._perm(request, "view") or self._perm(request, "change")):
+            return False
+        return obj is None or scope.can(request.user, "view", obj)
+
+    def has_change_permission(self, request, obj=None):
+        if not self._perm(request, "change"):
+            return False
+        return obj is None or scope.can(request.user, "change", obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if not self._perm(request, "delete"):
+            return False
+        return obj is None or scope.can(request.user, "delete", obj)
+
+    def has_add_permission(self, request):
+        return self._perm(request, "add")
+
+    def has_export_permission(self, request):
+        return self._perm(request, "export")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        related = db_field.remote_field.model
+        if related in scope.registered_models():
+            base = kwargs.get("queryset") or related._default_manager.all()
+            kwargs["queryset"] = scope.restrict(base, request.user, "view")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # The row must land inside the user's scope (a form cannot move it elsewhere).
+        if not scope.can(request.user, "change" if change else "view", obj):
+            raise PermissionDenied(_("This record would lie outside your organisation."))
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if self.workflow and self.workflow.field not in fields:
+            fields.append(self.workflow.field)
+        return fields
+
+    # --- personal data --------------------------------------------------------------------------
+
+    def get_exclude(self, request, obj=None):
+        excluded = list(super().get_exclude(request, obj) or [])
+        return excluded + [f.name for f in pii.protected_fields(self.model)]
+
+    # --- export ---------------------------------------------------------------------------------
+
+    @admin.action(description=_("Export selected to Excel"), permissions=["export"])
+    def export_xlsx(self, request, queryset):
+        queryset = scope.restrict(queryset, request.user, "export")
+        fields = self.export_fields or [
+            f for f in self.get_list_display(request) if f != "action_checkbox"
+        ]
+        data = exports.export_admin_queryset(request, queryset, self, fields)
+        name = f"{self.model._meta.model_name}-{timezone.localdate():%Y%m%d}.xlsx"
+        response = HttpResponse(
+            data,
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+
+    # --- transitions, timeline, attachments -----------------------------------------------------
+
+    def get_urls(self):
+        info = f"{self.model._meta.app_label}_{self.model._meta.model_name}"
+        return [
+            path(
+                "<path:object_id>/transition/<str:name>/",
+                self.admin_site.admin_view(self.transition_view),
+                name=f"{info}_transition",
+            ),
+            path(
+                "<path:object_id>/attach/",
+                self.admin_site.admin_view(self.attach_view),
+                name=f"{info}_attach",
+            ),
+            *super().get_urls(),
+        ]
+
+    def _change_url(self, obj):
+        return reverse(url_name(obj, "change"), args=[obj.pk])
+
+    def transition_view(self, request, object_id, name):
+        if request.method != "POST" or self.workflow is None:
+            raise PermissionDenied
+        obj = get_object_or_404(self.get_queryset(request), pk=object_id)
+        note = request.POST.get("note", "")
+        try:
+            self.transition_action(obj, name, acting_user=request.user, note=note)
+            messages.success(
+                request, _("Done: %(step)s.") % {"step": self.workflow.get(name).label}
+            )
+        except ValidationError as e:
+            messages.error(request, " ".join(e.messages))
+        return HttpResponseRedirect(self._change_url(obj))
+
+    def attach_view(self, request, object_id):
+        from gongjia.platform.attachments import attach
+
+        obj = get_object_or_404(self.get_queryset(request), pk=object_id)
+        if request.method != "POST" or not self.has_change_permission(request, obj):
+            raise PermissionDenied
+        upload = request.FILES.get("file")
+        try:
+            attach(obj, upload, acting_user=request.user)
+            messages.success(request, _("File attached."))
+        except ValidationError as e:
+            messages.error(request, " ".join(e.messages))
+        return HttpResponseRedirect(self._change_url(obj))
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and obj.pk:
+            context["record_timeline"] = timeline(obj, limit=50)
+            context["record_attachments"] = Attachment.objects.filter(
+                content_type__app_label=obj._meta.app_label,
+                content_type__model=obj._meta.model_name,
+                object_id=str(obj.pk),
+            )
+            context["record_can_attach"] = self.has_change_permission(request, obj)
+            context["record_attach_url"] = reverse(url_name(obj, "attach"), args=[obj.pk])
+            if self.workflow:
+                context["record_transitions"] = [
+                    (
+                        t,
+                        reverse(url_name(obj, "transition"), args=[obj.pk, t.name]),
+                    )
+                    for t in self.workflow.allowed(obj, request.user)
+                ]
+            masked = [
+                (f.verbose_name, pii.masked(obj, f.name, detail=True))
+                for f in pii.protected_fields(self.model)
+                if getattr(f, "kind", "") != "secret"
+            ]
+            context["record_masked"] = masked
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+
+class ReadOnlyAdmin(ScopedAdmin):
+    actions = []
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,210 @@
+"""Writing and verifying the audit chain.
+
+Every audit write goes through `record()` / `record_many()`; field-level changes captured by
+django-auditlog are sealed into the chain by a post_save hook on its LogEntry. Appends are
+serialised (an advisory lock on PostgreSQL, SQLite's single writer) so the chain stays linear.
+"""
+
+import contextvars
+import hashlib
+import json
+from dataclasses import dataclass
+
+from auditlog.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection, transaction
+from django.db.models.signals import post_save
+from django.utils import timezone
+
+from gongjia.platform.models import AuditEvent
+
+# The request's client address, set by RequestContextMiddleware for audit rows.
+current_ip: contextvars.ContextVar[str | None] = contextvars.ContextVar("ip", default=None)
+
+_LOCK_KEY = 0x6A6F6E676A6961  # arbitrary constant naming the audit-chain advisory lock
+
+
+def mask_value(value) -> str:
+    """Field changes of protected personal data are logged as changed, never with values."""
+    return "******"
+
+
+def _canonical(e: AuditEvent) -> bytes:
+    body = {
+        "t": e.created_at.isoformat(),
+        "k": e.kind,
+        "a": e.action,
+        "s": e.success,
+        "u": e.actor_id,
+        "un": e.actor_name,
+        "ct": e.content_type_id,
+        "o": e.object_id,
+        "or": e.object_repr,
+        "ip": e.ip,
+        "d": e.data,
+    }
+    return json.dumps(body, sort_keys=True, ensure_ascii=False, default=str).encode()
+
+
+def _hash(prev: str, e: AuditEvent) -> str:
+    return hashlib.sha256(prev.encode() + b"|" + _canonical(e)).hexdigest()
+
+
+def _lock_chain():
+    if connection.vendor == "postgresql":
+        with connection.cursor() as c:
+            c.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK_KEY])
+
+
+def _last_hash() -> str:
+    return AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first() or ""
+
+
+@dataclass
+class Entry:
+    kind: str
+    action: str
+    actor: object = None
+    obj: object = None
+    data: dict | None = None
+    success: bool = True
+    ip: str | None = None
+    actor_name: str = ""
+    target: tuple | None = None  # (content_type_id, object_id, repr) when no instance is at hand
+
+
+def _build(entry: Entry, now) -> AuditEvent:
+    actor = entry.actor if getattr(entry.actor, "pk", None) else None
+    obj = entry.obj
+    e = AuditEvent(
+        created_at=now,
+        kind=entry.kind,
+        action=entry.action,
+        success=entry.success,
+        actor=actor,
+        actor_name=entry.actor_name or (actor.get_username() if actor else ""),
+        ip=entry.ip if entry.ip is not None else current_ip.get(),
+        data=json.loads(json.dumps(entry.data or {}, default=str)),
+    )
+    if obj is not None:
+        e.content_type = ContentType.objects.get_for_model(obj)
+        e.object_id = str(obj.pk)
+        e.object_repr = str(obj)[:200]
+    elif entry.target:
+        e.content_type_id, e.object_id, e.object_repr = entry.target
+        e.object_id, e.object_repr = str(e.object_id), str(e.object_repr)[:200]
+    return e
+
+
+def record_many(entries: list[Entry]) -> list[AuditEvent]:
+    """Append entries to the chain in one transaction (bulk paths call this once per batch)."""
+    now = timezone.now()
+    rows = [_build(en, now) for en in entries]
+    with transaction.atomic():
+        _lock_chain()
+        prev = _last_hash()
+        for e in rows:
+            e.prev_hash = prev
+            e.hash = prev = _hash(prev, e)
+        AuditEvent.objects.bulk_create(rows)
+    return rows
+
+
+def record(
+    kind: str,
+    action: str,
+    *,
+    actor=None,
+    obj=None,
+    data=None,
+    success=True,
+    ip=None,
+    actor_name: str = "",
+) -> AuditEvent:
+    return record_many([Entry(kind, action, actor, obj, data, success, ip, actor_name)])[0]
+
+
+# --- sealing django-auditlog's field changes ----------------------------------------------------
+
+
+def log_entry_digest(le: LogEntry) -> str:
+    body = {
+        "ct": le.content_type_id,
+        "pk": le.object_pk,
+        "a": le.action,
+        "c": le.changes,
+        "u": le.actor_id,
+        "t": le.timestamp.isoformat() if le.timestamp else None,
+    }
+    return hashlib.sha256(
+        json.dumps(body, sort_keys=True, ensure_ascii=False, default=str).encode()
+    ).hexdigest()
+
+
+def seal_log_entries(entries: list[LogEntry]) -> None:
+    record_many(
+        [
+            Entry(
+                kind=AuditEvent.Kind.CHANGE,
+                action=("create", "update", "delete", "access")[le.action]
+                if le.action < 4
+                else str(le.action),
+                actor=le.actor,
+                data={"log_entry": le.pk, "digest": log_entry_digest(le)},
+                ip=le.remote_addr,
+                target=(le.content_type_id, le.object_pk, le.object_repr),
+            )
+            for le in entries
+        ]
+    )
+
+
+def _on_log_entry(sender, instance, created, **kwargs):
+    if created:
+        seal_log_entries([instance])
+
+
+def connect_signals():
+    post_save.connect(_on_log_entry, sender=LogEntry, dispatch_uid="gongjia-seal-log-entry")
+
+
+# --- verification -------------------------------------------------------------------------------
+
+
+@dataclass
+class Broken:
+    entry_id: int
+    reason: str
+
+
+def verify(batch: int = 5000) -> tuple[int, Broken | None]:
+    """Walk the chain in order; return (entries checked, first broken entry or None)."""
+    checked, prev, first = 0, None, True
+    last_id = 0
+    purge_anchors = set(
+        AuditEvent.objects.filter(action="audit_purged").values_list("data__anchor", flat=True)
+    )
+    while True:
+        rows = list(AuditEvent.objects.filter(id__gt=last_id).order_by("id")[:batch])
+        if not rows:
+            return checked, None
+        le_ids = [r.data.get("log_entry") for r in rows if r.kind == AuditEvent.Kind.CHANGE]
+        logs = LogEntry.objects.in_bulk([i for i in le_ids if i])
+        for e in rows:
+            if first:
+                if e.prev_hash and e.prev_hash not in purge_anchors:
+                    return checked, Broken(e.id, "the chain does not start at its origin")
+                prev, first = e.prev_hash, False
+            if e.prev_hash != prev:
+                return checked, Broken(e.id, "the previous entry is missing or was altered")
+            if _hash(prev, e) != e.hash:
+                return checked, Broken(e.id, "the entry was altered")
+            if e.kind == AuditEvent.Kind.CHANGE:
+                le = logs.get(e.data.get("log_entry"))
+                if le is None:
+                    return checked, Broken(e.id, "its field-change row was deleted")
+                if log_entry_digest(le) != e.data.get("digest"):
+                    return checked, Broken(e.id, "its field-change row was altered")
+            prev = e.hash
+            checked += 1
+            last_id = e.id

@@ -1,0 +1,50 @@
+"""Jobs: long work run by the worker with progress users can watch.
+
+    job = jobs.start("gongjia.members.imports.run", label=..., user=..., params={...})
+
+The function receives the Job and its params; it reports with `job.progress(done, total, msg)`.
+"""
+
+from django.db import transaction
+from django.tasks import task
+from django.utils import timezone
+from django.utils.module_loading import import_string
+
+from gongjia.platform.models import Job
+
+
+def progress(job: Job, done: int, total: int | None = None, message: str | None = None):
+    fields = {"done": done}
+    if total is not None:
+        fields["total"] = total
+    if message is not None:
+        fields["message"] = message
+    Job.objects.filter(pk=job.pk).update(**fields)
+    for k, v in fields.items():
+        setattr(job, k, v)
+
+
+@task()
+def run_job(job_id: str):
+    job = Job.objects.get(pk=job_id)
+    Job.objects.filter(pk=job.pk).update(status=Job.Status.RUNNING)
+    try:
+        func = import_string(job.kind)
+        result = func(job, **job.params) or {}
+        Job.objects.filter(pk=job.pk).update(
+            status=Job.Status.DONE,
+            finished_at=timezone.now(),
+            result_file=result.get("file", ""),
+            message=result.get("message", job.message),
+        )
+    except Exception as exc:
+        Job.objects.filter(pk=job.pk).update(
+            status=Job.Status.FAILED, finished_at=timezone.now(), message=str(exc)[:2000]
+        )
+        raise
+
+
+def start(kind: str, *, label: str, user, params: dict | None = None) -> Job:
+    job = Job.objects.create(kind=kind, label=label, user=user, params=params or {})
+    transaction.on_commit(lambda: run_job.enqueue(job_id=str(job.pk)))
+    return job

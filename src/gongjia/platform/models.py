@@ -1,0 +1,232 @@
+"""Platform records: the audit chain, jobs, attachments, notifications, consents, heartbeats."""
+
+import uuid
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class AppendOnlyError(Exception):
+    pass
+
+
+class AuditQuerySet(models.QuerySet):
+    """Audit rows are never updated or deleted, except by the retention purge."""
+
+    def update(self, **kwargs):
+        raise AppendOnlyError("audit records are append-only")
+
+    def delete(self):
+        raise AppendOnlyError("audit records are append-only")
+
+    def _purge(self):
+        return super().delete()
+
+
+class AuditEvent(models.Model):
+    """One entry of the append-only audit chain.
+
+    Kinds: `change` seals a field-level change row of django-auditlog (digest of that row);
+    `transition` is a step in a record's timeline; `security` covers logins, lockouts and
+    grants; `reveal` and `export` record access to personal data; `import` a bulk write.
+    hash = SHA-256(prev_hash + canonical JSON of the entry): editing or removing any entry
+    breaks every hash after it (`gongjia manage verify_audit`).
+    """
+
+    class Kind(models.TextChoices):
+        CHANGE = "change", _("Field change")
+        TRANSITION = "transition", _("Status change")
+        SECURITY = "security", _("Security")
+        REVEAL = "reveal", _("Personal-data reveal")
+        EXPORT = "export", _("Export")
+        IMPORT = "import", _("Import")
+        SYSTEM = "system", _("System")
+
+    created_at = models.DateTimeField(_("time"), db_index=True)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, db_index=True)
+    action = models.CharField(_("action"), max_length=64, db_index=True)
+    success = models.BooleanField(_("success"), default=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    actor_name = models.CharField(_("user name"), max_length=150, blank=True, db_index=True)
+    content_type = models.ForeignKey(
+        ContentType, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    object_id = models.CharField(max_length=64, blank=True, default="")
+    object_repr = models.CharField(_("object"), max_length=200, blank=True, default="")
+    ip = models.GenericIPAddressField(_("address"), null=True, blank=True)
+    data = models.JSONField(_("details"), default=dict, blank=True)
+    prev_hash = models.CharField(max_length=64, blank=True, default="")
+    hash = models.CharField(max_length=64, unique=True)
+
+    objects = AuditQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit log")
+        ordering = ["-id"]
+        indexes = [models.Index(fields=["content_type", "object_id", "id"])]
+        default_permissions = ("view",)
+        permissions = [("export_auditevent", _("Can export the audit log"))]
+
+    def __str__(self):
+        return f"#{self.pk} {self.created_at:%Y-%m-%d %H:%M:%S} {self.action}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise AppendOnlyError("audit records are append-only")
+        if not self.hash:
+            raise AppendOnlyError("audit entries are written through gongjia.platform.audit")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("audit records are append-only")
+
+
+class Job(models.Model):
+    """A long-running piece of work (import, export, recomputation) whose progress pages poll."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    kind = models.CharField(_("kind"), max_length=64)
+    label = models.CharField(_("title"), max_length=200)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.PROTECT
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.QUEUED
+    )
+    done = models.PositiveIntegerField(_("done"), default=0)
+    total = models.PositiveIntegerField(_("total"), default=0)
+    message = models.TextField(_("message"), blank=True, default="")
+    params = models.JSONField(default=dict, blank=True)
+    result_file = models.CharField(_("result file"), max_length=300, blank=True, default="")
+    created_at = models.DateTimeField(_("created"), default=timezone.now, db_index=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("job")
+        verbose_name_plural = _("jobs")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.label
+
+    @property
+    def percent(self) -> int:
+        if self.status == self.Status.DONE:
+            return 100
+        return int(100 * self.done / self.total) if self.total else 0
+
+
+class Attachment(models.Model):
+    """A file attached to any scoped record; downloads check the scope of that record."""
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
+    object_id = models.CharField(max_length=64)
+    record = GenericForeignKey("content_type", "object_id")
+    file = models.FileField(_("file"), upload_to="attachments/%Y/%m/")
+    name = models.CharField(_("file name"), max_length=200)
+    size = models.PositiveBigIntegerField(_("size"))
+    content_type_header = models.CharField(_("file type"), max_length=100)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.PROTECT
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+
+    def __str__(self):
+        return self.name
+
+
+class Notification(models.Model):
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recipient"),
+        on_delete=models.CASCADE,
+        related_name="notifications",
+    )
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("message"), blank=True, default="")
+    link = models.CharField(_("link"), max_length=300, blank=True, default="")
+    created_at = models.DateTimeField(_("time"), default=timezone.now)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["recipient", "read_at"])]
+
+    def __str__(self):
+        return self.title
+
+
+class Consent(models.Model):
+    """Consent to process personal information (PIPL arts. 14, 29-31)."""
+
+    class Method(models.TextChoices):
+        WRITTEN = "written", _("Written")
+        ELECTRONIC = "electronic", _("Electronic")
+
+    unit = models.ForeignKey("orgs.OrgUnit", verbose_name=_("unit"), on_delete=models.PROTECT)
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
+    object_id = models.CharField(max_length=64)
+    subject = GenericForeignKey("content_type", "object_id")
+    subject_name = models.CharField(_("person"), max_length=100)
+    purpose = models.CharField(_("purpose"), max_length=200)
+    notice_version = models.CharField(_("notice version"), max_length=40)
+    separate = models.BooleanField(
+        _("separate consent"),
+        default=False,
+        help_text=_("Separate consent is required for sensitive personal information."),
+    )
+    method = models.CharField(_("method"), max_length=16, choices=Method.choices)
+    given_at = models.DateTimeField(_("given"), default=timezone.now)
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT
+    )
+
+    class Meta:
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+
+    def __str__(self):
+        return f"{self.subject_name} · {self.purpose}"
+
+    @property
+    def active(self) -> bool:
+        return self.withdrawn_at is None
+
+
+class Heartbeat(models.Model):
+    name = models.CharField(max_length=64, primary_key=True)
+    beat_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("heartbeat")
+        verbose_name_plural = _("heartbeats")
+
+    def __str__(self):
+        return self.name

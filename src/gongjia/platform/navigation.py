@@ -1,0 +1,92 @@
+"""The back office's look and its sidebar, grouped by programme."""
+
+from django.templatetags.static import static
+from django.urls import NoReverseMatch, reverse, reverse_lazy
+from django.utils.translation import gettext_lazy as _
+
+# Sidebar groups in the order of the federation's programmes; each app belongs to one.
+GROUPS = [
+    ("org", _("Organisation building"), ("orgs", "members")),
+    ("rights", _("Rights services"), ("rights",)),
+    ("assistance", _("Hardship assistance"), ("assistance",)),
+    ("services", _("Special services"), ("services",)),
+    ("honours", _("Honours"), ("honours",)),
+    ("skills", _("Skills"), ("skills",)),
+    ("campaigns", _("Merit competitions"), ("campaigns",)),
+    ("publicity", _("Publicity and education"), ("publicity",)),
+    ("cockpit", _("Data cockpit"), ("cockpit",)),
+    ("system", _("System administration"), ("accounts", "platform", "auditlog")),
+]
+
+
+def sidebar(request):
+    from django.contrib import admin
+
+    by_app: dict[str, list] = {}
+    for model, model_admin in admin.site._registry.items():
+        if not model_admin.has_module_permission(request):
+            continue
+        if not model_admin.has_view_or_change_permission(request):
+            continue
+        meta = model._meta
+        try:
+            link = reverse(f"admin:{meta.app_label}_{meta.model_name}_changelist")
+        except NoReverseMatch:
+            continue
+        by_app.setdefault(meta.app_label, []).append(
+            {
+                "title": meta.verbose_name_plural,
+                "icon": getattr(model_admin, "nav_icon", "list"),
+                "link": link,
+                "order": getattr(model_admin, "nav_order", 100),
+            }
+        )
+    groups = []
+    for key, title, apps in GROUPS:
+        items = sorted(
+            (item for app in apps for item in by_app.get(app, [])),
+            key=lambda i: (i["order"], str(i["title"])),
+        )
+        if key == "cockpit" and request.user.is_authenticated:
+            items.insert(
+                0, {"title": _("Indicators"), "icon": "monitoring", "link": reverse("admin:index")}
+            )
+        if items:
+            for i in items:
+                i.pop("order", None)
+            groups.append({"title": title, "separator": True, "collapsible": True, "items": items})
+    return groups
+
+
+def unread_badge(request):
+    from gongjia.platform.models import Notification
+
+    if not request.user.is_authenticated:
+        return None
+    n = Notification.objects.filter(recipient=request.user, read_at__isnull=True).count()
+    return str(n) if n else None
+
+
+UNFOLD = {
+    "SITE_TITLE": _("Gongjia"),
+    "SITE_HEADER": _("Gongjia · trade-union workforce platform"),
+    "SITE_SYMBOL": "handshake",
+    "SHOW_LANGUAGES": True,
+    "SHOW_VIEW_ON_SITE": False,
+    "ENVIRONMENT": None,
+    "STYLES": [lambda request: static("platform/backoffice.css")],
+    "SIDEBAR": {
+        "show_search": True,
+        "show_all_applications": False,
+        "navigation": "gongjia.platform.navigation.sidebar",
+    },
+    "ACCOUNT": {
+        "navigation": [
+            {
+                "title": _("Notifications"),
+                "link": reverse_lazy("admin:platform_notification_changelist"),
+            },
+            {"title": _("Change password"), "link": "/portal/password/"},
+        ]
+    },
+}

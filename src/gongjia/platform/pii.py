@@ -1,0 +1,207 @@
+"""Protected personal data: AES-GCM at rest, an HMAC blind index for exact search, masking.
+
+Rules: identifiers-and-security.md §3 (masking) and §4 (PIPL: encryption, de-identification).
+
+Key ring (JSON), from GONGJIA_PII_KEYS or generated into var/pii_keys.json in development:
+    {"active": "k2", "keys": {"k1": "<base64 32 bytes>", "k2": "..."}, "index": "<base64>"}
+Ciphertext is stored as "<key id>$<base64(nonce + ciphertext)>", so several keys can be live
+while `gongjia manage rotate_pii_key` re-encrypts. The index key never rotates silently: a new
+one means recomputing every blind index.
+"""
+
+import base64
+import functools
+import hashlib
+import hmac
+import json
+import os
+import secrets
+
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.db import models
+
+
+def _new_key() -> str:
+    return base64.b64encode(secrets.token_bytes(32)).decode()
+
+
+def keyring_path():
+    return settings.VAR_DIR / "pii_keys.json"
+
+
+@functools.cache
+def keyring() -> dict:
+    raw = os.environ.get("GONGJIA_PII_KEYS")
+    if not raw:
+        path = keyring_path()
+        if not path.exists():
+            ring = {"active": "k1", "keys": {"k1": _new_key()}, "index": _new_key()}
+            path.write_text(json.dumps(ring, indent=2))
+            path.chmod(0o600)
+        raw = path.read_text()
+    ring = json.loads(raw)
+    if ring.get("active") not in ring.get("keys", {}) or "index" not in ring:
+        raise ImproperlyConfigured("The personal-data key ring lacks its active or index key.")
+    return ring
+
+
+def add_key_to_ring() -> str:
+    """Create a new active key in the development key ring file; returns its id."""
+    if os.environ.get("GONGJIA_PII_KEYS"):
+        raise ImproperlyConfigured(
+            "The key ring comes from GONGJIA_PII_KEYS: add the new key there and set it active."
+        )
+    ring = dict(keyring())
+    n = 1 + max(int(k[1:]) for k in ring["keys"] if k[1:].isdigit())
+    key_id = f"k{n}"
+    ring["keys"] = {**ring["keys"], key_id: _new_key()}
+    ring["active"] = key_id
+    keyring_path().write_text(json.dumps(ring, indent=2))
+    keyring.cache_clear()
+    _aead.cache_clear()
+    return key_id
+
+
+@functools.cache
+def _aead(key_id: str) -> AESGCM:
+    return AESGCM(base64.b64decode(keyring()["keys"][key_id]))
+
+
+def encrypt(plain: str, context: str) -> str:
+    key_id = keyring()["active"]
+    nonce = secrets.token_bytes(12)
+    ct = _aead(key_id).encrypt(nonce, plain.encode(), context.encode())
+    return f"{key_id}${base64.b64encode(nonce + ct).decode()}"
+
+
+def decrypt(token: str, context: str) -> str:
+    key_id, _, body = token.partition("$")
+    blob = base64.b64decode(body)
+    return _aead(key_id).decrypt(blob[:12], blob[12:], context.encode()).decode()
+
+
+def key_id_of(token: str) -> str:
+    return token.partition("$")[0]
+
+
+def blind_index(value: str, purpose: str) -> str:
+    """Keyed hash for exact-match search; the purpose separates kinds of identifiers."""
+    key = base64.b64decode(keyring()["index"])
+    msg = f"{purpose}:{value}".encode()
+    return hmac.new(key, msg, hashlib.sha256).hexdigest()
+
+
+# --- masking (identifiers-and-security.md §3) ---------------------------------------------------
+
+
+def mask_id_list(value: str | None) -> str:
+    if not value:
+        return ""
+    return value[0] + "*" * (len(value) - 2) + value[-1]
+
+
+def mask_id_detail(value: str | None) -> str:
+    if not value:
+        return ""
+    return value[:3] + "*" * (len(value) - 7) + value[-4:]
+
+
+def mask_mobile(value: str | None) -> str:
+    if not value:
+        return ""
+    return value[:3] + "****" + value[-4:] if len(value) >= 7 else "*" * len(value)
+
+
+def mask_bank(value: str | None) -> str:
+    if not value:
+        return ""
+    return "*" * max(len(value) - 4, 0) + value[-4:]
+
+
+MASKS = {"id": (mask_id_list, mask_id_detail), "bank": (mask_bank, mask_bank)}
+
+
+# --- model fields -------------------------------------------------------------------------------
+
+
+class ProtectedField(models.TextField):
+    """A personal-data column stored encrypted; Python code sees the clear value.
+
+    Never display the attribute directly: use `masked(instance, name)` or the admin mixin.
+    Equality lookups cannot work on ciphertext: search through the blind-index column.
+    """
+
+    description = "Encrypted personal data"
+
+    def __init__(self, *args, kind: str = "id", **kwargs):
+        self.kind = kind
+        kwargs.setdefault("blank", True)
+        kwargs.setdefault("null", True)
+        kwargs.setdefault("editable", False)
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self):
+        name, path, args, kwargs = super().deconstruct()
+        if self.kind != "id":
+            kwargs["kind"] = self.kind
+        return name, path, args, kwargs
+
+    @property
+    def context(self) -> str:
+        return f"{self.model._meta.label_lower}.{self.name}"
+
+    def from_db_value(self, value, expression, connection):
+        if value is None or value == "":
+            return value
+        return decrypt(value, self.context)
+
+    def get_db_prep_save(self, value, connection):
+        if value is None or value == "":
+            return value
+        return encrypt(str(value), self.context)
+
+
+class BlindIndexField(models.CharField):
+    """HMAC of another field's clear value, kept in step on every save and bulk_create."""
+
+    def __init__(self, *args, source: str = "", purpose: str = "", **kwargs):
+        self.source = source
+        self.purpose = purpose or source
+        kwargs.setdefault("max_length", 64)
+        kwargs.setdefault("editable", False)
+        kwargs.setdefault("blank", True)
+        kwargs.setdefault("db_index", True)
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self):
+        name, path, args, kwargs = super().deconstruct()
+        kwargs["source"] = self.source
+        if self.purpose != self.source:
+            kwargs["purpose"] = self.purpose
+        return name, path, args, kwargs
+
+    def pre_save(self, model_instance, add):
+        plain = getattr(model_instance, self.source)
+        value = blind_index(plain, self.purpose) if plain else ""
+        setattr(model_instance, self.attname, value)
+        return value
+
+
+def lookup(model, field_name: str, value: str) -> dict:
+    """Filter kwargs for an exact search on a protected field: {"<field>_bidx": hmac}."""
+    for f in model._meta.fields:
+        if isinstance(f, BlindIndexField) and f.source == field_name:
+            return {f.name: blind_index(value, f.purpose)}
+    raise ImproperlyConfigured(f"{model.__name__}.{field_name} has no blind index")
+
+
+def protected_fields(model) -> list[ProtectedField]:
+    return [f for f in model._meta.fields if isinstance(f, ProtectedField)]
+
+
+def masked(instance, field_name: str, *, detail: bool = False) -> str:
+    f = instance._meta.get_field(field_name)
+    list_mask, detail_mask = MASKS.get(getattr(f, "kind", "id"), MASKS["id"])
+    return (detail_mask if detail else list_mask)(getattr(instance, field_name))

@@ -1,0 +1,133 @@
+"""Data scope: the one function that restricts what a user may see or touch.
+
+House rule: every domain row belongs to an OrgUnit, directly or through a parent row. A user sees
+and changes rows of the units where they hold a role granting the permission, and the units
+below them (a materialized-path prefix). The back office, the API, exports, search,
+autocompletes, reports and indicators all call `restrict()`; a model that is not registered
+here cannot be restricted, and `restrict()` refuses it loudly.
+
+Registration kinds:
+- `units(Model, "union", "federation")`: rows whose unit at any of these paths lies in scope;
+  "" means the model is the OrgUnit tree itself.
+- `owned(Model, "user")`: rows that belong to the user (jobs, notifications).
+- `unscoped(Model)`: rows with no organisation (reference data, the audit log): the permission
+  alone decides.
+"""
+
+from dataclasses import dataclass
+
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
+from django.db.models import Q
+
+
+@dataclass(frozen=True)
+class Spec:
+    kind: str  # "units", "owned", "unscoped"
+    paths: tuple[str, ...] = ()
+
+
+_registry: dict[type, Spec] = {}
+
+
+def units(model, *paths: str):
+    _registry[model] = Spec("units", tuple(paths))
+    return model
+
+
+def owned(model, field: str):
+    _registry[model] = Spec("owned", (field,))
+    return model
+
+
+def unscoped(model):
+    _registry[model] = Spec("unscoped")
+    return model
+
+
+def spec_for(model) -> Spec:
+    model = getattr(model, "_meta", None) and model._meta.concrete_model or model
+    try:
+        return _registry[model]
+    except KeyError:
+        raise ImproperlyConfigured(
+            f"{model.__name__} is not registered for data scope (gongjia.platform.scope)"
+        ) from None
+
+
+def registered_models():
+    return dict(_registry)
+
+
+def perm_name(model, action: str) -> str:
+    return f"{model._meta.app_label}.{action}_{model._meta.model_name}"
+
+
+def _minimal(prefixes: list[str]) -> list[str]:
+    out: list[str] = []
+    for p in sorted(set(prefixes), key=len):
+        if not any(p.startswith(q) for q in out):
+            out.append(p)
+    return out
+
+
+def unit_prefixes(user, model, action: str) -> list[str] | None:
+    """Tree paths of the units where the user may perform `action`; None means everywhere."""
+    if not (user and user.is_authenticated and user.is_active):
+        return []
+    if user.is_superuser:
+        return None
+    return _minimal(user.unit_paths_for(perm_name(model, action)))
+
+
+def _unit_q(spec: Spec, prefixes: list[str]) -> Q:
+    q = Q(pk__in=[])
+    for path in spec.paths:
+        field = f"{path}__path" if path else "path"
+        for p in prefixes:
+            q |= Q(**{f"{field}__startswith": p})
+    return q
+
+
+def restrict(queryset, user, action: str = "view"):
+    """The rows of `queryset` that `user` may `action` (view, change, delete, export, ...)."""
+    model = queryset.model
+    spec = spec_for(model)
+    if not (user and user.is_authenticated and user.is_active):
+        return queryset.none()
+    if spec.kind == "owned":
+        if user.is_superuser:
+            return queryset
+        return queryset.filter(**{spec.paths[0]: user})
+    prefixes = unit_prefixes(user, model, action)
+    if prefixes is None:
+        return queryset
+    if spec.kind == "unscoped":
+        return queryset if prefixes else queryset.none()
+    if not prefixes:
+        return queryset.none()
+    return queryset.filter(_unit_q(spec, prefixes))
+
+
+def can(user, action: str, obj) -> bool:
+    """Whether `user` may `action` this one row (a single indexed query)."""
+    if obj is None or obj.pk is None:
+        return False
+    return restrict(type(obj)._default_manager.filter(pk=obj.pk), user, action).exists()
+
+
+def check(user, action: str, obj) -> None:
+    if not can(user, action, obj):
+        raise PermissionDenied
+
+
+def units_in_scope(user, model, action: str):
+    """The OrgUnits where `user` may `action` rows of `model` (for choices and validation)."""
+    from gongjia.orgs.models import OrgUnit
+
+    prefixes = unit_prefixes(user, model, action)
+    qs = OrgUnit.objects.all()
+    if prefixes is None:
+        return qs
+    if not prefixes:
+        return qs.none()
+    return qs.filter(_unit_q(Spec("units", ("",)), prefixes))

@@ -1,0 +1,39 @@
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.migrations.executor import MigrationExecutor
+from django.http import JsonResponse
+from django.utils import timezone
+
+WORKER_STALE_SECONDS = 300  # the worker beats every few seconds; five minutes means it is gone
+
+
+def healthz(request):
+    """Database reachable, migrations applied, age of the worker's last heartbeat."""
+    body = {"database": "ok", "migrations": "ok", "worker_heartbeat_age_s": None}
+    status = 200
+    try:
+        connection = connections[DEFAULT_DB_ALIAS]
+        with connection.cursor() as c:
+            c.execute("SELECT 1")
+        plan = MigrationExecutor(connection).migration_plan(
+            MigrationExecutor(connection).loader.graph.leaf_nodes()
+        )
+        if plan:
+            body["migrations"] = f"{len(plan)} pending"
+            status = 503
+        from gongjia.platform.models import Heartbeat
+
+        beat = Heartbeat.objects.filter(name="worker").first()
+        if beat is None:
+            body["worker"] = "never seen"
+            status = 503
+        else:
+            age = (timezone.now() - beat.beat_at).total_seconds()
+            body["worker_heartbeat_age_s"] = round(age, 1)
+            body["worker"] = "ok" if age < WORKER_STALE_SECONDS else "stale"
+            if age >= WORKER_STALE_SECONDS:
+                status = 503
+    except Exception as exc:  # noqa: BLE001  any failure here means "not healthy"
+        body["database"] = f"error: {exc.__class__.__name__}"
+        status = 503
+    body["status"] = "ok" if status == 200 else "unhealthy"
+    return JsonResponse(body, status=status)

@@ -1,0 +1,135 @@
+"""A small declarative state machine.
+
+A model declares `workflow = Workflow(states=..., transitions=[...])` in its app's
+`workflows.py`; an action calls `workflow.perform(obj, "name", acting_user=..., note=...)`,
+which locks the row, checks the source state, the permission and scope of the acting user,
+the required fields and the guard, changes the status and writes the timeline event, all in one
+transaction. Nothing else writes a status.
+"""
+
+import dataclasses
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from gongjia.platform import audit, scope
+from gongjia.platform.models import AuditEvent
+
+
+@dataclass(frozen=True)
+class Transition:
+    name: str
+    source: tuple[str, ...]
+    target: str
+    label: str
+    permission: str = "change"
+    required: tuple[str, ...] = ()
+    note_required: bool = False
+    guard: Callable | None = None  # guard(obj) -> error message or None
+    style: str = "primary"
+
+
+@dataclass
+class Workflow:
+    states: type
+    transitions: list[Transition]
+    field: str = "status"
+    _by_name: dict = dataclasses.field(default_factory=dict, init=False, repr=False)
+
+    def __post_init__(self):
+        valid = {s for s in self.states.values}
+        for t in self.transitions:
+            unknown = ({t.target} | set(t.source)) - valid
+            if unknown:
+                raise ValueError(f"transition {t.name} names unknown states {unknown}")
+            self._by_name[t.name] = t
+
+    def get(self, name: str) -> Transition:
+        try:
+            return self._by_name[name]
+        except KeyError:
+            raise ValidationError(
+                _("There is no step called %(name)s."),
+                code="unknown_transition",
+                params={"name": name},
+            ) from None
+
+    def allowed(self, obj, user=None) -> list[Transition]:
+        state = getattr(obj, self.field)
+        out = []
+        for t in self.transitions:
+            if state not in t.source:
+                continue
+            if t.guard and t.guard(obj):
+                continue
+            if user is not None and not scope.can(user, t.permission, obj):
+                continue
+            out.append(t)
+        return out
+
+    def perform(self, obj, name: str, *, acting_user, note: str = "", values: dict | None = None):
+        t = self.get(name)
+        values = values or {}
+        model = type(obj)
+        with transaction.atomic():
+            locked = model._default_manager.select_for_update().get(pk=obj.pk)
+            state = getattr(locked, self.field)
+            if state not in t.source:
+                raise ValidationError(
+                    _("“%(step)s” is not possible while the record is “%(state)s”."),
+                    code="wrong_state",
+                    params={"step": t.label, "state": self.states(state).label},
+                )
+            if acting_user is not None and not scope.can(acting_user, t.permission, locked):
+                raise PermissionDenied(_("You may not perform this step on this record."))
+            errors = {}
+            for f in t.required:
+                if values.get(f) in (None, "") and getattr(locked, f) in (None, ""):
+                    errors[f] = _("This field is required for this step.")
+            if t.note_required and not note.strip():
+                errors["note"] = _("Please give a reason for this step.")
+            if errors:
+                raise ValidationError(errors)
+            for k, v in values.items():
+                setattr(locked, k, v)
+            if t.guard and (message := t.guard(locked)):
+                raise ValidationError(message, code="guard")
+            setattr(locked, self.field, t.target)
+            locked.full_clean(
+                exclude=[
+                    f.name
+                    for f in model._meta.fields
+                    if f.name != self.field and f.name not in values
+                ]
+            )
+            locked.save(update_fields=[self.field, *values])
+            audit.record(
+                AuditEvent.Kind.TRANSITION,
+                t.name,
+                actor=acting_user,
+                obj=locked,
+                data={
+                    "from": state,
+                    "to": t.target,
+                    "note": note,
+                    **({"values": values} if values else {}),
+                },
+            )
+        for f in [self.field, *values]:
+            setattr(obj, f, getattr(locked, f))
+        return obj
+
+
+def timeline(obj, limit: int = 200):
+    """The record's timeline: its status changes and sealed field changes, newest first."""
+    from django.contrib.contenttypes.models import ContentType
+
+    ct = ContentType.objects.get_for_model(obj)
+    return (
+        AuditEvent.objects.filter(content_type=ct, object_id=str(obj.pk))
+        .select_related("actor")
+        .order_by("-id")[:limit]
+    )
