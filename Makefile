@@ -24,8 +24,8 @@ run: install
 test: install lint test-sqlite test-postgres
 
 lint:
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check src tests bench conftest.py
+	$(BIN)/ruff format --check src tests bench conftest.py
 
 test-sqlite:
 	DATABASE_URL= $(BIN)/pytest -q

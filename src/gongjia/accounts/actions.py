@@ -16,6 +16,13 @@ from gongjia.platform import audit, parameters, scope
 from gongjia.platform.models import AuditEvent
 
 
+def _validate_new_password(password: str, user, field: str = "new_password"):
+    try:
+        validate_password(password, user)
+    except ValidationError as e:
+        raise ValidationError({field: e.error_list}) from None
+
+
 def _require(acting_user, perm: str):
     if acting_user is not None and not acting_user.has_perm(perm):
         raise PermissionDenied(_("You may not do this."))
@@ -38,7 +45,7 @@ def create_user(
     if User.objects.filter(username__iexact=username).exists():
         raise ValidationError({"username": _("The user name %(u)s is taken.") % {"u": username}})
     user = User(username=username, full_name=full_name, must_change_password=must_change_password)
-    validate_password(password, user)
+    _validate_new_password(password, user, "password")
     user.set_password(password)
     user.save()
     secret = None
@@ -144,7 +151,7 @@ def change_own_password(user: User, old: str, new: str):
         raise ValidationError(
             {"new_password": _("Choose a password different from the current one.")}
         )
-    validate_password(new, user)
+    _validate_new_password(new, user)
     user.set_password(new)
     user.must_change_password = False
     user.save()
@@ -155,7 +162,7 @@ def change_own_password(user: User, old: str, new: str):
 def reset_password(user: User, new: str, *, acting_user):
     """An administrator sets a temporary password, which the user must change at next login."""
     _require(acting_user, "accounts.change_user")
-    validate_password(new, user)
+    _validate_new_password(new, user)
     user.set_password(new)
     user.must_change_password = True
     user.save()

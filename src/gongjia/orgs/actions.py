@@ -43,7 +43,7 @@ def create_unit(*, acting_user, parent: OrgUnit | None, **fields) -> OrgUnit:
             raise PermissionDenied(_("Only the installation may create a root unit."))
         if unit.kind != OrgUnit.Kind.DISTRICT_FEDERATION:
             raise ValidationError({"kind": _("The root unit is a district federation.")})
-        unit = OrgUnit.add_root(instance=unit)
+        unit = OrgUnit.objects.add_root(instance=unit)
     else:
         if (
             acting_user is not None
@@ -51,7 +51,7 @@ def create_unit(*, acting_user, parent: OrgUnit | None, **fields) -> OrgUnit:
         ):
             raise PermissionDenied(_("You may not add units under %(u)s.") % {"u": parent})
         _check_parent(parent, unit.kind)
-        unit = OrgUnit.objects.get(pk=parent.pk).add_child(instance=unit)
+        unit = OrgUnit.objects.add_child(OrgUnit.objects.get(pk=parent.pk), instance=unit)
     audit.record(
         AuditEvent.Kind.SYSTEM,
         "unit_created",
@@ -92,7 +92,7 @@ def move_unit(unit: OrgUnit, new_parent: OrgUnit, *, acting_user) -> OrgUnit:
         )
     _check_parent(new_parent, unit.kind)
     old_parent = unit.get_parent()
-    unit.move(new_parent, pos="sorted-child")
+    OrgUnit.objects.move(unit, OrgUnit.objects.get(pk=new_parent.pk), pos="sorted-child")
     unit = OrgUnit.objects.get(pk=unit.pk)
     audit.record(
         AuditEvent.Kind.TRANSITION,

@@ -1,9 +1,10 @@
 """/api/v1/orgs: regions, units and enterprises, restricted to the caller's scope."""
 
 import datetime as dt
+from typing import Annotated
 
 from django.shortcuts import get_object_or_404
-from ninja import Field, FilterSchema, Query, Router, Schema
+from ninja import Field, FilterLookup, FilterSchema, Query, Router, Schema
 
 from gongjia.orgs import actions
 from gongjia.orgs.models import Enterprise, OrgUnit, Region
@@ -36,7 +37,7 @@ class RegionPage(Schema):
 
 class RegionFilter(FilterSchema):
     level: str | None = None
-    q: str | None = Field(None, q=["name__icontains", "code__startswith"])
+    q: Annotated[str | None, FilterLookup(["name__icontains", "code__startswith"])] = None
     under: str | None = None
 
     def filter_under(self, value):
@@ -51,7 +52,7 @@ class RegionFilter(FilterSchema):
 @router.get("/regions", response={200: RegionPage, **ERRORS})
 def list_regions(request, filters: Query[RegionFilter], offset: int = 0, limit: int = 100):
     qs = filters.filter(scope.restrict(Region.objects.all(), request.user)).order_by("path")
-    return page(qs, offset, limit, RegionOut)
+    return page(qs, offset, limit)
 
 
 @router.get("/regions/{code}", response={200: RegionOut, **ERRORS})
@@ -123,7 +124,7 @@ class UnitPatch(Schema):
 class UnitFilter(FilterSchema):
     kind: OrgUnit.Kind | None = None
     status: OrgUnit.Status | None = None
-    q: str | None = Field(None, q=["name__icontains", "code__startswith"])
+    q: Annotated[str | None, FilterLookup(["name__icontains", "code__startswith"])] = None
     under: str | None = None
 
     def filter_under(self, value):
@@ -168,7 +169,7 @@ def _unit_by_code(request, code, field, action="view"):
 @router.get("/units", response={200: UnitPage, **ERRORS})
 def list_units(request, filters: Query[UnitFilter], offset: int = 0, limit: int = 100):
     qs = filters.filter(scope.restrict(OrgUnit.objects.select_related("region"), request.user))
-    return page(qs.order_by("path"), offset, limit, UnitOut, prepare=_with_parent_codes)
+    return page(qs.order_by("path"), offset, limit, prepare=_with_parent_codes)
 
 
 @router.get("/units/{code}", response={200: UnitOut, **ERRORS})
@@ -268,9 +269,9 @@ class EnterprisePatch(Schema):
 class EnterpriseFilter(FilterSchema):
     industry: Enterprise.Industry | None = None
     size_band: Enterprise.SizeBand | None = None
-    q: str | None = Field(None, q=["name__icontains", "credit_code"])
-    union_code: str | None = Field(None, q="union__code")
-    federation_code: str | None = Field(None, q="federation__code")
+    q: Annotated[str | None, FilterLookup(["name__icontains", "credit_code"])] = None
+    union_code: Annotated[str | None, FilterLookup("union__code")] = None
+    federation_code: Annotated[str | None, FilterLookup("federation__code")] = None
 
 
 def _enterprise_refs(request, data: dict):
@@ -290,7 +291,7 @@ ENTERPRISE_QS = Enterprise.objects.select_related("region", "federation", "union
 @router.get("/enterprises", response={200: EnterprisePage, **ERRORS})
 def list_enterprises(request, filters: Query[EnterpriseFilter], offset: int = 0, limit: int = 100):
     qs = filters.filter(scope.restrict(ENTERPRISE_QS, request.user)).order_by("id")
-    return page(qs, offset, limit, EnterpriseOut)
+    return page(qs, offset, limit)
 
 
 @router.get("/enterprises/{ent_id}", response={200: EnterpriseOut, **ERRORS})

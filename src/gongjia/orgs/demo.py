@@ -65,8 +65,8 @@ def load_regions() -> int:
     by_code = {}
     for row in rows:
         if row["level"] == "district":
-            root = Region.objects.filter(code=row["code"]).first() or Region.add_root(
-                code=row["code"], name=row["name"], level="district"
+            root = Region.objects.filter(code=row["code"]).first() or Region.objects.add_root(
+                dict(code=row["code"], name=row["name"], level="district")
             )
             by_code[row["code"]] = root
     for level in ("town", "village"):
@@ -77,7 +77,9 @@ def load_regions() -> int:
                 by_code[row["code"]] = Region.objects.get(code=row["code"])
                 continue
             parent = Region.objects.get(pk=by_code[row["parent_code"]].pk)
-            by_code[row["code"]] = parent.add_child(code=row["code"], name=row["name"], level=level)
+            by_code[row["code"]] = Region.objects.add_child(
+                parent, dict(code=row["code"], name=row["name"], level=level)
+            )
             added += 1
     return added
 
@@ -87,8 +89,8 @@ def _unit(parent, **fields) -> OrgUnit:
     if found:
         return found
     if parent is None:
-        return OrgUnit.add_root(**fields)
-    return OrgUnit.objects.get(pk=parent.pk).add_child(**fields)
+        return OrgUnit.objects.add_root(fields)
+    return OrgUnit.objects.add_child(OrgUnit.objects.get(pk=parent.pk), fields)
 
 
 @step(10)

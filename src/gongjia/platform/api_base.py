@@ -120,7 +120,8 @@ def require_perm(request, model, action: str):
         raise PermissionDenied(_("You may not do this."))
 
 
-def page(queryset, offset: int, limit: int, out, prepare=None) -> dict:
+def page(queryset, offset: int, limit: int, prepare=None) -> dict:
+    """One page of a list; the response schema serialises the items."""
     limit = max(1, min(limit, 500))
     offset = max(0, offset)
     items = list(queryset[offset : offset + limit])
@@ -130,7 +131,7 @@ def page(queryset, offset: int, limit: int, out, prepare=None) -> dict:
         "count": queryset.count(),
         "offset": offset,
         "limit": limit,
-        "items": [out.from_orm(i) for i in items],
+        "items": items,
     }
 
 

@@ -128,11 +128,13 @@ def record(
 
 
 def log_entry_digest(le: LogEntry) -> str:
+    changes = json.loads(le.changes) if isinstance(le.changes, str) else le.changes
     body = {
         "ct": le.content_type_id,
-        "pk": le.object_pk,
+        "pk": str(le.object_pk),
+        "r": le.object_repr,
         "a": le.action,
-        "c": le.changes,
+        "c": changes,
         "u": le.actor_id,
         "t": le.timestamp.isoformat() if le.timestamp else None,
     }

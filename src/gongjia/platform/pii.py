@@ -158,7 +158,7 @@ class ProtectedField(models.TextField):
         return decrypt(value, self.context)
 
     def get_db_prep_save(self, value, connection):
-        if value is None or value == "":
+        if value is None or value == "" or hasattr(value, "resolve_expression"):
             return value
         return encrypt(str(value), self.context)
 

@@ -1,0 +1,190 @@
+"""Shared test fixtures: a small organisation tree, users by role, the golden-YAML runner."""
+
+import datetime as dt
+
+import pytest
+import yaml
+
+
+def pytest_configure(config):
+    from django.conf import settings
+
+    # Hashing cost is not what these tests are about.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+# --- golden YAML tests --------------------------------------------------------------------------
+
+
+def pytest_collect_file(parent, file_path):
+    if file_path.suffix == ".yaml" and file_path.name.startswith("golden_"):
+        return GoldenFile.from_parent(parent, path=file_path)
+    return None
+
+
+class GoldenFile(pytest.File):
+    def collect(self):
+        for i, case in enumerate(yaml.safe_load(self.path.read_text(encoding="utf-8")) or []):
+            yield GoldenCase.from_parent(self, name=case.get("name", f"case {i}"), case=case)
+
+
+class GoldenCase(pytest.Item):
+    """A case readable by policy staff: `call` a function with `args`, `expect` its result.
+
+    - {name, param: key, on: date, region: code, expect: value}
+    - {name, call: dotted.path, args: {...}, expect: value}   (or expect_error: text)
+    """
+
+    def __init__(self, *, case, **kwargs):
+        super().__init__(**kwargs)
+        self.case = case
+        self.add_marker(pytest.mark.django_db)
+
+    def runtest(self):
+        from django.utils.module_loading import import_string
+
+        from gongjia.platform import parameters
+
+        c = self.case
+        if "param" in c:
+            got = parameters.value(c["param"], on=c.get("on"), region=c.get("region"))
+        else:
+            func = import_string(c["call"])
+            if "expect_error" in c:
+                with pytest.raises(Exception, match=c["expect_error"]):
+                    func(**(c.get("args") or {}))
+                return
+            got = func(**(c.get("args") or {}))
+        if got != c["expect"]:
+            raise AssertionError(f"{self.name}: expected {c['expect']!r}, got {got!r}")
+
+    def reportinfo(self):
+        return self.path, 0, f"golden: {self.name}"
+
+    def repr_failure(self, excinfo):
+        return str(excinfo.value)
+
+
+# --- a small district ---------------------------------------------------------------------------
+
+
+class Tree:
+    pass
+
+
+@pytest.fixture
+def tree(db):
+    """District → towns A (城厢) and B (北干) → a union in each; an enterprise in each."""
+    from gongjia.orgs import actions
+    from gongjia.orgs.demo import credit_code
+    from gongjia.orgs.models import Enterprise, OrgUnit, Region
+
+    t = Tree()
+    t.region = Region.objects.add_root(dict(code="330109", name="萧山区", level="district"))
+    t.region_a = Region.objects.add_child(
+        t.region, dict(code="330109001", name="城厢街道", level="town")
+    )
+    t.region = Region.objects.get(pk=t.region.pk)
+    t.region_b = Region.objects.add_child(
+        t.region, dict(code="330109002", name="北干街道", level="town")
+    )
+    t.district = actions.create_unit(
+        acting_user=None,
+        parent=None,
+        code="330109",
+        name="萧山区总工会",
+        kind=OrgUnit.Kind.DISTRICT_FEDERATION,
+        region=t.region,
+    )
+    t.town_a = actions.create_unit(
+        acting_user=None,
+        parent=t.district,
+        code="A",
+        name="城厢街道总工会",
+        kind=OrgUnit.Kind.TOWN_FEDERATION,
+        region=t.region_a,
+    )
+    t.town_b = actions.create_unit(
+        acting_user=None,
+        parent=t.district,
+        code="B",
+        name="北干街道总工会",
+        kind=OrgUnit.Kind.TOWN_FEDERATION,
+        region=t.region_b,
+    )
+    t.union_a = actions.create_unit(
+        acting_user=None,
+        parent=t.town_a,
+        code="A-1",
+        name="甲公司工会",
+        kind=OrgUnit.Kind.GRASSROOTS_UNION,
+        credit_code=credit_code("81", 1),
+        founded_on=dt.date(2020, 5, 1),
+    )
+    t.union_b = actions.create_unit(
+        acting_user=None,
+        parent=t.town_b,
+        code="B-1",
+        name="乙公司工会",
+        kind=OrgUnit.Kind.GRASSROOTS_UNION,
+        credit_code=credit_code("81", 2),
+        founded_on=dt.date(2019, 5, 1),
+    )
+    t.ent_a = Enterprise.objects.create(
+        name="甲公司",
+        credit_code=credit_code("91", 1),
+        industry="C",
+        size_band="small",
+        headcount=120,
+        region=t.region_a,
+        federation=t.town_a,
+        union=t.union_a,
+    )
+    t.ent_b = Enterprise.objects.create(
+        name="乙公司",
+        credit_code=credit_code("91", 2),
+        industry="C",
+        size_band="small",
+        headcount=80,
+        region=t.region_b,
+        federation=t.town_b,
+        union=t.union_b,
+    )
+    return t
+
+
+PASSWORD = "Test-pass-2026"
+
+
+@pytest.fixture
+def make_user(db):
+    from gongjia.accounts import actions
+
+    counter = {"n": 0}
+
+    def make(role: str, unit, *, username: str | None = None, **kw):
+        counter["n"] += 1
+        user, secret = actions.create_user(
+            username or f"{role}{counter['n']}",
+            acting_user=None,
+            password=PASSWORD,
+            role=role,
+            unit=unit,
+            must_change_password=kw.pop("must_change_password", False),
+            **kw,
+        )
+        user.otp_secret_for_tests = secret
+        return user
+
+    return make
+
+
+@pytest.fixture
+def login_client(client):
+    """A test client signed in as the user (second factor satisfied where required)."""
+
+    def login(user):
+        client.force_login(user, backend="gongjia.accounts.backends.RoleBackend")
+        return client
+
+    return login

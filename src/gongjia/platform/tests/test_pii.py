@@ -1,0 +1,55 @@
+import pytest
+from django.core.management import call_command
+from django.db import connection
+
+from gongjia.accounts.models import User
+from gongjia.platform import pii
+
+ID = "11010519491231002X"
+
+
+def _raw(user_id):
+    with connection.cursor() as c:
+        c.execute("SELECT id_number, id_number_bidx FROM accounts_user WHERE id = %s", [user_id])
+        return c.fetchone()
+
+
+@pytest.mark.django_db
+def test_stored_encrypted_found_by_blind_index_shown_masked():
+    u = User.objects.create(username="p1", id_number=ID)
+    stored, bidx = _raw(u.pk)
+    assert ID not in stored and stored.startswith(pii.keyring()["active"] + "$")
+    assert bidx == pii.blind_index(ID, "id_number")
+    assert User.objects.get(**pii.lookup(User, "id_number", ID)).pk == u.pk
+    assert User.objects.get(pk=u.pk).id_number == ID
+    assert pii.masked(u, "id_number") == "1****************X"
+    assert pii.masked(u, "id_number", detail=True) == "110***********002X"
+    assert pii.mask_mobile("13812345678") == "138****5678"
+    assert pii.mask_bank("6222020200112233445") == "***************3445"
+
+
+@pytest.mark.django_db
+def test_ciphertext_is_bound_to_its_column():
+    u = User.objects.create(username="p2", id_number=ID)
+    stored, _ = _raw(u.pk)
+    with pytest.raises(Exception):  # noqa: B017  AES-GCM refuses a ciphertext moved elsewhere
+        pii.decrypt(stored, "accounts.user.totp_secret")
+
+
+@pytest.mark.django_db
+def test_key_rotation_re_encrypts(tmp_path, settings, monkeypatch):
+    monkeypatch.delenv("GONGJIA_PII_KEYS", raising=False)
+    settings.VAR_DIR = tmp_path
+    pii.keyring.cache_clear()
+    pii._aead.cache_clear()
+    try:
+        u = User.objects.create(username="p3", id_number=ID)
+        before, _ = _raw(u.pk)
+        call_command("rotate_pii_key")
+        after, bidx = _raw(u.pk)
+        assert pii.key_id_of(after) != pii.key_id_of(before)
+        assert User.objects.get(pk=u.pk).id_number == ID
+        assert bidx == pii.blind_index(ID, "id_number")
+    finally:
+        pii.keyring.cache_clear()
+        pii._aead.cache_clear()

@@ -1,0 +1,149 @@
+import pytest
+
+from conftest import PASSWORD
+
+
+@pytest.fixture
+def api(tree, make_user, client):
+    officer = make_user("town_officer", tree.town_a, username="officer_a")
+    r = client.post(
+        "/api/v1/auth/token",
+        {"username": "officer_a", "password": PASSWORD},
+        content_type="application/json",
+    )
+    token = r.json()["token"]
+
+    class Api:
+        def get(self, url, **kw):
+            return client.get(url, HTTP_AUTHORIZATION=f"Bearer {token}", **kw)
+
+        def post(self, url, data):
+            return client.post(
+                url, data, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {token}"
+            )
+
+        def patch(self, url, data):
+            return client.patch(
+                url, data, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {token}"
+            )
+
+    a = Api()
+    a.user = officer
+    return a
+
+
+def test_unauthenticated_requests_get_the_error_format(client, db):
+    r = client.get("/api/v1/orgs/units")
+    assert r.status_code == 401
+    body = r.json()
+    assert body["code"] == "unauthenticated" and body["message"] and "errors" in body
+
+
+def test_lists_are_scoped(api, tree):
+    units = api.get("/api/v1/orgs/units").json()
+    codes = {u["code"] for u in units["items"]}
+    assert codes == {"A", "A-1"} and units["count"] == 2
+    a1 = next(u for u in units["items"] if u["code"] == "A-1")
+    assert a1["parent_code"] == "A"
+    ents = api.get("/api/v1/orgs/enterprises").json()
+    assert [e["name"] for e in ents["items"]] == ["甲公司"]
+    assert api.get("/api/v1/orgs/units/B-1").status_code == 404
+    assert api.get(f"/api/v1/orgs/enterprises/{tree.ent_b.pk}").status_code == 404
+    assert api.get("/api/v1/orgs/units?under=B").json()["count"] == 0
+    regions = api.get("/api/v1/orgs/regions?level=town").json()
+    assert {r["code"] for r in regions["items"]} == {"330109001", "330109002"}
+
+
+def test_create_and_update_with_validation_messages(api, tree):
+    from gongjia.orgs.demo import credit_code
+
+    r = api.post(
+        "/api/v1/orgs/units",
+        {
+            "parent_code": "A",
+            "code": "A-2",
+            "name": "新工会",
+            "kind": "grassroots_union",
+            "credit_code": "bad",
+        },
+    )
+    assert r.status_code == 400
+    body = r.json()
+    assert body["code"] == "invalid" and "credit_code" in body["errors"]
+    assert "18" in body["message"]  # says what is wrong: the length
+    r = api.post(
+        "/api/v1/orgs/units",
+        {"parent_code": "B", "code": "B-2", "name": "越界", "kind": "grassroots_union"},
+    )
+    assert r.status_code == 400 and "parent_code" in r.json()["errors"]
+    r = api.post(
+        "/api/v1/orgs/units",
+        {
+            "parent_code": "A",
+            "code": "A-2",
+            "name": "新工会",
+            "kind": "grassroots_union",
+            "credit_code": credit_code("81", 77),
+        },
+    )
+    assert r.status_code == 201 and r.json()["parent_code"] == "A"
+    r = api.patch("/api/v1/orgs/units/A-2", {"chair_name": "王芳"})
+    assert r.status_code == 200 and r.json()["chair_name"] == "王芳"
+    assert api.patch("/api/v1/orgs/units/B-1", {"chair_name": "x"}).status_code == 404
+    r = api.post(
+        "/api/v1/orgs/enterprises",
+        {
+            "name": "丙公司",
+            "credit_code": credit_code("91", 78),
+            "industry": "C",
+            "size_band": "small",
+            "region_code": "330109001",
+            "federation_code": "A",
+            "union_code": "A-2",
+        },
+    )
+    assert r.status_code == 201 and r.json()["union_code"] == "A-2"
+    ent_id = r.json()["id"]
+    r = api.patch(f"/api/v1/orgs/enterprises/{ent_id}", {"federation_code": "B"})
+    assert r.status_code == 400
+
+
+@pytest.mark.parametrize(
+    ("method", "url", "data"),
+    [
+        ("post", "/api/v1/orgs/units", "not json"),
+        ("post", "/api/v1/orgs/units", {"kind": 5}),
+        ("get", "/api/v1/orgs/units?limit=abc", None),
+        ("get", "/api/v1/orgs/enterprises/99999999999999999999999", None),
+        ("get", "/api/v1/cockpit/kpis?year=99999", None),
+        ("patch", "/api/v1/orgs/units/A", {"name": ""}),
+    ],
+)
+def test_bad_input_never_answers_500(api, method, url, data):
+    r = getattr(api, method)(url, data) if data is not None else api.get(url)
+    assert 400 <= r.status_code < 500, r.content
+    assert set(r.json()) >= {"code", "message", "errors"}
+
+
+def test_kpis(api, tree):
+    r = api.get("/api/v1/cockpit/kpis?year=2020")
+    assert r.status_code == 200
+    kpis = {k["key"]: k for k in r.json()}
+    assert {"orgs.units", "orgs.grassroots_unions", "orgs.enterprises"} <= set(kpis)
+    assert kpis["orgs.grassroots_unions"]["value"] == 1  # town A only
+    assert kpis["orgs.enterprises"]["value"] == 1
+    for k in kpis.values():
+        assert {"key", "label", "value", "unit"} <= set(k)
+    # adding a union changes the figure: it is computed from the records
+    api.post(
+        "/api/v1/orgs/units",
+        {"parent_code": "A", "code": "A-9", "name": "新", "kind": "grassroots_union"},
+    )
+    r = api.get("/api/v1/cockpit/kpis?key=orgs.grassroots_unions")
+    assert r.json()[0]["value"] == 2
+
+
+def test_openapi_docs_are_served(client, db):
+    assert client.get("/api/v1/docs").status_code == 200
+    schema = client.get("/api/v1/openapi.json").json()
+    assert "/api/v1/orgs/units" in schema["paths"]

@@ -1,0 +1,147 @@
+import io
+import json
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from gongjia.accounts.models import User
+from gongjia.orgs.models import Enterprise, OrgUnit, Region
+from gongjia.platform import audit
+
+
+def run(*args, stdin=""):
+    out = io.StringIO()
+    import sys
+
+    old = sys.stdin
+    sys.stdin = io.StringIO(stdin)
+    try:
+        call_command(*args, stdout=out)
+    finally:
+        sys.stdin = old
+    return out.getvalue()
+
+
+def test_healthz_reports_database_migrations_and_worker(client, db):
+    r = client.get("/healthz")
+    assert r.status_code == 503 and r.json()["worker"] == "never seen"
+    from gongjia.platform import worker
+
+    worker.beat()
+    r = client.get("/healthz")
+    assert r.status_code == 200 and r.json()["worker_heartbeat_age_s"] < 5
+
+
+def test_units_command(tree):
+    rows = json.loads(run("units", "--json"))
+    a1 = next(r for r in rows if r["code"] == "A-1")
+    assert a1 == {
+        "code": "A-1",
+        "kind": "grassroots_union",
+        "name": "甲公司工会",
+        "parent_code": "A",
+    }
+    text = run("units", "--kind", "town_federation")
+    assert "城厢街道总工会" in text and "甲公司工会" not in text
+
+
+def test_user_add_list_disable(tree):
+    out = run(
+        "user",
+        "add",
+        "ops1",
+        "--role",
+        "security_admin",
+        "--unit",
+        "330109",
+        "--password-stdin",
+        stdin="Strong-pass-1\n",
+    )
+    assert "TOTP secret (base32):" in out
+    user = User.objects.get(username="ops1")
+    assert user.must_change_password and user.totp_secret
+    out = run(
+        "user",
+        "add",
+        "ops2",
+        "--role",
+        "town_officer",
+        "--unit",
+        "A",
+        "--password-stdin",
+        stdin="Strong-pass-2\n",
+    )
+    assert "TOTP" not in out
+    assert "ops2\tactive" in run("user", "list")
+    run("user", "disable", "ops2")
+    assert not User.objects.get(username="ops2").is_active
+    from django.core.management import CommandError
+
+    with pytest.raises(CommandError, match="8"):
+        run(
+            "user",
+            "add",
+            "ops3",
+            "--role",
+            "town_officer",
+            "--unit",
+            "A",
+            "--password-stdin",
+            stdin="short\n",
+        )
+
+
+def test_demo_builds_the_district_and_is_idempotent(db):
+    out = run("demo")
+    assert "demo logins" in out
+    counts = (
+        Region.objects.count(),
+        OrgUnit.objects.count(),
+        Enterprise.objects.count(),
+        User.objects.count(),
+    )
+    assert counts[0] == 613  # the district, 27 town-level units and 585 villages/communities
+    towns = OrgUnit.objects.filter(kind=OrgUnit.Kind.TOWN_FEDERATION)
+    assert towns.count() == 27 and towns.filter(name="瓜沥镇总工会").exists()
+    for e in Enterprise.objects.all()[:20]:
+        e.full_clean()  # valid credit codes
+    run("demo")
+    assert counts == (
+        Region.objects.count(),
+        OrgUnit.objects.count(),
+        Enterprise.objects.count(),
+        User.objects.count(),
+    )
+    assert "not loaded" in run("demo", "--if-empty")
+    assert audit.verify()[1] is None
+
+
+def test_worker_runs_queued_jobs_with_progress(
+    tree, make_user, django_capture_on_commit_callbacks, monkeypatch
+):
+    from django_tasks_db.management.commands import db_worker
+
+    from gongjia.platform import jobs, worker
+    from gongjia.platform.models import Job
+
+    # The worker recycles database connections between tasks; inside a test transaction the
+    # connection must stay open.
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
+
+    user = make_user("town_officer", tree.town_a)
+    with django_capture_on_commit_callbacks(execute=True):
+        job = jobs.start(
+            "tests.test_operations.sample_job", label="样例", user=user, params={"n": 3}
+        )
+    worker.run_ready_tasks()
+    job.refresh_from_db()
+    assert job.status == Job.Status.DONE and job.done == 3 and job.total == 3
+
+
+def sample_job(job, n):
+    from gongjia.platform import jobs
+
+    for i in range(n):
+        jobs.progress(job, i + 1, n, f"{i + 1}/{n}")
+    return {"message": "ok", "finished": timezone.now().isoformat()}
