@@ -129,6 +129,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 LOGIN_URL = "/portal/login/"
+LOGIN_REDIRECT_URL = "/portal/"
 SESSION_COOKIE_AGE = 12 * 3600  # hard cap; the idle timeout is enforced by middleware
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

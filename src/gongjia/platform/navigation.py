@@ -54,7 +54,7 @@ def sidebar(request):
         if items:
             for i in items:
                 i.pop("order", None)
-            groups.append({"title": title, "separator": True, "collapsible": True, "items": items})
+            groups.append({"title": title, "separator": True, "collapsible": False, "items": items})
     return groups
 
 

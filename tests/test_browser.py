@@ -1,0 +1,67 @@
+"""Browser test: Playwright driving the distribution's Chromium against a live server."""
+
+import os
+import shutil
+
+import pyotp
+import pytest
+
+from conftest import PASSWORD
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="chromium not installed")
+
+# Playwright's sync API runs an event loop in this thread; the ORM calls below happen before
+# and after page actions, never inside a coroutine.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update",
+                  "--disable-sync"],
+        )
+        yield b
+        b.close()
+
+
+def test_back_office_in_chinese_tree_and_portal(live_server, tree, make_user, browser,
+                                                tmp_path):
+    admin = make_user("district_admin", tree.district, username="quzong")
+    worker = make_user("worker", tree.union_a, username="zhigong", full_name="张伟")
+    worker.id_number = "11010519491231002X"
+    worker.save()
+
+    page = browser.new_page(locale="zh-CN", viewport={"width": 1440, "height": 900})
+    page.goto(f"{live_server.url}/admin/login/")
+    page.fill("input[name=username]", "quzong")
+    page.fill("input[name=password]", PASSWORD)
+    page.fill("input[name=otp]", pyotp.TOTP(admin.otp_secret_for_tests).now())
+    page.click("button[type=submit]")
+    page.wait_for_selector("#kpi-grid")
+    page.screenshot(path="/tmp/home.png")
+    body = page.inner_text("body")
+    assert "组织建设" in body and "基层工会" in body
+
+    page.locator("a[href='/admin/orgs/orgunit/']:visible").first.click()
+    page.wait_for_selector("#result_list")
+    tree_text = page.inner_text("#result_list")
+    assert "萧山区总工会" in tree_text and "城厢街道总工会" in tree_text
+    assert "甲公司工会" in tree_text
+
+    portal = browser.new_page(locale="zh-CN", viewport={"width": 390, "height": 844})
+    portal.goto(f"{live_server.url}/portal/login/")
+    assert "登录" in portal.inner_text("h1")
+    portal.fill("#id_username", "zhigong")
+    portal.fill("#id_password", PASSWORD)
+    portal.click("button.primary")
+    portal.wait_for_selector("#id-masked")
+    assert portal.inner_text("#id-masked") == "110***********002X"
+    assert "我的信息" in portal.inner_text("h1")
