@@ -24,16 +24,21 @@ def browser():
         b = p.chromium.launch(
             executable_path=CHROMIUM,
             headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
         )
         yield b
         b.close()
 
 
-def test_back_office_in_chinese_tree_and_portal(live_server, tree, make_user, browser,
-                                                tmp_path):
+def test_back_office_in_chinese_tree_and_portal(live_server, tree, make_user, browser, tmp_path):
     admin = make_user("district_admin", tree.district, username="quzong")
     worker = make_user("worker", tree.union_a, username="zhigong", full_name="张伟")
     worker.id_number = "11010519491231002X"

@@ -58,7 +58,13 @@ ROLES: dict[str, Role] = {
         Role(
             "district_admin",
             _("District federation administrator"),
-            (*_MANAGE, *OWN_RECORDS, "orgs.change_region", "accounts.view_user"),
+            (
+                *_MANAGE,
+                *OWN_RECORDS,
+                "orgs.change_region",
+                "accounts.view_user",
+                "accounts.reveal_user",
+            ),
             second_factor=True,
         ),
         Role("town_officer", _("Town or street federation officer"), (*_MANAGE, *OWN_RECORDS)),

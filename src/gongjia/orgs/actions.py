@@ -91,7 +91,7 @@ def move_unit(unit: OrgUnit, new_parent: OrgUnit, *, acting_user) -> OrgUnit:
             {"parent": _("A unit cannot be moved under itself or its own branch.")}
         )
     _check_parent(new_parent, unit.kind)
-    old_parent = unit.get_parent()
+    old_parent = OrgUnit.objects.get_parent(unit)
     OrgUnit.objects.move(unit, OrgUnit.objects.get(pk=new_parent.pk), pos="sorted-child")
     unit = OrgUnit.objects.get(pk=unit.pk)
     audit.record(

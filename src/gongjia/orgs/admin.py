@@ -85,6 +85,9 @@ class OrgUnitAdmin(ScopedAdmin):
             '<span style="padding-left:{}rem">{}</span>', (obj.depth - 1) * 1.25, obj.name
         )
 
+    def has_delete_permission(self, request, obj=None):
+        return False  # units are deregistered, never deleted: records refer to them
+
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
         parents = scope.units_in_scope(request.user, OrgUnit, "add" if obj is None else "change")
@@ -97,7 +100,7 @@ class OrgUnitAdmin(ScopedAdmin):
                 form.base_fields["parent"].required = False
                 form.base_fields["parent"].disabled = True
             else:
-                form.base_fields["parent"].initial = obj.get_parent()
+                form.base_fields["parent"].initial = OrgUnit.objects.get_parent(obj)
         return form
 
     def save_model(self, request, obj, form, change):
@@ -105,7 +108,7 @@ class OrgUnitAdmin(ScopedAdmin):
         parent = form.cleaned_data.get("parent")
         if change:
             unit = actions.update_unit(obj, acting_user=request.user, **data)
-            current = unit.get_parent()
+            current = OrgUnit.objects.get_parent(unit)
             if parent and current and parent.pk != current.pk:
                 unit = actions.move_unit(unit, parent, acting_user=request.user)
         else:

@@ -4,7 +4,7 @@ import datetime as dt
 from typing import Annotated
 
 from django.shortcuts import get_object_or_404
-from ninja import Field, FilterLookup, FilterSchema, Query, Router, Schema
+from ninja import Field, FilterLookup, FilterSchema, Query, Router, Schema, Status
 
 from gongjia.orgs import actions
 from gongjia.orgs.models import Enterprise, OrgUnit, Region
@@ -24,8 +24,7 @@ class RegionOut(Schema):
 
     @staticmethod
     def resolve_parent_code(obj):
-        parent = obj.get_parent() if obj.depth > 1 else None
-        return parent.code if parent else None
+        return getattr(obj, "parent_code", None)
 
 
 class RegionPage(Schema):
@@ -49,15 +48,29 @@ class RegionFilter(FilterSchema):
         return Q(path__startswith=region.path) if region else Q(pk__in=[])
 
 
+def _with_parent_codes(nodes):
+    """Attach parent codes with one query (a parent's path is the child's path minus a step)."""
+    if not nodes:
+        return nodes
+    model = type(nodes[0])
+    steplen = model.steplen
+    parent_paths = {n.path[:-steplen] for n in nodes if n.depth > 1}
+    codes = dict(model.objects.filter(path__in=parent_paths).values_list("path", "code"))
+    for n in nodes:
+        n.parent_code = codes.get(n.path[:-steplen])
+    return nodes
+
+
 @router.get("/regions", response={200: RegionPage, **ERRORS})
 def list_regions(request, filters: Query[RegionFilter], offset: int = 0, limit: int = 100):
     qs = filters.filter(scope.restrict(Region.objects.all(), request.user)).order_by("path")
-    return page(qs, offset, limit)
+    return page(qs, offset, limit, prepare=_with_parent_codes)
 
 
 @router.get("/regions/{code}", response={200: RegionOut, **ERRORS})
 def get_region(request, code: str):
-    return get_object_or_404(scope.restrict(Region.objects.all(), request.user), code=code)
+    region = get_object_or_404(scope.restrict(Region.objects.all(), request.user), code=code)
+    return _with_parent_codes([region])[0]
 
 
 # --- units --------------------------------------------------------------------------------------
@@ -136,16 +149,6 @@ class UnitFilter(FilterSchema):
         return Q(path__startswith=unit.path) if unit else Q(pk__in=[])
 
 
-def _with_parent_codes(units):
-    """Attach parent codes with one query (paths of parents are path prefixes)."""
-    steplen = OrgUnit.steplen
-    parent_paths = {u.path[:-steplen] for u in units if u.depth > 1}
-    codes = dict(OrgUnit.objects.filter(path__in=parent_paths).values_list("path", "code"))
-    for u in units:
-        u.parent_code = codes.get(u.path[:-steplen])
-    return units
-
-
 def _region(code):
     if code is None:
         return None
@@ -187,7 +190,7 @@ def create_unit(request, payload: UnitIn):
     parent = _unit_by_code(request, data.pop("parent_code"), "parent_code", "add")
     data["region"] = _region(data.pop("region_code"))
     unit = actions.create_unit(acting_user=request.user, parent=parent, **data)
-    return 201, _with_parent_codes([unit])[0]
+    return Status(201, _with_parent_codes([unit])[0])
 
 
 @router.patch("/units/{code}", response={200: UnitOut, **ERRORS})
@@ -304,7 +307,7 @@ def create_enterprise(request, payload: EnterpriseIn):
     require_perm(request, Enterprise, "add")
     data = _enterprise_refs(request, payload.dict())
     ent = actions.create_enterprise(acting_user=request.user, **data)
-    return 201, ENTERPRISE_QS.get(pk=ent.pk)
+    return Status(201, ENTERPRISE_QS.get(pk=ent.pk))
 
 
 @router.patch("/enterprises/{ent_id}", response={200: EnterpriseOut, **ERRORS})

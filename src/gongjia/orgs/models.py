@@ -25,6 +25,12 @@ class Region(MP_Node):
     class Meta:
         verbose_name = _("region")
         verbose_name_plural = _("regions")
+        # A branch is one `path LIKE 'prefix%'` query: on PostgreSQL that needs pattern ops.
+        indexes = [
+            models.Index(
+                fields=["path"], name="region_path_prefix", opclasses=["varchar_pattern_ops"]
+            )
+        ]
 
     def __str__(self):
         return self.name
@@ -83,6 +89,11 @@ class OrgUnit(MP_Node):
     class Meta:
         verbose_name = _("organisation unit")
         verbose_name_plural = _("organisation units")
+        indexes = [
+            models.Index(
+                fields=["path"], name="orgunit_path_prefix", opclasses=["varchar_pattern_ops"]
+            )
+        ]
         permissions = [("export_orgunit", _("Can export organisation units"))]
 
     def __str__(self):

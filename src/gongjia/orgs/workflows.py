@@ -14,7 +14,7 @@ unit_workflow = Workflow(
             note_required=True,
             guard=lambda unit: (
                 _("Move or deregister the units below it first.")
-                if unit.get_children().filter(status=OrgUnit.Status.ACTIVE).exists()
+                if OrgUnit.objects.get_children(unit).filter(status=OrgUnit.Status.ACTIVE).exists()
                 else None
             ),
             style="danger",

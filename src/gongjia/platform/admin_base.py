@@ -118,6 +118,11 @@ class ScopedAdmin(ModelAdmin):
                 name=f"{info}_transition",
             ),
             path(
+                "<path:object_id>/reveal/<str:field>/",
+                self.admin_site.admin_view(self.reveal_view),
+                name=f"{info}_reveal",
+            ),
+            path(
                 "<path:object_id>/attach/",
                 self.admin_site.admin_view(self.attach_view),
                 name=f"{info}_attach",
@@ -140,6 +145,25 @@ class ScopedAdmin(ModelAdmin):
             )
         except ValidationError as e:
             messages.error(request, " ".join(e.messages))
+        return HttpResponseRedirect(self._change_url(obj))
+
+    def reveal_view(self, request, object_id, field):
+        """Show one protected value in full, once, after the user states a purpose."""
+        obj = get_object_or_404(self.get_queryset(request), pk=object_id)
+        if request.method != "POST":
+            raise PermissionDenied
+        try:
+            value = pii.reveal(
+                obj, field, acting_user=request.user, purpose=request.POST.get("purpose", "")
+            )
+        except ValidationError as e:
+            messages.error(request, " ".join(e.messages))
+        else:
+            label = obj._meta.get_field(field).verbose_name
+            messages.warning(
+                request,
+                _("%(label)s: %(value)s (this view was logged)") % {"label": label, "value": value},
+            )
         return HttpResponseRedirect(self._change_url(obj))
 
     def attach_view(self, request, object_id):
@@ -174,8 +198,13 @@ class ScopedAdmin(ModelAdmin):
                     )
                     for t in self.workflow.allowed(obj, request.user)
                 ]
+            may_reveal = request.user.has_perm(scope.perm_name(self.model, "reveal"))
             masked = [
-                (f.verbose_name, pii.masked(obj, f.name, detail=True))
+                (
+                    f.verbose_name,
+                    pii.masked(obj, f.name, detail=True),
+                    reverse(url_name(obj, "reveal"), args=[obj.pk, f.name]) if may_reveal else "",
+                )
                 for f in pii.protected_fields(self.model)
                 if getattr(f, "kind", "") != "secret"
             ]

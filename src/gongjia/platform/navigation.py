@@ -39,6 +39,11 @@ def sidebar(request):
                 "icon": getattr(model_admin, "nav_icon", "list"),
                 "link": link,
                 "order": getattr(model_admin, "nav_order", 100),
+                **(
+                    {"badge": "gongjia.platform.navigation.unread_badge"}
+                    if meta.label == "platform.Notification"
+                    else {}
+                ),
             }
         )
     groups = []

@@ -205,3 +205,30 @@ def masked(instance, field_name: str, *, detail: bool = False) -> str:
     f = instance._meta.get_field(field_name)
     list_mask, detail_mask = MASKS.get(getattr(f, "kind", "id"), MASKS["id"])
     return (detail_mask if detail else list_mask)(getattr(instance, field_name))
+
+
+def reveal(obj, field_name: str, *, acting_user, purpose: str) -> str:
+    """The clear value of a protected field, for a user with the reveal permission and a stated
+    purpose; every reveal is written to the audit chain (identifiers-and-security.md §3)."""
+    from django.core.exceptions import PermissionDenied, ValidationError
+    from django.utils.translation import gettext as _
+
+    from gongjia.platform import audit, scope
+    from gongjia.platform.models import AuditEvent
+
+    purpose = (purpose or "").strip()
+    if len(purpose) < 2:
+        raise ValidationError({"purpose": _("State why you need to see the full value.")})
+    if not scope.can(acting_user, "reveal", obj):
+        raise PermissionDenied(_("You may not see this personal data in full."))
+    field = obj._meta.get_field(field_name)
+    if not isinstance(field, ProtectedField) or field.kind == "secret":
+        raise PermissionDenied(_("This field cannot be revealed."))
+    audit.record(
+        AuditEvent.Kind.REVEAL,
+        "reveal",
+        actor=acting_user,
+        obj=obj,
+        data={"field": field_name, "purpose": purpose},
+    )
+    return getattr(obj, field_name)

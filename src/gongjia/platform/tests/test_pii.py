@@ -53,3 +53,33 @@ def test_key_rotation_re_encrypts(tmp_path, settings, monkeypatch):
     finally:
         pii.keyring.cache_clear()
         pii._aead.cache_clear()
+
+
+def test_reveal_needs_permission_and_purpose_and_is_logged(tree, make_user, login_client):
+    from django.core.exceptions import PermissionDenied, ValidationError
+
+    from gongjia.platform.models import AuditEvent
+
+    worker = make_user("worker", tree.union_a)
+    worker.id_number = ID
+    worker.save()
+    admin = make_user("district_admin", tree.district)
+    officer = make_user("town_officer", tree.town_a)
+    with pytest.raises(ValidationError):
+        pii.reveal(worker, "id_number", acting_user=admin, purpose="")
+    with pytest.raises(PermissionDenied):
+        pii.reveal(worker, "id_number", acting_user=officer, purpose="核对身份")
+    with pytest.raises(PermissionDenied):
+        pii.reveal(worker, "totp_secret", acting_user=admin, purpose="核对身份")
+    assert pii.reveal(worker, "id_number", acting_user=admin, purpose="核对身份") == ID
+    event = AuditEvent.objects.get(kind="reveal")
+    assert event.actor == admin and event.data == {"field": "id_number", "purpose": "核对身份"}
+    # the back office shows the masked value and reveals it through the same function
+    client = login_client(admin)
+    page = client.get(f"/admin/accounts/user/{worker.pk}/change/").content.decode()
+    assert "110***********002X" in page and ID not in page
+    r = client.post(
+        f"/admin/accounts/user/{worker.pk}/reveal/id_number/", {"purpose": "电话核实"}, follow=True
+    )
+    assert ID in r.content.decode()
+    assert AuditEvent.objects.filter(kind="reveal").count() == 2
