@@ -147,3 +147,42 @@ def test_openapi_docs_are_served(client, db):
     assert client.get("/api/v1/docs").status_code == 200
     schema = client.get("/api/v1/openapi.json").json()
     assert "/api/v1/orgs/units" in schema["paths"]
+
+
+def test_regions_are_added_under_their_parent_by_district_administrators(
+    tree, make_user, client, api
+):
+    assert (
+        api.post(
+            "/api/v1/orgs/regions",
+            {
+                "parent_code": "330109001",
+                "code": "330109001099",
+                "name": "新社区",
+                "level": "village",
+            },
+        ).status_code
+        == 403
+    )  # a town officer may not
+    admin = make_user("district_admin", tree.district)
+    client.force_login(admin, backend="gongjia.accounts.backends.RoleBackend")
+    from django.test import Client
+
+    c = Client(enforce_csrf_checks=False)
+    c.force_login(admin, backend="gongjia.accounts.backends.RoleBackend")
+    r = c.post(
+        "/api/v1/orgs/regions",
+        {"parent_code": "330109001", "code": "330109001099", "name": "新社区", "level": "village"},
+        content_type="application/json",
+    )
+    assert r.status_code == 201 and r.json()["parent_code"] == "330109001"
+    r = c.post(
+        "/api/v1/orgs/regions",
+        {"parent_code": "330109001", "code": "330110001099", "name": "错", "level": "village"},
+        content_type="application/json",
+    )
+    assert r.status_code == 400 and "code" in r.json()["errors"]
+    r = c.patch(
+        "/api/v1/orgs/regions/330109001099", {"name": "新名社区"}, content_type="application/json"
+    )
+    assert r.status_code == 200 and r.json()["name"] == "新名社区"

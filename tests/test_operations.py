@@ -145,3 +145,36 @@ def sample_job(job, n):
     for i in range(n):
         jobs.progress(job, i + 1, n, f"{i + 1}/{n}")
     return {"message": "ok", "finished": timezone.now().isoformat()}
+
+
+def test_job_page_polls_its_progress(tree, make_user, login_client):
+    from gongjia.platform.models import Job
+
+    user = make_user("town_officer", tree.town_a)
+    job = Job.objects.create(
+        kind="x", label="导入职工", user=user, total=10, done=4, status=Job.Status.RUNNING
+    )
+    client = login_client(user)
+    page = client.get(f"/admin/platform/job/{job.pk}/change/").content.decode()
+    assert "40%" in page and f"/admin/platform/job/{job.pk}/progress/" in page
+    Job.objects.filter(pk=job.pk).update(done=10, status=Job.Status.DONE)
+    fragment = client.get(f"/admin/platform/job/{job.pk}/progress/").content.decode()
+    assert "100%" in fragment and "hx-trigger" not in fragment
+    other = login_client(make_user("town_officer", tree.town_b))
+    assert other.get(f"/admin/platform/job/{job.pk}/progress/").status_code == 404
+
+
+def test_notifications_to_a_role_in_a_unit_and_the_unread_badge(tree, make_user, login_client):
+    from gongjia.platform.navigation import unread_badge
+    from gongjia.platform.notifications import notify
+
+    a1 = make_user("town_officer", tree.town_a)
+    a2 = make_user("town_officer", tree.town_a)
+    b1 = make_user("town_officer", tree.town_b)
+    assert notify(title="案件即将超期", role="town_officer", unit=tree.town_a) == 2
+    client = login_client(a1)
+    request = client.get("/admin/").wsgi_request
+    assert unread_badge(request) == "1"
+    page = client.get("/admin/platform/notification/").content.decode()
+    assert "案件即将超期" in page
+    assert b1.notifications.count() == 0 and a2.notifications.count() == 1

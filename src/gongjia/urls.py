@@ -3,7 +3,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from gongjia.api import api
-from gongjia.platform import attachments
+from gongjia.platform import attachments, jobs
 from gongjia.platform.views import healthz
 
 urlpatterns = [
@@ -14,4 +14,5 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("attachments/<int:pk>/", attachments.download, name="attachment-download"),
+    path("jobs/<uuid:job_id>/result/", jobs.result_download, name="job-result"),
 ]

@@ -46,8 +46,12 @@ class Role:
 
 
 _BUSINESS_READ = _all(*BUSINESS_APPS, actions="view_*")
+# Regions are reference data: everyone reads them, only the district changes them.
 _MANAGE = (
-    *_all(*BUSINESS_APPS),
+    *_all(*(a for a in BUSINESS_APPS if a != "orgs")),
+    "orgs.*_orgunit",
+    "orgs.*_enterprise",
+    "orgs.view_region",
     "platform.*_consent",
     "platform.add_attachment",
 )
@@ -61,7 +65,7 @@ ROLES: dict[str, Role] = {
             (
                 *_MANAGE,
                 *OWN_RECORDS,
-                "orgs.change_region",
+                "orgs.*_region",
                 "accounts.view_user",
                 "accounts.reveal_user",
             ),

@@ -4,7 +4,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from gongjia.orgs.models import Enterprise, OrgUnit
+from gongjia.orgs.models import Enterprise, OrgUnit, Region
 from gongjia.orgs.workflows import unit_workflow
 from gongjia.platform import audit, scope
 from gongjia.platform.models import AuditEvent
@@ -151,3 +151,32 @@ def update_enterprise(ent: Enterprise, *, acting_user, **fields) -> Enterprise:
     _check_enterprise_scope(acting_user, ent, "change")
     ent.save()
     return ent
+
+
+@transaction.atomic
+def create_region(*, acting_user, parent: Region, code: str, name: str, level: str) -> Region:
+    """Add a division under `parent` (e.g. a new community); codes extend the parent's code."""
+    if acting_user is not None and not acting_user.has_perm("orgs.add_region"):
+        raise PermissionDenied(_("You may not add divisions."))
+    if not code.startswith(parent.code) or not code.isdigit():
+        raise ValidationError(
+            {"code": _("A division code is digits that begin with its parent's code.")}
+        )
+    expected = {"district": "town", "town": "village"}.get(parent.level)
+    if level != expected:
+        raise ValidationError(
+            {"level": _("Under this division only level %(l)s fits.") % {"l": expected}}
+        )
+    region = Region(code=code, name=name, level=level)
+    region.full_clean(exclude=["path", "depth", "numchild"])
+    return Region.objects.add_child(Region.objects.get(pk=parent.pk), instance=region)
+
+
+@transaction.atomic
+def rename_region(region: Region, *, acting_user, name: str) -> Region:
+    if acting_user is not None and not acting_user.has_perm("orgs.change_region"):
+        raise PermissionDenied(_("You may not change divisions."))
+    region.name = name
+    region.full_clean(exclude=["path", "depth", "numchild"])
+    region.save(update_fields=["name"])
+    return region

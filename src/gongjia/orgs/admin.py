@@ -1,5 +1,5 @@
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -114,6 +114,8 @@ class OrgUnitAdmin(ScopedAdmin):
         else:
             unit = actions.create_unit(acting_user=request.user, parent=parent, **data)
         obj.__dict__.update(unit.__dict__)
+        for warning in unit.credit_code_warnings():
+            messages.warning(request, warning)
 
 
 @admin.register(Region)

@@ -73,6 +73,43 @@ def get_region(request, code: str):
     return _with_parent_codes([region])[0]
 
 
+class RegionIn(Schema):
+    parent_code: str
+    code: str = Field(..., min_length=6, max_length=12)
+    name: str = Field(..., min_length=1, max_length=100)
+    level: Region.Level
+
+
+class RegionPatch(Schema):
+    name: str = Field(..., min_length=1, max_length=100)
+
+
+@router.post("/regions", response={201: RegionOut, **ERRORS})
+def create_region(request, payload: RegionIn):
+    require_perm(request, Region, "add")
+    parent = Region.objects.filter(code=payload.parent_code).first()
+    if parent is None:
+        from django.core.exceptions import ValidationError
+
+        raise ValidationError({"parent_code": [f"区划代码 {payload.parent_code} 不存在"]})
+    region = actions.create_region(
+        acting_user=request.user,
+        parent=parent,
+        code=payload.code,
+        name=payload.name,
+        level=payload.level,
+    )
+    return Status(201, _with_parent_codes([region])[0])
+
+
+@router.patch("/regions/{code}", response={200: RegionOut, **ERRORS})
+def update_region(request, code: str, payload: RegionPatch):
+    require_perm(request, Region, "change")
+    region = get_object_or_404(Region, code=code)
+    region = actions.rename_region(region, acting_user=request.user, name=payload.name)
+    return _with_parent_codes([region])[0]
+
+
 # --- units --------------------------------------------------------------------------------------
 
 

@@ -1,5 +1,8 @@
 from auditlog.models import LogEntry
 from django.contrib import admin
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from django_tasks_db.models import DBTaskResult
 from unfold.contrib.filters.admin import RangeDateTimeFilter
@@ -73,26 +76,33 @@ class FieldChangeAdmin(ReadOnlyAdmin):
 
 @admin.register(Job)
 class JobAdmin(ReadOnlyAdmin):
+    """Each user's own jobs; the record page polls its progress until the job ends."""
+
     nav_icon = "pending_actions"
     nav_order = 60
     list_display = ["label", "status", "progress", "created_at", "finished_at"]
     list_filter = ["status"]
-    readonly_fields = [
-        "label",
-        "kind",
-        "status",
-        "done",
-        "total",
-        "message",
-        "result_file",
-        "created_at",
-        "finished_at",
-    ]
+    readonly_fields = ["label", "status", "message", "created_at", "finished_at"]
     fields = readonly_fields
+    change_form_outer_before_template = "platform/admin/job_progress.html"
 
     @admin.display(description=_("progress"))
     def progress(self, obj):
         return f"{obj.percent}% ({obj.done}/{obj.total})"
+
+    def get_urls(self):
+        return [
+            path(
+                "<uuid:job_id>/progress/",
+                self.admin_site.admin_view(self.progress_view),
+                name="platform_job_progress",
+            ),
+            *super().get_urls(),
+        ]
+
+    def progress_view(self, request, job_id):
+        job = get_object_or_404(self.get_queryset(request), pk=job_id)
+        return TemplateResponse(request, "platform/admin/job_progress.html", {"original": job})
 
 
 @admin.register(Notification)

@@ -5,6 +5,7 @@
 The function receives the Job and its params; it reports with `job.progress(done, total, msg)`.
 """
 
+from django.conf import settings
 from django.db import transaction
 from django.tasks import task
 from django.utils import timezone
@@ -48,3 +49,18 @@ def start(kind: str, *, label: str, user, params: dict | None = None) -> Job:
     job = Job.objects.create(kind=kind, label=label, user=user, params=params or {})
     transaction.on_commit(lambda: run_job.enqueue(job_id=str(job.pk)))
     return job
+
+
+def result_download(request, job_id):
+    """The job's result file, for the user who ran it."""
+    from django.http import FileResponse, Http404
+
+    if not request.user.is_authenticated:
+        raise Http404
+    job = Job.objects.filter(pk=job_id, user=request.user).first()
+    if job is None or not job.result_file:
+        raise Http404
+    path = (settings.MEDIA_ROOT / job.result_file).resolve()
+    if not path.is_relative_to(settings.MEDIA_ROOT.resolve()) or not path.exists():
+        raise Http404
+    return FileResponse(path.open("rb"), as_attachment=True, filename=path.name)

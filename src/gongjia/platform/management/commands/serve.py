@@ -1,3 +1,4 @@
+import signal
 import subprocess
 import sys
 
@@ -20,6 +21,13 @@ class Command(BaseCommand):
 
         from gongjia.wsgi import application
 
+        def stop(signum, frame):
+            raise KeyboardInterrupt
+
+        # Ctrl-C (or a service manager's SIGTERM) stops the server and its worker, even when the
+        # shell that started us ignores SIGINT for background jobs.
+        signal.signal(signal.SIGINT, stop)
+        signal.signal(signal.SIGTERM, stop)
         worker = None
         if with_worker:
             worker = subprocess.Popen([sys.executable, "-m", "gongjia.cli", "worker"])
