@@ -11,9 +11,6 @@ def pytest_configure(config):
 
     # Hashing cost is not what these tests are about.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    # Persistent connections from the live server's threads would keep the test database busy
-    # at teardown.
-    settings.DATABASES["default"]["CONN_MAX_AGE"] = 0
 
 
 # --- golden YAML tests --------------------------------------------------------------------------

@@ -101,7 +101,11 @@ TEMPLATES = [
 # --- Database -----------------------------------------------------------------------------------
 _db_url = os.environ.get("DATABASE_URL") or ""
 if _db_url:
-    DATABASES = {"default": dj_database_url.parse(_db_url, conn_max_age=60)}
+    DATABASES = {
+        "default": dj_database_url.parse(
+            _db_url, conn_max_age=int(os.environ.get("GONGJIA_DB_CONN_MAX_AGE", "60"))
+        )
+    }
 else:
     DATABASES = {
         "default": {
