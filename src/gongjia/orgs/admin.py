@@ -30,6 +30,18 @@ class UnderUnitFilter(admin.SimpleListFilter):
         return queryset.filter(**{f"{field}__startswith": unit.path})
 
 
+class TreeListMixin:
+    """Lists of a tree in tree order, each name indented by its depth."""
+
+    ordering = ["path"]
+
+    @admin.display(description=_("name"), ordering="path")
+    def tree_name(self, obj):
+        return format_html(
+            '<span style="padding-left:{}rem">{}</span>', (obj.depth - 1) * 1.25, obj.name
+        )
+
+
 class OrgUnitForm(forms.ModelForm):
     parent = forms.ModelChoiceField(
         label=_("parent unit"), queryset=OrgUnit.objects.none(), required=True
@@ -37,23 +49,11 @@ class OrgUnitForm(forms.ModelForm):
 
     class Meta:
         model = OrgUnit
-        fields = [
-            "parent",
-            "code",
-            "name",
-            "kind",
-            "credit_code",
-            "founded_on",
-            "chair_name",
-            "contact_name",
-            "contact_phone",
-            "region",
-            "address",
-        ]
+        fields = ["parent", *actions.UNIT_FIELDS]
 
 
 @admin.register(OrgUnit)
-class OrgUnitAdmin(ScopedAdmin):
+class OrgUnitAdmin(TreeListMixin, ScopedAdmin):
     nav_icon = "account_tree"
     nav_order = 10
     form = OrgUnitForm
@@ -62,7 +62,6 @@ class OrgUnitAdmin(ScopedAdmin):
     list_display = ["tree_name", "code", "kind", "status", "region", "founded_on", "chair_name"]
     list_filter = [UnderUnitFilter, "kind", "status"]
     search_fields = ["name", "code", "credit_code"]
-    ordering = ["path"]
     list_select_related = ["region"]
     autocomplete_fields = ["region"]
     export_fields = (
@@ -78,12 +77,6 @@ class OrgUnitAdmin(ScopedAdmin):
         "region",
         "address",
     )
-
-    @admin.display(description=_("name"), ordering="path")
-    def tree_name(self, obj):
-        return format_html(
-            '<span style="padding-left:{}rem">{}</span>', (obj.depth - 1) * 1.25, obj.name
-        )
 
     def has_delete_permission(self, request, obj=None):
         return False  # units are deregistered, never deleted: records refer to them
@@ -119,7 +112,7 @@ class OrgUnitAdmin(ScopedAdmin):
 
 
 @admin.register(Region)
-class RegionAdmin(ScopedAdmin):
+class RegionAdmin(TreeListMixin, ScopedAdmin):
     nav_icon = "map"
     nav_order = 30
     list_display = ["tree_name", "code", "level"]
@@ -127,12 +120,6 @@ class RegionAdmin(ScopedAdmin):
     search_fields = ["name", "code"]
     ordering = ["path"]
     fields = ["code", "name", "level"]
-
-    @admin.display(description=_("name"), ordering="path")
-    def tree_name(self, obj):
-        return format_html(
-            '<span style="padding-left:{}rem">{}</span>', (obj.depth - 1) * 1.25, obj.name
-        )
 
     def has_add_permission(self, request):
         return False  # divisions come from the official code list (`gongjia demo` loads them)

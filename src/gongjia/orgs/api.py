@@ -3,6 +3,7 @@
 import datetime as dt
 from typing import Annotated
 
+from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from ninja import Field, FilterLookup, FilterSchema, Query, Router, Schema, Status
 
@@ -34,18 +35,21 @@ class RegionPage(Schema):
     items: list[RegionOut]
 
 
+def _branch_q(model, code):
+    """`under=CODE`: the node with that code and everything below it."""
+    if not code:
+        return Q()
+    node = model.objects.filter(code=code).first()
+    return Q(path__startswith=node.path) if node else Q(pk__in=[])
+
+
 class RegionFilter(FilterSchema):
     level: str | None = None
     q: Annotated[str | None, FilterLookup(["name__icontains", "code__startswith"])] = None
     under: str | None = None
 
     def filter_under(self, value):
-        from django.db.models import Q
-
-        if not value:
-            return Q()
-        region = Region.objects.filter(code=value).first()
-        return Q(path__startswith=region.path) if region else Q(pk__in=[])
+        return _branch_q(Region, value)
 
 
 def _with_parent_codes(nodes):
@@ -178,12 +182,7 @@ class UnitFilter(FilterSchema):
     under: str | None = None
 
     def filter_under(self, value):
-        from django.db.models import Q
-
-        if not value:
-            return Q()
-        unit = OrgUnit.objects.filter(code=value).first()
-        return Q(path__startswith=unit.path) if unit else Q(pk__in=[])
+        return _branch_q(OrgUnit, value)
 
 
 def _region(code):

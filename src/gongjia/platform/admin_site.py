@@ -1,23 +1,18 @@
 """The back-office site: role-based entry, a login with a second factor, the indicator home."""
 
-from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from unfold.sites import UnfoldAdminSite
 
+from gongjia.accounts.forms import otp_field
+
 
 class LoginForm(AuthenticationForm):
     """User name, password and (where required) a TOTP code, checked by the shared login rules."""
 
-    otp = forms.CharField(
-        label=_("Verification code"),
-        required=False,
-        max_length=8,
-        help_text=_("Six digits from your authenticator app, if your account uses one."),
-        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
-    )
+    otp = otp_field()
     back_office = True
 
     def clean(self):

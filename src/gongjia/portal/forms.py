@@ -1,17 +1,13 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from gongjia.accounts.forms import otp_field
+
 
 class LoginForm(forms.Form):
     username = forms.CharField(label=_("User name"), max_length=150)
     password = forms.CharField(label=_("Password"), widget=forms.PasswordInput)
-    otp = forms.CharField(
-        label=_("Verification code"),
-        required=False,
-        max_length=8,
-        help_text=_("Only if your account uses an authenticator app."),
-        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
-    )
+    otp = otp_field()
 
 
 class PasswordChangeForm(forms.Form):
