@@ -118,7 +118,6 @@ class RegionAdmin(TreeListMixin, ScopedAdmin):
     list_display = ["tree_name", "code", "level"]
     list_filter = ["level"]
     search_fields = ["name", "code"]
-    ordering = ["path"]
     fields = ["code", "name", "level"]
 
     def has_add_permission(self, request):
