@@ -120,6 +120,9 @@ class RegionAdmin(TreeListMixin, ScopedAdmin):
     search_fields = ["name", "code"]
     fields = ["code", "name", "level"]
 
+    def get_readonly_fields(self, request, obj=None):
+        return ["code", "level"]  # codes are official and stable; only names are corrected
+
     def has_add_permission(self, request):
         return False  # divisions come from the official code list (`gongjia demo` loads them)
 
