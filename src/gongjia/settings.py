@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     # ours last, so that our admin registrations replace the stock ones
     "gongjia.platform",
     "gongjia.orgs",
+    "gongjia.members",
     "gongjia.accounts",
     "gongjia.cockpit",
     "gongjia.portal",

@@ -11,7 +11,7 @@ router = Router(tags=["cockpit"])
 class KpiOut(Schema):
     key: str
     label: str
-    value: float | int | None
+    value: float | int | dict[str, int] | None
     unit: str
     year: int | None = None
     target: float | None = None

@@ -11,10 +11,14 @@ from gongjia.platform.admin_base import ScopedAdmin
 
 
 class UnderUnitFilter(admin.SimpleListFilter):
-    """Browse the tree: the branch under one of the units in the user's scope."""
+    """Browse by the tree: rows under one of the units in the user's scope.
+
+    Subclasses name the path of the row's unit (`unit_path`); OrgUnit itself uses "path".
+    """
 
     title = _("under unit")
     parameter_name = "under"
+    unit_path = "path"
 
     def lookups(self, request, model_admin):
         units = scope.restrict(OrgUnit.objects.filter(depth__lte=2), request.user)
@@ -26,8 +30,11 @@ class UnderUnitFilter(admin.SimpleListFilter):
         unit = OrgUnit.objects.filter(code=self.value()).first()
         if unit is None:
             return queryset.none()
-        field = "path" if queryset.model is OrgUnit else "federation__path"
-        return queryset.filter(**{f"{field}__startswith": unit.path})
+        return queryset.filter(**{f"{self.unit_path}__startswith": unit.path})
+
+
+def under_unit(unit_path: str):
+    return type("UnderUnit", (UnderUnitFilter,), {"unit_path": unit_path})
 
 
 class TreeListMixin:
@@ -143,7 +150,7 @@ class EnterpriseAdmin(ScopedAdmin):
         "federation",
         "union",
     ]
-    list_filter = [UnderUnitFilter, "industry", "size_band"]
+    list_filter = [under_unit("federation__path"), "industry", "size_band"]
     search_fields = ["name", "credit_code"]
     list_select_related = ["federation", "union"]
     autocomplete_fields = ["region", "union", "federation"]

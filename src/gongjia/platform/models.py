@@ -230,3 +230,17 @@ class Heartbeat(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class Counter(models.Model):
+    """Named sequences for human-facing numbers (member numbers...); allocated in blocks."""
+
+    name = models.CharField(max_length=64, primary_key=True)
+    value = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("counter")
+        verbose_name_plural = _("counters")
+
+    def __str__(self):
+        return f"{self.name}={self.value}"

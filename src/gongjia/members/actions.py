@@ -1,0 +1,284 @@
+"""The only code that changes members' status or union, and foundings' steps."""
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from gongjia.members.models import Founding, Member, MembershipChange
+from gongjia.members.workflows import founding_workflow, member_workflow
+from gongjia.orgs import actions as org_actions
+from gongjia.orgs.models import OrgUnit
+from gongjia.platform import audit, counters, pii, scope, validators
+from gongjia.platform.models import AuditEvent
+
+EDITABLE = (
+    "name",
+    "mobile",
+    "employer",
+    "category",
+    "skill_level",
+    "highest_certificate",
+    "education",
+    "political_status",
+    "join_date",
+)
+
+
+def member_numbers(n: int) -> list[str]:
+    """New member numbers: the district code and a sequence (unique, never reused)."""
+    district = OrgUnit.objects.filter(depth=1).values_list("code", flat=True).first() or "M"
+    return [f"{district}{i:08d}" for i in counters.allocate("member_number", n)]
+
+
+def duplicate_message(existing: Member, user) -> str:
+    """Name the union holding the person only if the user may see that member."""
+    if user is not None and scope.can(user, "view", existing):
+        return _("This person is already registered with %(u)s (member number %(n)s).") % {
+            "u": existing.union.name,
+            "n": existing.member_number,
+        }
+    return _("This person is already registered with another union in the district.")
+
+
+def find_by_id_number(id_number: str):
+    return Member.objects.filter(**pii.lookup(Member, "id_number", id_number)).first()
+
+
+def _check_union(union: OrgUnit, acting_user, action="add"):
+    if not union.is_grassroots:
+        raise ValidationError({"union": _("Members belong to a grassroots union.")})
+    if (
+        acting_user is not None
+        and not scope.units_in_scope(acting_user, Member, action).filter(pk=union.pk).exists()
+    ):
+        raise PermissionDenied(_("You may not register members in %(u)s.") % {"u": union})
+
+
+@transaction.atomic
+def register(
+    *,
+    acting_user,
+    union: OrgUnit,
+    name: str,
+    id_number: str,
+    status: str = Member.Status.ACTIVE,
+    **fields,
+) -> Member:
+    """Enter a member (or, with status=applied, an application) after every check."""
+    try:
+        parsed = validators.parse_id_number(id_number)
+    except ValidationError as e:
+        raise ValidationError({"id_number": e.messages}) from None
+    _check_union(union, acting_user)
+    existing = find_by_id_number(parsed.value)
+    if existing is not None:
+        raise ValidationError({"id_number": [duplicate_message(existing, acting_user)]})
+    if fields.get("mobile"):
+        try:
+            fields["mobile"] = validators.validate_mobile(fields["mobile"])
+        except ValidationError as e:
+            raise ValidationError({"mobile": e.messages}) from None
+    member = Member(
+        name=name.strip(),
+        id_number=parsed.value,
+        id_upgraded=parsed.upgraded,
+        sex=parsed.sex,
+        birth_date=parsed.birth_date,
+        union=union,
+        status=status,
+        member_number=member_numbers(1)[0],
+        **{k: v for k, v in fields.items() if k in EDITABLE},
+    )
+    if status == Member.Status.ACTIVE and member.join_date is None:
+        member.join_date = timezone.localdate()
+    member.full_clean(exclude=["id_number_bidx"])
+    try:
+        with transaction.atomic():
+            member.save()
+    except IntegrityError:
+        # A concurrent registration of the same person won the race.
+        existing = find_by_id_number(parsed.value)
+        raise ValidationError({"id_number": [duplicate_message(existing, acting_user)]}) from None
+    if status == Member.Status.ACTIVE:
+        MembershipChange.objects.create(
+            member=member, kind=MembershipChange.Kind.JOIN, on=member.join_date, to_union=union
+        )
+    return member
+
+
+def apply(*, user, union: OrgUnit, name: str, id_number: str, **fields) -> Member:
+    """A worker applies in the portal; the grassroots union approves."""
+    member = register(
+        acting_user=None,
+        union=union,
+        name=name,
+        id_number=id_number,
+        status=Member.Status.APPLIED,
+        **fields,
+    )
+    member.user = user
+    member.save(update_fields=["user"])
+    audit.record(
+        AuditEvent.Kind.TRANSITION,
+        "apply",
+        actor=user,
+        obj=member,
+        data={"from": None, "to": Member.Status.APPLIED},
+    )
+    return member
+
+
+@transaction.atomic
+def update(member: Member, *, acting_user, **fields) -> Member:
+    scope.check(acting_user, "change", member)
+    for k, v in fields.items():
+        if k not in EDITABLE:
+            raise ValidationError({k: _("This field cannot be changed here.")})
+        setattr(member, k, v)
+    if member.mobile:
+        member.mobile = validators.validate_mobile(member.mobile)
+    member.full_clean(exclude=["id_number_bidx"])
+    member.save()
+    return member
+
+
+def transition(
+    member: Member, name: str, *, acting_user, note: str = "", on: dt.date | None = None
+) -> Member:
+    on = on or timezone.localdate()
+    values = {}
+    if name == "approve":
+        values = {"join_date": member.join_date or on}
+    elif name == "withdraw":
+        values = {"withdrawn_on": on, "withdrawal_reason": note[:200]}
+    elif name == "reinstate":
+        values = {"withdrawn_on": None, "withdrawal_reason": ""}
+    with transaction.atomic():
+        member_workflow.perform(member, name, acting_user=acting_user, note=note, values=values)
+        kind = {"approve": "join", "withdraw": "withdraw", "reinstate": "reinstate"}.get(name)
+        if kind:
+            MembershipChange.objects.create(
+                member=member, kind=kind, on=on, to_union=member.union, note=note[:200]
+            )
+    return member
+
+
+@transaction.atomic
+def transfer(
+    member: Member, to_union: OrgUnit, *, acting_user, on: dt.date | None = None, note: str = ""
+) -> Member:
+    """转会: the member moves to another grassroots union; the history keeps both."""
+    scope.check(acting_user, "change", member)
+    if not to_union.is_grassroots:
+        raise ValidationError({"union": _("Members belong to a grassroots union.")})
+    member = Member.objects.select_for_update().get(pk=member.pk)
+    if member.status != Member.Status.ACTIVE:
+        raise ValidationError(_("Only an active member can transfer."))
+    if member.union_id == to_union.pk:
+        raise ValidationError({"union": _("The member already belongs to this union.")})
+    on = on or timezone.localdate()
+    from_union = member.union
+    member.union = to_union
+    member.save(update_fields=["union", "updated_at"])
+    MembershipChange.objects.create(
+        member=member,
+        kind=MembershipChange.Kind.TRANSFER,
+        on=on,
+        from_union=from_union,
+        to_union=to_union,
+        note=note[:200],
+    )
+    audit.record(
+        AuditEvent.Kind.TRANSITION,
+        "transfer",
+        actor=acting_user,
+        obj=member,
+        data={"from": from_union.code, "to": to_union.code, "note": note},
+    )
+    return member
+
+
+# --- foundings ----------------------------------------------------------------------------------
+
+FOUNDING_FIELDS = (
+    "name",
+    "field",
+    "kind",
+    "enterprise",
+    "region",
+    "workers",
+    "started_on",
+    "elected_on",
+    "chair_name",
+    "approved_on",
+    "approval_document",
+    "credit_code",
+    "unit_code",
+)
+
+
+@transaction.atomic
+def open_founding(*, acting_user, federation: OrgUnit, **fields) -> Founding:
+    if (
+        acting_user is not None
+        and not scope.units_in_scope(acting_user, Founding, "add").filter(pk=federation.pk).exists()
+    ):
+        raise PermissionDenied(_("You may not open foundings under %(u)s.") % {"u": federation})
+    if federation.kind not in OrgUnit.FEDERATIONS:
+        raise ValidationError({"federation": _("Choose a town or street federation.")})
+    founding = Founding(
+        federation=federation, **{k: v for k, v in fields.items() if k in FOUNDING_FIELDS}
+    )
+    founding.full_clean()
+    founding.save()
+    return founding
+
+
+@transaction.atomic
+def update_founding(founding: Founding, *, acting_user, **fields) -> Founding:
+    scope.check(acting_user, "change", founding)
+    for k, v in fields.items():
+        if k not in FOUNDING_FIELDS:
+            raise ValidationError({k: _("This field cannot be changed here.")})
+        setattr(founding, k, v)
+    founding.full_clean()
+    founding.save()
+    return founding
+
+
+def founding_step(
+    founding: Founding, name: str, *, acting_user, note: str = "", values: dict | None = None
+) -> Founding:
+    values = dict(values or {})
+    with transaction.atomic():
+        if name == "establish":
+            f = Founding.objects.select_for_update().get(pk=founding.pk)
+            for k, v in values.items():
+                setattr(f, k, v)
+            missing = [
+                k for k in ("approved_on", "approval_document", "unit_code") if not getattr(f, k)
+            ]
+            if missing:
+                raise ValidationError(
+                    {k: _("This field is required for this step.") for k in missing}
+                )
+            unit = org_actions.create_unit(
+                acting_user=None,
+                parent=f.federation,
+                code=f.unit_code,
+                name=f.name,
+                kind=f.kind,
+                credit_code=f.credit_code or None,
+                founded_on=f.approved_on,
+                chair_name=f.chair_name,
+                region=f.region,
+            )
+            values["unit"] = unit
+            if f.enterprise_id and not f.enterprise.union_id:
+                f.enterprise.union = unit
+                f.enterprise.save(update_fields=["union"])
+        founding_workflow.perform(founding, name, acting_user=acting_user, note=note, values=values)
+    return founding

@@ -1,0 +1,196 @@
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from gongjia.members import actions
+from gongjia.members.models import Founding, Member, MembershipChange
+from gongjia.members.workflows import founding_workflow, member_workflow
+from gongjia.orgs.admin import under_unit
+from gongjia.orgs.models import OrgUnit
+from gongjia.platform import pii, scope, validators
+from gongjia.platform.admin_base import ReadOnlyAdmin, ScopedAdmin
+
+
+class MemberForm(forms.ModelForm):
+    id_number = forms.CharField(
+        label=_("ID number"),
+        max_length=24,
+        help_text=_("18 characters; a 15-digit number is upgraded. Stored encrypted."),
+    )
+
+    class Meta:
+        model = Member
+        fields = ["name", "union", *[f for f in actions.EDITABLE if f != "name"]]
+
+    def clean_id_number(self):
+        try:
+            return validators.validate_id_number(self.cleaned_data["id_number"])
+        except ValidationError as e:
+            raise forms.ValidationError(e.messages) from None
+
+
+class MemberChangeForm(forms.ModelForm):
+    class Meta:
+        model = Member
+        fields = list(actions.EDITABLE)
+
+
+@admin.register(Member)
+class MemberAdmin(ScopedAdmin):
+    nav_icon = "badge"
+    nav_order = 40
+    workflow = member_workflow
+    transition_action = staticmethod(actions.transition)
+    list_display = [
+        "name",
+        "member_number",
+        "id_masked",
+        "union",
+        "category",
+        "status",
+        "join_date",
+    ]
+    list_filter = [under_unit("union__path"), "status", "category", "skill_level"]
+    search_fields = ["name", "member_number"]
+    list_select_related = ["union"]
+    autocomplete_fields = ["union", "employer"]
+    readonly_fields = [
+        "member_number",
+        "sex",
+        "birth_date",
+        "union",
+        "withdrawn_on",
+        "withdrawal_reason",
+    ]
+    export_fields = (
+        "member_number",
+        "name",
+        "id_number",
+        "sex",
+        "birth_date",
+        "mobile",
+        "union",
+        "employer",
+        "join_date",
+        "category",
+        "skill_level",
+        "status",
+    )
+
+    @admin.display(description=_("ID number"))
+    def id_masked(self, obj):
+        return pii.mask_id_list(obj.id_number)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        kwargs["form"] = MemberChangeForm if obj is not None else MemberForm
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ["name", "id_number", *MemberForm.Meta.fields[1:]]
+        return [*MemberChangeForm.Meta.fields, *self.readonly_fields, "status"]
+
+    def get_search_results(self, request, queryset, search_term):
+        """A term that is a valid ID number is looked up exactly through the blind index."""
+        try:
+            id_number = validators.validate_id_number(search_term)
+        except ValidationError:
+            return super().get_search_results(request, queryset, search_term)
+        return queryset.filter(**pii.lookup(Member, "id_number", id_number)), False
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "union":
+            kwargs["queryset"] = scope.units_in_scope(request.user, Member, "add").filter(
+                kind__in=OrgUnit.GRASSROOTS
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        data = {k: form.cleaned_data[k] for k in actions.EDITABLE if k in form.cleaned_data}
+        if change:
+            member = actions.update(obj, acting_user=request.user, **data)
+        else:
+            name = data.pop("name")
+            member = actions.register(
+                acting_user=request.user,
+                union=form.cleaned_data["union"],
+                name=name,
+                id_number=form.cleaned_data["id_number"],
+                **data,
+            )
+        obj.__dict__.update(member.__dict__)
+
+    def add_view(self, request, form_url="", extra_context=None):
+        try:
+            return super().add_view(request, form_url, extra_context)
+        except ValidationError as e:
+            messages.error(request, " ".join(e.messages))
+            return super().add_view(request, form_url, extra_context)
+
+
+@admin.register(MembershipChange)
+class MembershipChangeAdmin(ReadOnlyAdmin):
+    nav_icon = "swap_horiz"
+    nav_order = 41
+    list_display = ["member", "kind", "on", "from_union", "to_union", "note"]
+    list_filter = ["kind"]
+    search_fields = ["member__name", "member__member_number"]
+    list_select_related = ["member", "from_union", "to_union"]
+    fields = ["member", "kind", "on", "from_union", "to_union", "note"]
+    readonly_fields = fields
+
+
+@admin.register(Founding)
+class FoundingAdmin(ScopedAdmin):
+    nav_icon = "add_business"
+    nav_order = 45
+    workflow = founding_workflow
+    transition_action = staticmethod(actions.founding_step)
+    list_display = ["name", "field", "federation", "status", "started_on", "approved_on", "unit"]
+    list_filter = [under_unit("federation__path"), "field", "status"]
+    search_fields = ["name", "unit_code"]
+    list_select_related = ["federation", "unit"]
+    autocomplete_fields = ["enterprise", "region"]
+    readonly_fields = ["unit"]
+    fields = [
+        "name",
+        "field",
+        "kind",
+        "federation",
+        "enterprise",
+        "region",
+        "workers",
+        "started_on",
+        "elected_on",
+        "chair_name",
+        "approved_on",
+        "approval_document",
+        "credit_code",
+        "unit_code",
+        "unit",
+    ]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "federation":
+            kwargs["queryset"] = scope.units_in_scope(request.user, Founding, "add").filter(
+                kind__in=OrgUnit.FEDERATIONS
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "kind":
+            kwargs["widget"] = forms.Select(
+                choices=[(k, v) for k, v in OrgUnit.Kind.choices if k in OrgUnit.GRASSROOTS]
+            )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        data = {k: form.cleaned_data[k] for k in actions.FOUNDING_FIELDS if k in form.cleaned_data}
+        if change:
+            f = actions.update_founding(obj, acting_user=request.user, **data)
+        else:
+            f = actions.open_founding(
+                acting_user=request.user, federation=form.cleaned_data["federation"], **data
+            )
+        obj.__dict__.update(f.__dict__)

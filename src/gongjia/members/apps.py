@@ -1,0 +1,21 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class MembersConfig(AppConfig):
+    name = "gongjia.members"
+    label = "members"
+    verbose_name = _("Members and union building")
+
+    def ready(self):
+        from auditlog.registry import auditlog
+
+        from gongjia.members import selectors  # noqa: F401  registers the indicators
+        from gongjia.members.models import Founding, Member, MembershipChange
+        from gongjia.platform import scope
+
+        scope.units(Member, "union")
+        scope.units(MembershipChange, "member__union")
+        scope.units(Founding, "federation")
+        auditlog.register(Member, exclude_fields=["id_number_bidx"], mask_fields=["id_number"])
+        auditlog.register(Founding)

@@ -1,0 +1,133 @@
+"""Indicators of membership and union building (keys are stable; see the cockpit)."""
+
+import datetime as dt
+
+from django.db.models import Count, Q, Sum
+from django.utils.translation import gettext_lazy as _
+
+from gongjia.members.models import Founding, Member
+from gongjia.orgs.models import Enterprise, OrgUnit
+from gongjia.platform import parameters
+from gongjia.platform.kpis import indicator
+from gongjia.platform.scope import restrict
+
+COUNTED = (Member.Status.ACTIVE, Member.Status.WITHDRAWN)
+
+
+def members_in_scope(user):
+    return restrict(Member.objects.all(), user)
+
+
+def new_unions(user, year):
+    qs = restrict(OrgUnit.objects.filter(kind__in=OrgUnit.GRASSROOTS), user)
+    return qs.filter(founded_on__year=year) if year else qs.none()
+
+
+@indicator(
+    "members.total",
+    label=_("Union members"),
+    unit=_("people"),
+    link="admin:members_member_changelist",
+    by_year=True,
+)
+def total(user, year=None):
+    qs = members_in_scope(user)
+    if not year:
+        return qs.filter(status=Member.Status.ACTIVE).count()
+    end = dt.date(year, 12, 31)
+    return qs.filter(status__in=COUNTED, join_date__lte=end).exclude(withdrawn_on__lte=end).count()
+
+
+@indicator(
+    "members.new_members",
+    label=_("New members"),
+    unit=_("people"),
+    link="admin:members_member_changelist",
+    by_year=True,
+)
+def new_members(user, year=None):
+    year = year or dt.date.today().year
+    return members_in_scope(user).filter(status__in=COUNTED, join_date__year=year).count()
+
+
+@indicator(
+    "members.new_unions",
+    label=_("New grassroots unions"),
+    unit=_("unions"),
+    link="admin:orgs_orgunit_changelist",
+    by_year=True,
+)
+def new_unions_count(user, year=None):
+    return new_unions(user, year or dt.date.today().year).count()
+
+
+@indicator(
+    "members.new_unions_by_field",
+    label=_("New unions by field"),
+    unit=_("unions"),
+    link="admin:members_founding_changelist",
+    by_year=True,
+)
+def new_unions_by_field(user, year=None):
+    """Established foundings of the year by field; unions founded without a case are 'other'."""
+    year = year or dt.date.today().year
+    units = new_unions(user, year)
+    rows = (
+        Founding.objects.filter(unit__in=units)
+        .values_list("field")
+        .annotate(n=Count("id"))
+        .order_by("field")
+    )
+    out = {field: n for field, n in rows}
+    without = units.filter(founding__isnull=True).count()
+    if without:
+        out["other"] = without
+    return out
+
+
+def _large_new_unions(user, year):
+    threshold = parameters.value("members.large_union_threshold", on=dt.date(year, 12, 31))
+    return (
+        new_unions(user, year)
+        .annotate(n=Count("members", filter=Q(members__status=Member.Status.ACTIVE)))
+        .filter(n__gte=threshold)
+    )
+
+
+@indicator(
+    "members.new_unions_100plus",
+    label=_("New unions with 100 or more people"),
+    unit=_("unions"),
+    link="admin:orgs_orgunit_changelist",
+    by_year=True,
+)
+def new_unions_100plus(user, year=None):
+    return _large_new_unions(user, year or dt.date.today().year).count()
+
+
+@indicator(
+    "members.new_unions_100plus_members",
+    label=_("Members of new unions with 100 or more people"),
+    unit=_("people"),
+    link="admin:members_member_changelist",
+    by_year=True,
+)
+def new_unions_100plus_members(user, year=None):
+    return _large_new_unions(user, year or dt.date.today().year).aggregate(s=Sum("n"))["s"] or 0
+
+
+@indicator(
+    "members.membership_rate",
+    label=_("Membership rate in enterprises of known size"),
+    unit=_("share (0-1)"),
+    link="admin:orgs_enterprise_changelist",
+)
+def membership_rate(user, year=None):
+    enterprises = restrict(Enterprise.objects.filter(headcount__gt=0), user)
+    headcount = enterprises.aggregate(s=Sum("headcount"))["s"] or 0
+    if not headcount:
+        return None
+    members = (
+        members_in_scope(user).filter(status=Member.Status.ACTIVE, employer__in=enterprises).count()
+    )
+    return round(min(members / headcount, 1.0), 4)

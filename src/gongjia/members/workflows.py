@@ -1,0 +1,71 @@
+from django.utils.translation import gettext_lazy as _
+
+from gongjia.members.models import Founding, Member
+from gongjia.platform.workflow import Transition, Workflow
+
+S = Member.Status
+member_workflow = Workflow(
+    states=S,
+    transitions=[
+        Transition(
+            "approve", (S.APPLIED,), S.ACTIVE, _("Approve application"), permission="approve"
+        ),
+        Transition(
+            "reject",
+            (S.APPLIED,),
+            S.REJECTED,
+            _("Reject application"),
+            permission="approve",
+            note_required=True,
+            style="danger",
+        ),
+        Transition(
+            "withdraw",
+            (S.ACTIVE,),
+            S.WITHDRAWN,
+            _("Withdraw from the union"),
+            note_required=True,
+            style="danger",
+        ),
+        Transition("reinstate", (S.WITHDRAWN,), S.ACTIVE, _("Reinstate"), note_required=True),
+    ],
+)
+
+F = Founding.Status
+founding_workflow = Workflow(
+    states=F,
+    transitions=[
+        Transition(
+            "elect",
+            (F.PREPARATION,),
+            F.ELECTION,
+            _("Committee elected"),
+            required=("elected_on", "chair_name"),
+        ),
+        Transition("submit", (F.ELECTION,), F.APPROVAL, _("Submit for approval")),
+        Transition(
+            "establish",
+            (F.APPROVAL,),
+            F.ESTABLISHED,
+            _("Approve and establish"),
+            permission="approve",
+            required=("approved_on", "approval_document", "unit_code"),
+        ),
+        Transition(
+            "send_back",
+            (F.APPROVAL,),
+            F.ELECTION,
+            _("Send back"),
+            permission="approve",
+            note_required=True,
+        ),
+        Transition(
+            "abandon",
+            (F.PREPARATION, F.ELECTION, F.APPROVAL),
+            F.ABANDONED,
+            _("Abandon"),
+            note_required=True,
+            style="danger",
+        ),
+    ],
+)
