@@ -92,8 +92,27 @@ def test_user_add_list_disable(tree):
         )
 
 
-def test_demo_builds_the_district_and_is_idempotent(db):
+def test_demo_builds_the_district_and_is_idempotent(db, client):
+    """The demo district; its 2020 records reproduce seed programme 6: 174 new unions, about
+    19,000 new members, 38 unions of 100+ people with 9,900 members."""
     out = run("demo")
+    from gongjia.accounts.models import User as U
+    from gongjia.platform import kpis
+
+    v = {k["key"]: k["value"] for k in kpis.evaluate(U.objects.get(username="district"), year=2020)}
+    assert v["members.new_unions"] == 174
+    assert 18_500 <= v["members.new_members"] <= 19_500
+    assert v["members.new_unions_100plus"] == 38
+    assert v["members.new_unions_100plus_members"] == 9_900
+    assert sum(v["members.new_unions_by_field"].values()) == 174
+    token = client.post(
+        "/api/v1/auth/token",
+        {"username": "chengxiang", "password": "Gongjia@2026"},
+        content_type="application/json",
+    ).json()["token"]
+    r = client.get("/api/v1/cockpit/kpis?year=2020", HTTP_AUTHORIZATION=f"Bearer {token}")
+    town = {k["key"]: k["value"] for k in r.json()}
+    assert 0 < town["members.new_unions"] < 174  # a town officer sees the town's share
     assert "demo logins" in out
     counts = (
         Region.objects.count(),

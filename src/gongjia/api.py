@@ -5,6 +5,8 @@ from ninja import NinjaAPI
 from gongjia.accounts.api import router as accounts_router
 from gongjia.accounts.api import token_endpoint
 from gongjia.cockpit.api import router as cockpit_router
+from gongjia.members.api import foundings as foundings_router
+from gongjia.members.api import router as members_router
 from gongjia.orgs.api import router as orgs_router
 from gongjia.platform.api_base import AUTH, install_error_handlers
 
@@ -20,4 +22,6 @@ install_error_handlers(api)
 token_endpoint(api)
 api.add_router("/", accounts_router)
 api.add_router("/orgs", orgs_router)
+api.add_router("/members/foundings", foundings_router)
+api.add_router("/members", members_router)
 api.add_router("/cockpit", cockpit_router)

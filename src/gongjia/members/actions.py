@@ -27,6 +27,12 @@ EDITABLE = (
 )
 
 
+def _check(acting_user, action: str, obj):
+    """acting_user None is the system itself (demo, imports run by the operator's command)."""
+    if acting_user is not None:
+        scope.check(acting_user, action, obj)
+
+
 def member_numbers(n: int) -> list[str]:
     """New member numbers: the district code and a sequence (unique, never reused)."""
     district = OrgUnit.objects.filter(depth=1).values_list("code", flat=True).first() or "M"
@@ -133,7 +139,7 @@ def apply(*, user, union: OrgUnit, name: str, id_number: str, **fields) -> Membe
 
 @transaction.atomic
 def update(member: Member, *, acting_user, **fields) -> Member:
-    scope.check(acting_user, "change", member)
+    _check(acting_user, "change", member)
     for k, v in fields.items():
         if k not in EDITABLE:
             raise ValidationError({k: _("This field cannot be changed here.")})
@@ -171,7 +177,7 @@ def transfer(
     member: Member, to_union: OrgUnit, *, acting_user, on: dt.date | None = None, note: str = ""
 ) -> Member:
     """转会: the member moves to another grassroots union; the history keeps both."""
-    scope.check(acting_user, "change", member)
+    _check(acting_user, "change", member)
     if not to_union.is_grassroots:
         raise ValidationError({"union": _("Members belong to a grassroots union.")})
     member = Member.objects.select_for_update().get(pk=member.pk)
@@ -239,7 +245,7 @@ def open_founding(*, acting_user, federation: OrgUnit, **fields) -> Founding:
 
 @transaction.atomic
 def update_founding(founding: Founding, *, acting_user, **fields) -> Founding:
-    scope.check(acting_user, "change", founding)
+    _check(acting_user, "change", founding)
     for k, v in fields.items():
         if k not in FOUNDING_FIELDS:
             raise ValidationError({k: _("This field cannot be changed here.")})

@@ -230,7 +230,7 @@ def bulk_district(target_unions: int = 10_000, target_enterprises: int = 30_000,
                     name=f"杭州{TRADES[seq % len(TRADES)]}{seq}有限公司工会委员会",
                     kind=OrgUnit.Kind.GRASSROOTS_UNION,
                     credit_code=credit_code("81", seq),
-                    founded_on=dt.date(2000 + seq % 21, 1 + seq % 12, 1 + seq % 28),
+                    founded_on=dt.date(2000 + seq % 20, 1 + seq % 12, 1 + seq % 28),
                     chair_name=person_name(rng),
                     region_id=rng.choice(villages[fed.pk]),
                 )

@@ -1,0 +1,378 @@
+"""/api/v1/members: the member registry and union foundings, in the caller's scope."""
+
+import datetime as dt
+from typing import Annotated
+
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from ninja import Field, FilterLookup, FilterSchema, Query, Router, Schema, Status
+
+from gongjia.members import actions
+from gongjia.members.models import Founding, Member
+from gongjia.members.workflows import founding_workflow, member_workflow
+from gongjia.orgs.models import Enterprise, OrgUnit, Region
+from gongjia.platform import pii, scope, validators
+from gongjia.platform.api_base import ErrorOut, page, require_perm, scoped_get
+
+router = Router(tags=["members"])
+# Mounted before `router`, so that /members/foundings is not taken for a member id.
+foundings = Router(tags=["members"])
+ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+
+
+class MemberOut(Schema):
+    id: int
+    member_number: str
+    name: str
+    id_number_masked: str
+    sex: str
+    birth_date: dt.date
+    mobile_masked: str
+    union_code: str
+    union_name: str
+    employer_id: int | None
+    join_date: dt.date | None
+    category: str
+    skill_level: int
+    highest_certificate: str
+    education: str
+    political_status: str
+    status: str
+    withdrawn_on: dt.date | None
+
+    @staticmethod
+    def resolve_id_number_masked(obj):
+        return pii.mask_id_detail(obj.id_number)
+
+    @staticmethod
+    def resolve_mobile_masked(obj):
+        return pii.mask_mobile(obj.mobile)
+
+    @staticmethod
+    def resolve_union_code(obj):
+        return obj.union.code
+
+    @staticmethod
+    def resolve_union_name(obj):
+        return obj.union.name
+
+
+class MemberPage(Schema):
+    count: int
+    offset: int
+    limit: int
+    items: list[MemberOut]
+
+
+class MemberIn(Schema):
+    name: str = Field(..., min_length=1, max_length=50)
+    id_number: str
+    union_code: str
+    mobile: str = ""
+    employer_id: int | None = None
+    join_date: dt.date | None = None
+    category: Member.Category = Member.Category.OTHER
+    skill_level: Member.SkillLevel = Member.SkillLevel.NONE
+    highest_certificate: str = ""
+    education: Member.Education | None = None
+    political_status: Member.Political | None = None
+
+
+class MemberPatch(Schema):
+    name: str | None = Field(None, min_length=1, max_length=50)
+    mobile: str | None = None
+    employer_id: int | None = None
+    join_date: dt.date | None = None
+    category: Member.Category | None = None
+    skill_level: Member.SkillLevel | None = None
+    highest_certificate: str | None = None
+    education: Member.Education | None = None
+    political_status: Member.Political | None = None
+
+
+class MemberFilter(FilterSchema):
+    status: Member.Status | None = None
+    category: Member.Category | None = None
+    union_code: Annotated[str | None, FilterLookup("union__code")] = None
+    q: Annotated[str | None, FilterLookup(["name__icontains", "member_number"])] = None
+    under: str | None = None
+    id_number: str | None = None
+    joined_year: Annotated[int | None, FilterLookup("join_date__year")] = None
+
+    def filter_under(self, value):
+        if not value:
+            return Q()
+        unit = OrgUnit.objects.filter(code=value).first()
+        return Q(union__path__startswith=unit.path) if unit else Q(pk__in=[])
+
+    def filter_id_number(self, value):
+        if not value:
+            return Q()
+        try:
+            return Q(**pii.lookup(Member, "id_number", validators.validate_id_number(value)))
+        except ValidationError:
+            return Q(pk__in=[])
+
+
+MEMBERS = Member.objects.select_related("union")
+
+
+def _refs(request, data: dict) -> dict:
+    if "union_code" in data:
+        code = data.pop("union_code")
+        data["union"] = scope.units_in_scope(request.user, Member, "add").filter(code=code).first()
+        if data["union"] is None:
+            raise ValidationError({"union_code": [f"工会代码 {code} 不存在或不在您的管辖范围内"]})
+    if "employer_id" in data:
+        ent_id = data.pop("employer_id")
+        data["employer"] = None
+        if ent_id is not None:
+            data["employer"] = (
+                scope.restrict(Enterprise.objects.all(), request.user).filter(pk=ent_id).first()
+            )
+            if data["employer"] is None:
+                raise ValidationError(
+                    {"employer_id": [f"企业 {ent_id} 不存在或不在您的管辖范围内"]}
+                )
+    for k in ("education", "political_status"):
+        if k in data and data[k] is None:
+            data[k] = ""
+    return data
+
+
+@router.get("", response={200: MemberPage, **ERRORS})
+def list_members(request, filters: Query[MemberFilter], offset: int = 0, limit: int = 50):
+    qs = filters.filter(scope.restrict(MEMBERS, request.user)).order_by("-id")
+    return page(qs, offset, limit)
+
+
+@router.post("", response={201: MemberOut, **ERRORS})
+def create_member(request, payload: MemberIn):
+    require_perm(request, Member, "add")
+    data = _refs(request, payload.dict())
+    member = actions.register(acting_user=request.user, **data)
+    return Status(201, MEMBERS.get(pk=member.pk))
+
+
+@router.get("/{member_id}", response={200: MemberOut, **ERRORS})
+def get_member(request, member_id: int):
+    return scoped_get(request, MEMBERS, member_id)
+
+
+@router.patch("/{member_id}", response={200: MemberOut, **ERRORS})
+def update_member(request, member_id: int, payload: MemberPatch):
+    require_perm(request, Member, "change")
+    member = scoped_get(request, MEMBERS, member_id, "change")
+    actions.update(
+        member, acting_user=request.user, **_refs(request, payload.dict(exclude_unset=True))
+    )
+    return MEMBERS.get(pk=member.pk)
+
+
+class RevealIn(Schema):
+    purpose: str = Field(..., min_length=2, max_length=200)
+
+
+class RevealOut(Schema):
+    id_number: str
+
+
+@router.post("/{member_id}/reveal", response={200: RevealOut, **ERRORS})
+def reveal(request, member_id: int, payload: RevealIn):
+    """The full ID number: needs the reveal permission and a stated purpose; logged."""
+    member = scoped_get(request, MEMBERS, member_id)
+    return {
+        "id_number": pii.reveal(
+            member, "id_number", acting_user=request.user, purpose=payload.purpose
+        )
+    }
+
+
+class TransitionOut(Schema):
+    name: str
+    label: str
+    note_required: bool
+
+
+class TransitionIn(Schema):
+    name: str
+    note: str = ""
+    on: dt.date | None = None
+
+
+@router.get("/{member_id}/transitions", response={200: list[TransitionOut], **ERRORS})
+def member_transitions(request, member_id: int):
+    member = scoped_get(request, MEMBERS, member_id)
+    return [
+        {"name": t.name, "label": str(t.label), "note_required": t.note_required}
+        for t in member_workflow.allowed(member, request.user)
+    ]
+
+
+@router.post("/{member_id}/transitions", response={200: MemberOut, **ERRORS})
+def perform_member_transition(request, member_id: int, payload: TransitionIn):
+    member = scoped_get(request, MEMBERS, member_id)
+    actions.transition(
+        member, payload.name, acting_user=request.user, note=payload.note, on=payload.on
+    )
+    return MEMBERS.get(pk=member.pk)
+
+
+class TransferIn(Schema):
+    to_union_code: str
+    on: dt.date | None = None
+    note: str = ""
+
+
+@router.post("/{member_id}/transfer", response={200: MemberOut, **ERRORS})
+def transfer(request, member_id: int, payload: TransferIn):
+    member = scoped_get(request, MEMBERS, member_id, "change")
+    to_union = OrgUnit.objects.filter(code=payload.to_union_code).first()
+    if to_union is None:
+        raise ValidationError({"to_union_code": [f"工会代码 {payload.to_union_code} 不存在"]})
+    actions.transfer(member, to_union, acting_user=request.user, on=payload.on, note=payload.note)
+    return MEMBERS.get(pk=member.pk)
+
+
+# --- foundings ----------------------------------------------------------------------------------
+
+
+class FoundingOut(Schema):
+    id: int
+    name: str
+    field: str
+    kind: str
+    federation_code: str
+    enterprise_id: int | None
+    region_code: str | None
+    workers: int | None
+    status: str
+    started_on: dt.date
+    elected_on: dt.date | None
+    chair_name: str
+    approved_on: dt.date | None
+    approval_document: str
+    credit_code: str
+    unit_code: str
+    established_unit_code: str | None
+
+    @staticmethod
+    def resolve_federation_code(obj):
+        return obj.federation.code
+
+    @staticmethod
+    def resolve_region_code(obj):
+        return obj.region.code if obj.region_id else None
+
+    @staticmethod
+    def resolve_established_unit_code(obj):
+        return obj.unit.code if obj.unit_id else None
+
+
+class FoundingPage(Schema):
+    count: int
+    offset: int
+    limit: int
+    items: list[FoundingOut]
+
+
+class FoundingIn(Schema):
+    name: str = Field(..., min_length=1, max_length=200)
+    field: Founding.Field
+    kind: OrgUnit.Kind = OrgUnit.Kind.GRASSROOTS_UNION
+    federation_code: str
+    enterprise_id: int | None = None
+    region_code: str | None = None
+    workers: int | None = Field(None, ge=0)
+    started_on: dt.date
+    unit_code: str = ""
+    credit_code: str = ""
+
+
+class FoundingPatch(Schema):
+    name: str | None = Field(None, min_length=1, max_length=200)
+    field: Founding.Field | None = None
+    workers: int | None = Field(None, ge=0)
+    elected_on: dt.date | None = None
+    chair_name: str | None = None
+    approved_on: dt.date | None = None
+    approval_document: str | None = None
+    credit_code: str | None = None
+    unit_code: str | None = None
+
+
+class FoundingFilter(FilterSchema):
+    status: Founding.Status | None = None
+    field: Founding.Field | None = None
+    federation_code: Annotated[str | None, FilterLookup("federation__code")] = None
+    approved_year: Annotated[int | None, FilterLookup("approved_on__year")] = None
+
+
+FOUNDINGS = Founding.objects.select_related("federation", "region", "unit")
+
+
+def _founding_refs(request, data):
+    if "federation_code" in data:
+        code = data.pop("federation_code")
+        data["federation"] = (
+            scope.units_in_scope(request.user, Founding, "add").filter(code=code).first()
+        )
+        if data["federation"] is None:
+            raise ValidationError(
+                {"federation_code": [f"单位代码 {code} 不存在或不在您的管辖范围内"]}
+            )
+    if "region_code" in data:
+        code = data.pop("region_code")
+        data["region"] = Region.objects.filter(code=code).first() if code else None
+    if "enterprise_id" in data:
+        ent_id = data.pop("enterprise_id")
+        data["enterprise"] = (
+            scope.restrict(Enterprise.objects.all(), request.user).filter(pk=ent_id).first()
+            if ent_id
+            else None
+        )
+    return data
+
+
+@foundings.get("", response={200: FoundingPage, **ERRORS})
+def list_foundings(request, filters: Query[FoundingFilter], offset: int = 0, limit: int = 50):
+    return page(
+        filters.filter(scope.restrict(FOUNDINGS, request.user)).order_by("-id"), offset, limit
+    )
+
+
+@foundings.post("", response={201: FoundingOut, **ERRORS})
+def create_founding(request, payload: FoundingIn):
+    require_perm(request, Founding, "add")
+    data = _founding_refs(request, payload.dict())
+    f = actions.open_founding(acting_user=request.user, **data)
+    return Status(201, FOUNDINGS.get(pk=f.pk))
+
+
+@foundings.get("/{founding_id}", response={200: FoundingOut, **ERRORS})
+def get_founding(request, founding_id: int):
+    return scoped_get(request, FOUNDINGS, founding_id)
+
+
+@foundings.patch("/{founding_id}", response={200: FoundingOut, **ERRORS})
+def update_founding(request, founding_id: int, payload: FoundingPatch):
+    require_perm(request, Founding, "change")
+    f = scoped_get(request, FOUNDINGS, founding_id, "change")
+    actions.update_founding(f, acting_user=request.user, **payload.dict(exclude_unset=True))
+    return FOUNDINGS.get(pk=f.pk)
+
+
+@foundings.get("/{founding_id}/transitions", response={200: list[TransitionOut], **ERRORS})
+def founding_transitions(request, founding_id: int):
+    f = scoped_get(request, FOUNDINGS, founding_id)
+    return [
+        {"name": t.name, "label": str(t.label), "note_required": t.note_required}
+        for t in founding_workflow.allowed(f, request.user)
+    ]
+
+
+@foundings.post("/{founding_id}/transitions", response={200: FoundingOut, **ERRORS})
+def perform_founding_transition(request, founding_id: int, payload: TransitionIn):
+    f = scoped_get(request, FOUNDINGS, founding_id)
+    actions.founding_step(f, payload.name, acting_user=request.user, note=payload.note)
+    return FOUNDINGS.get(pk=f.pk)
