@@ -1,14 +1,22 @@
+import uuid
+from pathlib import Path
+
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.http import FileResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from unfold.decorators import action
 
 from gongjia.members import actions
 from gongjia.members.models import Founding, Member, MembershipChange
 from gongjia.members.workflows import founding_workflow, member_workflow
 from gongjia.orgs.admin import under_unit
 from gongjia.orgs.models import OrgUnit
-from gongjia.platform import pii, scope, validators
+from gongjia.platform import jobs, parameters, pii, scope, validators
 from gongjia.platform.admin_base import ReadOnlyAdmin, ScopedAdmin
 
 
@@ -28,6 +36,25 @@ class MemberForm(forms.ModelForm):
             return validators.validate_id_number(self.cleaned_data["id_number"])
         except ValidationError as e:
             raise forms.ValidationError(e.messages) from None
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Excel or CSV file"),
+        help_text=_("Use the template: its headers, one person per row."),
+    )
+    valid_only = forms.BooleanField(
+        label=_("Write the valid rows even if some rows have errors"), required=False
+    )
+
+    def clean_file(self):
+        f = self.cleaned_data["file"]
+        limit = parameters.value("imports.max_megabytes")
+        if f.size > limit * 1024 * 1024:
+            raise forms.ValidationError(_("The file is larger than %(n)d MB.") % {"n": limit})
+        if Path(f.name).suffix.lower() not in (".xlsx", ".csv"):
+            raise forms.ValidationError(_("Upload an .xlsx or .csv file."))
+        return f
 
 
 class MemberChangeForm(forms.ModelForm):
@@ -77,6 +104,69 @@ class MemberAdmin(ScopedAdmin):
         "skill_level",
         "status",
     )
+    actions_list = ["import_excel", "import_template", "export_all"]
+
+    @action(
+        description=_("Import from Excel"),
+        url_path="import-excel",
+        permissions=["add"],
+        icon="upload",
+    )
+    def import_excel(self, request):
+        """Upload page: the file is checked and written by the worker, with progress."""
+        form = ImportForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["file"]
+            folder = Path(settings.MEDIA_ROOT) / "imports"
+            folder.mkdir(parents=True, exist_ok=True)
+            target = folder / f"{uuid.uuid4().hex}{Path(upload.name).suffix.lower()}"
+            with target.open("wb") as out:
+                for chunk in upload.chunks():
+                    out.write(chunk)
+            job = jobs.start(
+                "gongjia.members.imports.run_job",
+                label=_("Import members: %(f)s") % {"f": upload.name},
+                user=request.user,
+                params={"path": str(target), "valid_only": form.cleaned_data["valid_only"]},
+            )
+            return HttpResponseRedirect(reverse("admin:platform_job_change", args=[job.pk]))
+        return TemplateResponse(
+            request,
+            "members/admin/import.html",
+            {
+                **self.admin_site.each_context(request),
+                "form": form,
+                "opts": self.model._meta,
+                "title": _("Import members from Excel"),
+            },
+        )
+
+    @action(
+        description=_("Download the import template"), url_path="import-template", icon="download"
+    )
+    def import_template(self, request):
+        from gongjia.members.imports import write_template
+
+        folder = Path(settings.MEDIA_ROOT) / "templates"
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / "会员导入模板.xlsx"
+        write_template(path)
+        return FileResponse(path.open("rb"), as_attachment=True, filename=path.name)
+
+    @action(
+        description=_("Export all to Excel"),
+        url_path="export-all",
+        permissions=["export"],
+        icon="download",
+    )
+    def export_all(self, request):
+        job = jobs.start(
+            "gongjia.members.exports.run_job",
+            label=_("Export members"),
+            user=request.user,
+            params={},
+        )
+        return HttpResponseRedirect(reverse("admin:platform_job_change", args=[job.pk]))
 
     @admin.display(description=_("ID number"))
     def id_masked(self, obj):
