@@ -251,6 +251,9 @@ def _as_cells(clean: dict, code_of: dict) -> dict:
 
 def _copy_rows(table_name: str, cols: list[str], rows: list[tuple]):
     with connection.cursor() as cur:
+        if connection.vendor == "sqlite":
+            # Index maintenance of a large insert needs far more than SQLite's 2 MB page cache.
+            cur.execute("PRAGMA cache_size = -262144")  # 256 MB, this connection only
         if connection.vendor == "postgresql":
             with cur.cursor.copy(f"COPY {table_name} ({', '.join(cols)}) FROM STDIN") as copy:
                 for r in rows:

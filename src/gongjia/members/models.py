@@ -59,7 +59,8 @@ class Member(models.Model):
         WITHDRAWN = "withdrawn", _("Withdrawn")
         REJECTED = "rejected", _("Application rejected")
 
-    name = models.CharField(_("name"), max_length=50, db_index=True)
+    # Indexes are chosen for the million-row registry: each one costs every import.
+    name = models.CharField(_("name"), max_length=50)
     id_number = ProtectedField(_("ID number"))
     id_number_bidx = BlindIndexField(source="id_number")
     id_upgraded = models.BooleanField(_("upgraded from 15 digits"), default=False)
@@ -75,9 +76,10 @@ class Member(models.Model):
         related_name="members",
     )
     union = models.ForeignKey(
-        "orgs.OrgUnit", verbose_name=_("union"), on_delete=models.PROTECT, related_name="members"
+        "orgs.OrgUnit", verbose_name=_("union"), on_delete=models.PROTECT, related_name="members",
+        db_index=False,  # led by the (union, status) index
     )
-    join_date = models.DateField(_("join date"), null=True, blank=True, db_index=True)
+    join_date = models.DateField(_("join date"), null=True, blank=True)
     member_number = models.CharField(_("member number"), max_length=24, unique=True)
     category = models.CharField(
         _("worker category"), max_length=12, choices=Category.choices, default=Category.OTHER
@@ -95,8 +97,8 @@ class Member(models.Model):
         _("political status"), max_length=16, choices=Political.choices, blank=True, default=""
     )
     status = models.CharField(
-        _("status"), max_length=12, choices=Status.choices, default=Status.ACTIVE, db_index=True
-    )
+        _("status"), max_length=12, choices=Status.choices, default=Status.ACTIVE
+    )  # led by the (status, join_date) index
     withdrawn_on = models.DateField(_("withdrawal date"), null=True, blank=True)
     withdrawal_reason = models.CharField(
         _("withdrawal reason"), max_length=200, blank=True, default=""

@@ -59,9 +59,15 @@ def add_key_to_ring() -> str:
     ring["keys"] = {**ring["keys"], key_id: _new_key()}
     ring["active"] = key_id
     keyring_path().write_text(json.dumps(ring, indent=2))
+    reset_caches()
+    return key_id
+
+
+def reset_caches():
+    """Forget loaded keys (after the key ring changed)."""
     keyring.cache_clear()
     _aead.cache_clear()
-    return key_id
+    _index_mac.cache_clear()
 
 
 @functools.cache
@@ -86,11 +92,16 @@ def key_id_of(token: str) -> str:
     return token.partition("$")[0]
 
 
+@functools.cache
+def _index_mac():
+    return hmac.new(base64.b64decode(keyring()["index"]), digestmod=hashlib.sha256)
+
+
 def blind_index(value: str, purpose: str) -> str:
     """Keyed hash for exact-match search; the purpose separates kinds of identifiers."""
-    key = base64.b64decode(keyring()["index"])
-    msg = f"{purpose}:{value}".encode()
-    return hmac.new(key, msg, hashlib.sha256).hexdigest()
+    mac = _index_mac().copy()  # the keyed state is prepared once
+    mac.update(f"{purpose}:{value}".encode())
+    return mac.hexdigest()
 
 
 # --- masking (identifiers-and-security.md §3) ---------------------------------------------------

@@ -47,20 +47,28 @@ _SPACES = re.compile(r"\s+")
 def text(value) -> str:
     """A cell as clean text: NFKC (full-width to half-width), no surrounding or inner runs of
     blanks; numbers typed as numbers lose a trailing .0."""
+    if value.__class__ is str:
+        s = value
+        # Checking is cheaper than normalising, and most cells are already normal.
+        if not s.isascii() and not unicodedata.is_normalized("NFKC", s):
+            s = unicodedata.normalize("NFKC", s)
+        s = s.strip()
+        if "  " in s or "\t" in s or "\n" in s or "\r" in s:
+            s = _SPACES.sub(" ", s)
+        return s
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     if isinstance(value, (dt.datetime, dt.date)):
         return value.isoformat()
-    s = str(value)
-    if not s.isascii():
-        s = unicodedata.normalize("NFKC", s)
-    return _SPACES.sub(" ", s).strip()
+    return text(str(value))
 
 
 def compact(value) -> str:
     """Text with every blank removed (identifiers, phone numbers, codes)."""
+    if value.__class__ is str and value.isascii() and value.isalnum():
+        return value
     return text(value).replace(" ", "")
 
 

@@ -40,8 +40,7 @@ def test_ciphertext_is_bound_to_its_column():
 def test_key_rotation_re_encrypts(tmp_path, settings, monkeypatch):
     monkeypatch.delenv("GONGJIA_PII_KEYS", raising=False)
     settings.VAR_DIR = tmp_path
-    pii.keyring.cache_clear()
-    pii._aead.cache_clear()
+    pii.reset_caches()
     try:
         u = User.objects.create(username="p3", id_number=ID)
         before, _ = _raw(u.pk)
@@ -51,8 +50,7 @@ def test_key_rotation_re_encrypts(tmp_path, settings, monkeypatch):
         assert User.objects.get(pk=u.pk).id_number == ID
         assert bidx == pii.blind_index(ID, "id_number")
     finally:
-        pii.keyring.cache_clear()
-        pii._aead.cache_clear()
+        pii.reset_caches()
 
 
 def test_reveal_needs_permission_and_purpose_and_is_logged(tree, make_user, login_client):
