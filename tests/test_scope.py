@@ -92,3 +92,28 @@ def test_town_a_officer_cannot_reach_town_b_rows(model, tree, make_user, login_c
         book = CalamineWorkbook.from_filelike(io.BytesIO(response.content))
         text = str(book.get_sheet_by_index(0).to_python())
         assert str(row_b) not in text
+
+
+def test_a_district_administrator_sees_only_their_district_when_there_are_several(tree, make_user):
+    from gongjia.orgs import actions
+    from gongjia.orgs.models import Enterprise
+
+    admin = make_user("district_admin", tree.district)
+    assert scope.restrict(Enterprise.objects.all(), admin).count() == 2  # the whole district
+    other = actions.create_unit(
+        acting_user=None,
+        parent=None,
+        code="330110",
+        name="余杭区总工会",
+        kind=OrgUnit.Kind.DISTRICT_FEDERATION,
+    )
+    town = actions.create_unit(
+        acting_user=None,
+        parent=other,
+        code="Y",
+        name="余杭街道总工会",
+        kind=OrgUnit.Kind.TOWN_FEDERATION,
+    )
+    foreign = factories()[Enterprise](tree, town)
+    visible = scope.restrict(Enterprise.objects.all(), admin)
+    assert visible.count() == 2 and not visible.filter(pk=foreign.pk).exists()
