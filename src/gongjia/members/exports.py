@@ -36,9 +36,10 @@ def export_members(
             raise PermissionDenied(_("State why the export needs full ID numbers."))
         if user is not None and not user.has_perm("members.reveal_member"):
             raise PermissionDenied(_("You may not see this personal data in full."))
-    categories = dict(Member.Category.choices)
-    levels = dict(Member.SkillLevel.choices)
-    statuses = dict(Member.Status.choices)
+    # Labels resolved once: a lazy translation per cell costs more than the cell itself.
+    categories = {k: str(v) for k, v in Member.Category.choices}
+    levels = {k: str(v) for k, v in Member.SkillLevel.choices}
+    statuses = {k: str(v) for k, v in Member.Status.choices}
     sexes = {"M": "男", "F": "女"}
     mask_id, mask_mobile = pii.mask_id_list, pii.mask_mobile
     rows = (
@@ -52,9 +53,9 @@ def export_members(
             r[6],
             r[7],
             r[8],
-            str(categories.get(r[9], "")),
-            str(levels.get(r[10], "")),
-            str(statuses.get(r[11], "")),
+            categories.get(r[9], ""),
+            levels.get(r[10], ""),
+            statuses.get(r[11], ""),
         )
         for r in qs.order_by("pk")
         .values_list(

@@ -76,7 +76,10 @@ class Member(models.Model):
         related_name="members",
     )
     union = models.ForeignKey(
-        "orgs.OrgUnit", verbose_name=_("union"), on_delete=models.PROTECT, related_name="members",
+        "orgs.OrgUnit",
+        verbose_name=_("union"),
+        on_delete=models.PROTECT,
+        related_name="members",
         db_index=False,  # led by the (union, status) index
     )
     join_date = models.DateField(_("join date"), null=True, blank=True)
