@@ -57,7 +57,7 @@ def main():
     units_list = timed(client, "/admin/orgs/orgunit/")
     print(f"database: {vendor}")
     print(f"units: {OrgUnit.objects.count()}  enterprises: {Enterprise.objects.count()}")
-    print(f"demo --scale district (incremental run): {build:.1f} s")
+    print(f"gongjia demo --scale district: {build:.1f} s")
     print(f"back-office home, median of 20: {home:.1f} ms")
     print(f"/api/v1/cockpit/kpis?year=2020, median of 20: {kpis:.1f} ms")
     print(f"back-office unit list, median of 20: {units_list:.1f} ms")

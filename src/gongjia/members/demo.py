@@ -99,9 +99,11 @@ def members(scale: str = "small", out=print):
     rng = random.Random(2020)
     new = found_2020_unions(rng)
     large, small = new[:LARGE], new[LARGE:]
+    # The unions of the small demo, not the benchmark volume of --scale district ("-X" codes).
     older = list(
         OrgUnit.objects.filter(kind__in=OrgUnit.GRASSROOTS)
         .exclude(pk__in=[u.pk for u in new])
+        .exclude(code__contains="-X")
         .order_by("path")
     )
     employers = {e.union_id: e.pk for e in Enterprise.objects.filter(union__isnull=False)}

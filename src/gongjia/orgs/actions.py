@@ -92,7 +92,7 @@ def move_unit(unit: OrgUnit, new_parent: OrgUnit, *, acting_user) -> OrgUnit:
         )
     _check_parent(new_parent, unit.kind)
     old_parent = OrgUnit.objects.get_parent(unit)
-    OrgUnit.objects.move(unit, OrgUnit.objects.get(pk=new_parent.pk), pos="sorted-child")
+    OrgUnit.objects.move(unit, OrgUnit.objects.get(pk=new_parent.pk), pos="last-child")
     unit = OrgUnit.objects.get(pk=unit.pk)
     audit.record(
         AuditEvent.Kind.TRANSITION,

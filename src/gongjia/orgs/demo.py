@@ -186,8 +186,14 @@ def build(scale: str = "small", out=print):
         f"regions added: {regions}; units: {OrgUnit.objects.count()}; "
         f"enterprises: {Enterprise.objects.count()}"
     )
+
+
+@step(80)
+def district_volume(scale: str = "small", out=print):
+    """Benchmark volume, appended after the demo's own records: --scale district."""
     if scale == "district":
-        bulk_district(out=out)
+        with transaction.atomic():
+            bulk_district(out=out)
 
 
 def bulk_district(target_unions: int = 10_000, target_enterprises: int = 30_000, out=print):

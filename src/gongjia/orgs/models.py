@@ -84,7 +84,8 @@ class OrgUnit(MP_Node):
     )
     address = models.CharField(_("address"), max_length=200, blank=True, default="")
 
-    node_order_by = ["code"]
+    # No node_order_by: a new unit is appended under its parent. Sorted insertion would rewrite
+    # the paths of every later sibling (and their branches) on each insert; lists sort by code.
 
     class Meta:
         verbose_name = _("organisation unit")
