@@ -134,7 +134,8 @@ def set_active(user: User, active: bool, *, acting_user):
     _require(acting_user, "accounts.change_user")
     user.is_active = active
     user.save(update_fields=["is_active"])
-    ApiToken.objects.filter(user=user).delete() if not active else None
+    if not active:
+        ApiToken.objects.filter(user=user).delete()  # a disabled account's tokens end now
     audit.record(
         AuditEvent.Kind.SECURITY,
         "user_enabled" if active else "user_disabled",

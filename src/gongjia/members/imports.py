@@ -326,6 +326,7 @@ def run_import(
                 progress(result.total, 0, _("checked %(n)d rows") % {"n": result.total})
     except FileProblem as e:
         result.problem = str(e)
+        _audit_refusal(user, path, result)
         return result
     # Against the database: upsert by ID number, within the user's scope.
     purpose = Member._meta.get_field("id_number_bidx").purpose
@@ -385,6 +386,7 @@ def run_import(
         result.error_file = str(error_path)
         if not valid_only:
             result.seconds = time.perf_counter() - started
+            _audit_refusal(user, path, result)
             return result
     changed = []
     for m, clean in updates:
@@ -403,6 +405,23 @@ def run_import(
         _write(new_rows, changed, user, path, result)
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _audit_refusal(user, path: Path, result: Result):
+    """A refused import writes no records, but the attempt is on the record."""
+    audit.record(
+        AuditEvent.Kind.IMPORT,
+        "import_members",
+        actor=user,
+        success=False,
+        data={
+            "file": path.name,
+            "rows": result.total,
+            "refused": result.refused,
+            "problem": result.problem,
+            "written": False,
+        },
+    )
 
 
 def _write(new_rows, changed, user, path: Path, result: Result):
@@ -504,6 +523,7 @@ def run_job(job, *, path: str, valid_only: bool = False, unit_code: str | None =
         progress=progress,
         error_path=Path(path).with_name(f"{job.pk}-错误.xlsx"),
     )
+    Path(path).unlink(missing_ok=True)  # the upload held personal data; its hash is audited
     jobs.progress(job, result.total, result.total, result.summary())
     out = {"message": result.summary()}
     if result.error_file:

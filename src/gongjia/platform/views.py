@@ -14,9 +14,8 @@ def healthz(request):
         connection = connections[DEFAULT_DB_ALIAS]
         with connection.cursor() as c:
             c.execute("SELECT 1")
-        plan = MigrationExecutor(connection).migration_plan(
-            MigrationExecutor(connection).loader.graph.leaf_nodes()
-        )
+        executor = MigrationExecutor(connection)
+        plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
         if plan:
             body["migrations"] = f"{len(plan)} pending"
             status = 503

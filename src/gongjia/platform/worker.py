@@ -66,7 +66,15 @@ def run_ready_tasks():
     ).run()
 
 
+def discover():
+    """Import every app's `sweeps` module, where its periodic jobs are declared."""
+    from django.utils.module_loading import autodiscover_modules
+
+    autodiscover_modules("sweeps")
+
+
 def run_forever(interval: float = 2.0):
+    discover()
     stop = {"flag": False}
 
     def _stop(signum, frame):

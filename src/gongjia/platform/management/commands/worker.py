@@ -12,6 +12,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, interval, once, **opts):
         if once:
+            worker.discover()
             worker.beat()
             worker.run_due_sweeps()
             worker.run_ready_tasks()
