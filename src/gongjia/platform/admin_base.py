@@ -68,7 +68,9 @@ class ScopedAdmin(ModelAdmin):
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         related = db_field.remote_field.model
         if related in scope.registered_models():
-            base = kwargs.get("queryset") or related._default_manager.all()
+            base = kwargs.get("queryset")
+            if base is None:  # (never `or`: truth-testing a queryset runs it)
+                base = related._default_manager.all()
             kwargs["queryset"] = scope.restrict(base, request.user, "view")
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 

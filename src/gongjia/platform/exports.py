@@ -1,5 +1,6 @@
 """Excel export in constant memory, masked by default, and logged."""
 
+import datetime as dt
 import io
 
 import xlsxwriter
@@ -30,8 +31,12 @@ def write_xlsx(target, headers: list[str], rows, sheet: str = "Sheet1") -> int:
                 ws.write_boolean(n, c, v)
             elif isinstance(v, (int, float)):
                 ws.write_number(n, c, v)
-            elif hasattr(v, "isoformat") and not isinstance(v, str):
-                ws.write_datetime(n, c, v.replace(tzinfo=None) if hasattr(v, "tzinfo") else v)
+            elif isinstance(v, dt.datetime):
+                # Excel has no time zones: write the local time the user sees on screen.
+                local = timezone.localtime(v) if timezone.is_aware(v) else v
+                ws.write_datetime(n, c, local.replace(tzinfo=None))
+            elif isinstance(v, dt.date):
+                ws.write_datetime(n, c, v)
             else:
                 ws.write_string(n, c, str(v))
     ws.freeze_panes(1, 0)
