@@ -269,3 +269,21 @@ def test_foundings_api(tree, make_user, client):
     assert r.status_code == 200 and r.json()["established_unit_code"] == "A-FIN"
     r = client.get("/api/v1/members/foundings?status=established", **h).json()
     assert r["count"] == 1
+
+
+def test_member_list_query_count_is_pinned(tree, make_user, login_client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = login_client(make_user("town_officer", tree.town_a))
+    for _ in range(3):
+        make_member(tree, tree.town_a)
+    client.get("/admin/members/member/")
+    with CaptureQueriesContext(connection) as few:
+        assert client.get("/admin/members/member/").status_code == 200
+    for _ in range(12):
+        make_member(tree, tree.town_a)
+    with CaptureQueriesContext(connection) as many:
+        assert client.get("/admin/members/member/?under=A").status_code == 200
+    assert len(many) <= len(few) + 1  # the branch filter looks its unit up once; no per-row query
+    assert len(few) <= 12
