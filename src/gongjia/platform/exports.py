@@ -3,45 +3,27 @@
 import datetime as dt
 import io
 
-import xlsxwriter
 from django.contrib.admin.utils import label_for_field, lookup_field
 from django.db import models
 from django.utils import timezone
 
-from gongjia.platform import audit, pii
+from gongjia.platform import audit, pii, xlsx
 from gongjia.platform.models import AuditEvent
 
 
 def write_xlsx(target, headers: list[str], rows, sheet: str = "Sheet1") -> int:
-    """Write rows to an xlsx file or buffer with constant memory; returns the row count."""
-    wb = xlsxwriter.Workbook(
-        target, {"constant_memory": True, "in_memory": False, "default_date_format": "yyyy-mm-dd"}
-    )
-    ws = wb.add_worksheet(sheet[:31])
-    bold = wb.add_format({"bold": True, "bg_color": "#EEF2FF"})
-    for c, h in enumerate(headers):
-        ws.write_string(0, c, str(h), bold)
-        ws.set_column(c, c, max(10, min(40, len(str(h)) * 2 + 2)))
-    n = 0
-    for n, row in enumerate(rows, start=1):
-        for c, v in enumerate(row):
-            if v is None:
-                continue
-            if isinstance(v, bool):
-                ws.write_boolean(n, c, v)
-            elif isinstance(v, (int, float)):
-                ws.write_number(n, c, v)
-            elif isinstance(v, dt.datetime):
-                # Excel has no time zones: write the local time the user sees on screen.
-                local = timezone.localtime(v) if timezone.is_aware(v) else v
-                ws.write_datetime(n, c, local.replace(tzinfo=None))
-            elif isinstance(v, dt.date):
-                ws.write_datetime(n, c, v)
-            else:
-                ws.write_string(n, c, str(v))
-    ws.freeze_panes(1, 0)
-    wb.close()
-    return n
+    """Write rows to an xlsx file or buffer in constant memory; returns the row count.
+    Aware datetimes are written in local time (Excel has no time zones)."""
+
+    def local(row):
+        return [
+            timezone.localtime(v).replace(tzinfo=None)
+            if isinstance(v, dt.datetime) and timezone.is_aware(v)
+            else v
+            for v in row
+        ]
+
+    return xlsx.write_rows(target, headers, (local(r) for r in rows), sheet=sheet)
 
 
 def admin_rows(queryset, fields, model_admin, *, reveal: bool = False):
