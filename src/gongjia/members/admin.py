@@ -243,23 +243,7 @@ class FoundingAdmin(ScopedAdmin):
     list_select_related = ["federation", "unit"]
     autocomplete_fields = ["enterprise", "region"]
     readonly_fields = ["unit"]
-    fields = [
-        "name",
-        "field",
-        "kind",
-        "federation",
-        "enterprise",
-        "region",
-        "workers",
-        "started_on",
-        "elected_on",
-        "chair_name",
-        "approved_on",
-        "approval_document",
-        "credit_code",
-        "unit_code",
-        "unit",
-    ]
+    fields = ["federation", *actions.FOUNDING_FIELDS, "unit"]
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "federation":

@@ -194,6 +194,13 @@ class TransitionOut(Schema):
     note_required: bool
 
 
+def _allowed(workflow, obj, user) -> list[dict]:
+    return [
+        {"name": t.name, "label": str(t.label), "note_required": t.note_required}
+        for t in workflow.allowed(obj, user)
+    ]
+
+
 class TransitionIn(Schema):
     name: str
     note: str = ""
@@ -203,10 +210,7 @@ class TransitionIn(Schema):
 @router.get("/{member_id}/transitions", response={200: list[TransitionOut], **ERRORS})
 def member_transitions(request, member_id: int):
     member = scoped_get(request, MEMBERS, member_id)
-    return [
-        {"name": t.name, "label": str(t.label), "note_required": t.note_required}
-        for t in member_workflow.allowed(member, request.user)
-    ]
+    return _allowed(member_workflow, member, request.user)
 
 
 @router.post("/{member_id}/transitions", response={200: MemberOut, **ERRORS})
@@ -365,10 +369,7 @@ def update_founding(request, founding_id: int, payload: FoundingPatch):
 @foundings.get("/{founding_id}/transitions", response={200: list[TransitionOut], **ERRORS})
 def founding_transitions(request, founding_id: int):
     f = scoped_get(request, FOUNDINGS, founding_id)
-    return [
-        {"name": t.name, "label": str(t.label), "note_required": t.note_required}
-        for t in founding_workflow.allowed(f, request.user)
-    ]
+    return _allowed(founding_workflow, f, request.user)
 
 
 @foundings.post("/{founding_id}/transitions", response={200: FoundingOut, **ERRORS})
