@@ -12,7 +12,7 @@ from gongjia.members.models import Founding, Member
 from gongjia.members.workflows import founding_workflow, member_workflow
 from gongjia.orgs.models import Enterprise, OrgUnit, Region
 from gongjia.platform import pii, scope, validators
-from gongjia.platform.api_base import ErrorOut, page, require_perm, scoped_get
+from gongjia.platform.api_base import ErrorOut, page, reference, require_perm, scoped_get
 
 router = Router(tags=["members"])
 # Mounted before `router`, so that /members/foundings is not taken for a member id.
@@ -117,23 +117,27 @@ class MemberFilter(FilterSchema):
 MEMBERS = Member.objects.select_related("union")
 
 
+def _enterprise(request, ent_id, field):
+    return reference(
+        scope.restrict(Enterprise.objects.all(), request.user),
+        field,
+        f"企业 {ent_id} 不存在或不在您的管辖范围内",
+        pk=ent_id,
+    )
+
+
 def _refs(request, data: dict) -> dict:
     if "union_code" in data:
         code = data.pop("union_code")
-        data["union"] = scope.units_in_scope(request.user, Member, "add").filter(code=code).first()
-        if data["union"] is None:
-            raise ValidationError({"union_code": [f"工会代码 {code} 不存在或不在您的管辖范围内"]})
+        data["union"] = reference(
+            scope.units_in_scope(request.user, Member, "add"),
+            "union_code",
+            f"工会代码 {code} 不存在或不在您的管辖范围内",
+            code=code,
+        )
     if "employer_id" in data:
         ent_id = data.pop("employer_id")
-        data["employer"] = None
-        if ent_id is not None:
-            data["employer"] = (
-                scope.restrict(Enterprise.objects.all(), request.user).filter(pk=ent_id).first()
-            )
-            if data["employer"] is None:
-                raise ValidationError(
-                    {"employer_id": [f"企业 {ent_id} 不存在或不在您的管辖范围内"]}
-                )
+        data["employer"] = _enterprise(request, ent_id, "employer_id") if ent_id else None
     for k in ("education", "political_status"):
         if k in data and data[k] is None:
             data[k] = ""
@@ -231,9 +235,12 @@ class TransferIn(Schema):
 @router.post("/{member_id}/transfer", response={200: MemberOut, **ERRORS})
 def transfer(request, member_id: int, payload: TransferIn):
     member = scoped_get(request, MEMBERS, member_id, "change")
-    to_union = OrgUnit.objects.filter(code=payload.to_union_code).first()
-    if to_union is None:
-        raise ValidationError({"to_union_code": [f"工会代码 {payload.to_union_code} 不存在"]})
+    to_union = reference(
+        OrgUnit.objects.all(),
+        "to_union_code",
+        f"工会代码 {payload.to_union_code} 不存在",
+        code=payload.to_union_code,
+    )
     actions.transfer(member, to_union, acting_user=request.user, on=payload.on, note=payload.note)
     return MEMBERS.get(pk=member.pk)
 
@@ -318,23 +325,22 @@ FOUNDINGS = Founding.objects.select_related("federation", "region", "unit")
 def _founding_refs(request, data):
     if "federation_code" in data:
         code = data.pop("federation_code")
-        data["federation"] = (
-            scope.units_in_scope(request.user, Founding, "add").filter(code=code).first()
+        data["federation"] = reference(
+            scope.units_in_scope(request.user, Founding, "add"),
+            "federation_code",
+            f"单位代码 {code} 不存在或不在您的管辖范围内",
+            code=code,
         )
-        if data["federation"] is None:
-            raise ValidationError(
-                {"federation_code": [f"单位代码 {code} 不存在或不在您的管辖范围内"]}
-            )
     if "region_code" in data:
         code = data.pop("region_code")
-        data["region"] = Region.objects.filter(code=code).first() if code else None
-    if "enterprise_id" in data:
-        ent_id = data.pop("enterprise_id")
-        data["enterprise"] = (
-            scope.restrict(Enterprise.objects.all(), request.user).filter(pk=ent_id).first()
-            if ent_id
+        data["region"] = (
+            reference(Region.objects.all(), "region_code", f"区划代码 {code} 不存在", code=code)
+            if code
             else None
         )
+    if "enterprise_id" in data:
+        ent_id = data.pop("enterprise_id")
+        data["enterprise"] = _enterprise(request, ent_id, "enterprise_id") if ent_id else None
     return data
 
 

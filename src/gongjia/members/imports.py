@@ -78,20 +78,32 @@ def columns() -> list[Column]:
         Column(
             "工作单位统一社会信用代码", "employer", False, "可空；须为系统中已登记的企业", width=22
         ),
-        Column("职工类别", "category", False, "从下拉列表选择", choices=cat, width=22),
-        Column("技能等级", "skill_level", False, "从下拉列表选择", choices=lvl, width=18),
-        Column("学历", "education", False, "从下拉列表选择", choices=edu, width=14),
-        Column("政治面貌", "political_status", False, "从下拉列表选择", choices=pol, width=14),
+        Column(
+            "职工类别", "category", False, "从下拉列表选择", choices=cat, mapping=cat_map, width=22
+        ),
+        Column(
+            "技能等级",
+            "skill_level",
+            False,
+            "从下拉列表选择",
+            choices=lvl,
+            mapping=lvl_map,
+            width=18,
+        ),
+        Column(
+            "学历", "education", False, "从下拉列表选择", choices=edu, mapping=edu_map, width=14
+        ),
+        Column(
+            "政治面貌",
+            "political_status",
+            False,
+            "从下拉列表选择",
+            choices=pol,
+            mapping=pol_map,
+            width=14,
+        ),
         Column("最高证书", "highest_certificate", False, "可空", width=18),
     ]
-    cols_maps = {
-        "category": cat_map,
-        "skill_level": lvl_map,
-        "education": edu_map,
-        "political_status": pol_map,
-    }
-    for c in cols:
-        c.mapping = cols_maps.get(c.key)
     return cols
 
 

@@ -10,7 +10,7 @@ from ninja import Field, FilterLookup, FilterSchema, Query, Router, Schema, Stat
 from gongjia.orgs import actions
 from gongjia.orgs.models import Enterprise, OrgUnit, Region
 from gongjia.platform import scope
-from gongjia.platform.api_base import ErrorOut, page, require_perm, scoped_get
+from gongjia.platform.api_base import ErrorOut, page, reference, require_perm, scoped_get
 
 router = Router(tags=["orgs"])
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
@@ -91,11 +91,12 @@ class RegionPatch(Schema):
 @router.post("/regions", response={201: RegionOut, **ERRORS})
 def create_region(request, payload: RegionIn):
     require_perm(request, Region, "add")
-    parent = Region.objects.filter(code=payload.parent_code).first()
-    if parent is None:
-        from django.core.exceptions import ValidationError
-
-        raise ValidationError({"parent_code": [f"区划代码 {payload.parent_code} 不存在"]})
+    parent = reference(
+        Region.objects.all(),
+        "parent_code",
+        f"区划代码 {payload.parent_code} 不存在",
+        code=payload.parent_code,
+    )
     region = actions.create_region(
         acting_user=request.user,
         parent=parent,
@@ -188,21 +189,16 @@ class UnitFilter(FilterSchema):
 def _region(code):
     if code is None:
         return None
-    region = Region.objects.filter(code=code).first()
-    if region is None:
-        from django.core.exceptions import ValidationError
-
-        raise ValidationError({"region_code": [f"区划代码 {code} 不存在"]})
-    return region
+    return reference(Region.objects.all(), "region_code", f"区划代码 {code} 不存在", code=code)
 
 
 def _unit_by_code(request, code, field, action="view"):
-    unit = scope.restrict(OrgUnit.objects.all(), request.user, action).filter(code=code).first()
-    if unit is None:
-        from django.core.exceptions import ValidationError
-
-        raise ValidationError({field: [f"单位代码 {code} 不存在或不在您的管辖范围内"]})
-    return unit
+    return reference(
+        scope.restrict(OrgUnit.objects.all(), request.user, action),
+        field,
+        f"单位代码 {code} 不存在或不在您的管辖范围内",
+        code=code,
+    )
 
 
 @router.get("/units", response={200: UnitPage, **ERRORS})

@@ -115,6 +115,15 @@ def scoped_get(request, queryset, pk, action: str = "view"):
     return obj
 
 
+def reference(queryset, field: str, message: str, **lookup):
+    """The row a payload refers to (by code or id, already restricted to the caller's scope),
+    or a field error that says what is wrong: never a silent None."""
+    obj = queryset.filter(**lookup).first()
+    if obj is None:
+        raise ValidationError({field: [message]})
+    return obj
+
+
 def require_perm(request, model, action: str):
     if not request.user.has_perm(scope.perm_name(model, action)):
         raise PermissionDenied(_("You may not do this."))

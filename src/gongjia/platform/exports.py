@@ -1,6 +1,5 @@
 """Excel export in constant memory, masked by default, and logged."""
 
-import datetime as dt
 import io
 
 from django.contrib.admin.utils import label_for_field, lookup_field
@@ -12,18 +11,8 @@ from gongjia.platform.models import AuditEvent
 
 
 def write_xlsx(target, headers: list[str], rows, sheet: str = "Sheet1") -> int:
-    """Write rows to an xlsx file or buffer in constant memory; returns the row count.
-    Aware datetimes are written in local time (Excel has no time zones)."""
-
-    def local(row):
-        return [
-            timezone.localtime(v).replace(tzinfo=None)
-            if isinstance(v, dt.datetime) and timezone.is_aware(v)
-            else v
-            for v in row
-        ]
-
-    return xlsx.write_rows(target, headers, (local(r) for r in rows), sheet=sheet)
+    """Write rows to an xlsx file or buffer in constant memory; returns the row count."""
+    return xlsx.write_rows(target, headers, rows, sheet=sheet)
 
 
 def admin_rows(queryset, fields, model_admin, *, reveal: bool = False):

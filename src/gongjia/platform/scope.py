@@ -122,6 +122,8 @@ def restrict(queryset, user, action: str = "view"):
 
 
 def _whole_tree(prefixes: list[str]) -> bool:
+    # Asked afresh each time (one indexed query): a remembered answer would outlive the
+    # creation of a second district.
     from gongjia.orgs.models import OrgUnit
 
     if len(prefixes) != 1 or len(prefixes[0]) != OrgUnit.steplen:

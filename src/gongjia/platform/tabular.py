@@ -12,7 +12,7 @@ import io
 import re
 import unicodedata
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -37,6 +37,7 @@ class Column:
     choices: list[str] = field(default_factory=list)  # drop-down values in the template
     width: int = 16
     aliases: tuple[str, ...] = ()
+    mapping: dict | None = None  # accepted cell values -> stored value, for coded columns
 
 
 # --- cell normalisation -------------------------------------------------------------------------
@@ -195,7 +196,7 @@ def raw_rows(path) -> Iterator[list]:
 
 @dataclass
 class Table:
-    columns: list[Column]  # in file order, None for ignored columns
+    columns: list[Column]
     positions: list[tuple[int, Column]]
     rows: Iterator[tuple[int, dict]]
 
@@ -317,6 +318,3 @@ def write_workbook(
         for i, line in enumerate(instructions):
             info.write_string(i, 0, line)
     wb.close()
-
-
-Parser = Callable[[object], object]

@@ -10,6 +10,8 @@ import re
 import zipfile
 from xml.sax.saxutils import escape
 
+from django.utils import timezone
+
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # not allowed in XML 1.0
 EXCEL_EPOCH = dt.datetime(1899, 12, 30)
 
@@ -87,7 +89,9 @@ def _cell(v) -> str:
     if cls is dt.date:
         return f'<c s="2"><v>{(v - EXCEL_EPOCH.date()).days}</v></c>'
     if cls is dt.datetime:
-        days = (v.replace(tzinfo=None) - EXCEL_EPOCH).total_seconds() / 86400
+        if v.tzinfo is not None:  # Excel has no time zones: the local time users see
+            v = timezone.localtime(v).replace(tzinfo=None)
+        days = (v - EXCEL_EPOCH).total_seconds() / 86400
         return f'<c s="3"><v>{days!r}</v></c>'
     return _string(str(v))
 

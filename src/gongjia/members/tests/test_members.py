@@ -287,3 +287,19 @@ def test_member_list_query_count_is_pinned(tree, make_user, login_client):
         assert client.get("/admin/members/member/?under=A").status_code == 200
     assert len(many) <= len(few) + 1  # the branch filter looks its unit up once; no per-row query
     assert len(few) <= 12
+
+
+def test_founding_references_that_do_not_exist_are_refused_not_dropped(tree, make_user, client):
+    make_user("town_officer", tree.town_a, username="to2")
+    token = client.post(
+        "/api/v1/auth/token",
+        {"username": "to2", "password": PASSWORD},
+        content_type="application/json",
+    ).json()["token"]
+    h = {"HTTP_AUTHORIZATION": f"Bearer {token}", "content_type": "application/json"}
+    base = {"name": "x", "field": "park", "federation_code": "A", "started_on": "2020-02-01"}
+    r = client.post("/api/v1/members/foundings", {**base, "region_code": "999"}, **h)
+    assert r.status_code == 400 and "region_code" in r.json()["errors"]
+    r = client.post("/api/v1/members/foundings", {**base, "enterprise_id": tree.ent_b.pk}, **h)
+    assert r.status_code == 400 and "enterprise_id" in r.json()["errors"]
+    assert not Founding.objects.exists()
