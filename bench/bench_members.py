@@ -37,8 +37,8 @@ from django.core.management import call_command  # noqa: E402
 from django.test import Client  # noqa: E402
 
 
-def peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+def peak_mb(who=resource.RUSAGE_SELF) -> float:
+    return resource.getrusage(who).ru_maxrss / 1024
 
 
 def median_ms(client, url, n=20):
@@ -172,8 +172,11 @@ def main():
     print(f"database: {vendor}; rows: {ROWS:,}")
     print(
         f"import: {ours:,.0f} rows/s end to end ({result.seconds:.1f} s); "
-        f"peak memory {import_peak:,.0f} MB (before import {before:,.0f} MB)"
+        f"peak memory {import_peak:,.0f} MB (before import {before:,.0f} MB; "
+        f"largest child process {peak_mb(resource.RUSAGE_CHILDREN):,.0f} MB)"
     )
+    stages = ", ".join(f"{k} {v:.1f}" for k, v in result.timings.items())
+    print(f"import stages, seconds from the start: {stages}")
     print(
         f"django-import-export, bulk mode, first {min(COMPARE_ROWS, ROWS):,} rows: "
         f"{theirs:,.0f} rows/s; ours is {ours / theirs:.1f}x faster"

@@ -7,9 +7,14 @@ executemany) for new members, one INSERT ... SELECT for their join records, bulk
 explicit field-change rows for existing ones, one audit entry for the import.
 """
 
+import datetime as dt
 import hashlib
+import itertools
+import multiprocessing
+import os
 import re
 import time
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,7 +26,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from gongjia.members.actions import member_numbers
-from gongjia.members.models import Member
+from gongjia.members.models import Member, MembershipChange
 from gongjia.orgs.models import Enterprise, OrgUnit
 from gongjia.platform import audit, pii, scope, tabular, validators
 from gongjia.platform.models import AuditEvent
@@ -137,6 +142,7 @@ class Result:
     problem: str = ""  # a whole-file problem: nothing was read
     seconds: float = 0.0
     errors: list = field(default_factory=list)  # (row number, message) of the first errors
+    timings: dict = field(default_factory=dict)  # seconds from the start to the end of a stage
 
     @property
     def ok(self) -> bool:
@@ -183,82 +189,249 @@ def _enterprises(user) -> dict[str, int]:
     return dict(qs.values_list("credit_code", "pk"))
 
 
-def validate_rows(table, cols, units, enterprises, progress=None):
-    """Yield (row number, raw values, clean values or None, errors) for every data row."""
-    by_key = {c.key: c for c in cols}
-    c_name, c_id, c_mobile = by_key["name"], by_key["id_number"], by_key["mobile"]
-    c_union, c_join, c_emp = by_key["union_code"], by_key["join_date"], by_key["employer"]
-    choice_cols = [by_key[k] for k in ("category", "skill_level", "education", "political_status")]
-    today = timezone.localdate()
-    compact, text = tabular.compact, tabular.text
-    for number, raw in table.rows:
-        errors = RowErrors()
-        clean = {}
-        name = text(raw.get("name"))
-        if not name:
-            errors.add(c_name, _("is empty: write the person's name."))
-        elif len(name) > 50:
-            errors.add(c_name, _("is longer than 50 characters."))
-        clean["name"] = name
-        try:
-            parsed = validators.parse_id_number(raw.get("id_number"), today=today)
-            clean["id_number"], clean["sex"] = parsed.value, parsed.sex
-            clean["birth_date"], clean["id_upgraded"] = parsed.birth_date, parsed.upgraded
-        except ValidationError as e:
-            errors.add(c_id, e.messages[0])
-        mobile = compact(raw.get("mobile")).replace("-", "")
-        if mobile.startswith("+86"):
-            mobile = mobile[3:]
-        if len(mobile) != 11 or not mobile.isdigit() or mobile[0] != "1" or mobile[1] in "012":
-            errors.add(c_mobile, _("should be 11 digits beginning with 13 to 19."))
-        clean["mobile"] = mobile
-        code = compact(raw.get("union_code"))
-        clean["union_id"] = units.get(code)
-        if not code:
-            errors.add(c_union, _("is empty: write the code of the grassroots union."))
-        elif clean["union_id"] is None:
-            errors.add(
-                c_union,
-                _("%(c)s is not a grassroots union you may register members in: check the code.")
-                % {"c": code},
+# A valid row, as the checker hands it on: the row number and blind index, then the fields in
+# INSERT_COLUMNS order. Dates are ISO text: cheap to pass between processes, and both
+# databases take them as they are.
+V_ROW, V_BIDX, V_NAME, V_ID = 0, 1, 2, 3
+V_MOBILE, V_EMPLOYER, V_UNION, V_JOIN = 7, 8, 9, 10
+V_FIELDS = 2  # where the written fields start
+INSERT_COLUMNS = [
+    "name",
+    "id_number",
+    "id_upgraded",
+    "sex",
+    "birth_date",
+    "mobile",
+    "employer_id",
+    "union_id",
+    "join_date",
+    "category",
+    "skill_level",
+    "highest_certificate",
+    "education",
+    "political_status",
+    "id_number_bidx",
+    "member_number",
+    "status",
+    "withdrawal_reason",
+    "created_at",
+    "updated_at",
+]
+# Where each updatable field sits in a valid row.
+V_OF = {name: V_FIELDS + INSERT_COLUMNS.index(name) for name in UPDATABLE if name[-3:] != "_id"}
+V_OF["employer_id"] = V_EMPLOYER
+
+
+class RowChecker:
+    """Checks rows against the template's rules and the user's units and enterprises.
+
+    Called with a chunk of (row number, values) it returns (valid rows, failed rows), failed
+    rows as (row number, values, errors). It holds no database connection, so a forked
+    process can run it on some of the chunks.
+    """
+
+    def __init__(self, cols: list[Column], units: dict, enterprises: dict):
+        self.cols = cols
+        self.units = units
+        self.enterprises = enterprises
+        self.today = timezone.localdate()
+        self.purpose = Member._meta.get_field("id_number_bidx").purpose
+        self.context = f"{Member._meta.label_lower}.id_number"
+        pii.keyring()  # load the keys before any fork
+
+    def __call__(self, chunk) -> tuple[list, list]:
+        cols, units, enterprises, today = self.cols, self.units, self.enterprises, self.today
+        c_name, c_id, c_mobile, c_union, c_join, c_emp = cols[:6]
+        choice_cols = cols[6:10]
+        defaults = ("other", 0, "", "")
+        compact, text, to_date = tabular.compact, tabular.text, tabular.date
+        id_parts, encrypt, blind_index = validators.id_parts, pii.encrypt, pii.blind_index
+        purpose, context = self.purpose, self.context
+        valid, failed = [], []
+        for number, v in chunk:
+            errors = RowErrors()
+            name = text(v[0])
+            if not name:
+                errors.add(c_name, _("is empty: write the person's name."))
+            elif len(name) > 50:
+                errors.add(c_name, _("is longer than 50 characters."))
+            try:
+                id_number, birth, sex, upgraded = id_parts(v[1], today)
+            except ValidationError as e:
+                errors.add(c_id, e.messages[0])
+            mobile = compact(v[2])
+            if len(mobile) != 11 or not mobile.isdigit():
+                mobile = mobile.replace("-", "").removeprefix("+86")
+            if len(mobile) != 11 or not mobile.isdigit() or mobile[0] != "1" or mobile[1] in "012":
+                errors.add(c_mobile, _("should be 11 digits beginning with 13 to 19."))
+            code = compact(v[3])
+            union_id = units.get(code)
+            if union_id is None:
+                if not code:
+                    errors.add(c_union, _("is empty: write the code of the grassroots union."))
+                else:
+                    errors.add(
+                        c_union,
+                        _(
+                            "%(c)s is not a grassroots union you may register members in: "
+                            "check the code."
+                        )
+                        % {"c": code},
+                    )
+            try:
+                joined = to_date(v[4])
+                if joined > today or joined.year < 1925:
+                    errors.add(c_join, _("%(d)s is out of range.") % {"d": joined.isoformat()})
+            except ValueError as e:
+                errors.add(c_join, str(e))
+            employer_id = None
+            emp = compact(v[5]).upper() if v[5] else ""
+            if emp:
+                employer_id = enterprises.get(emp)
+                if employer_id is None:
+                    errors.add(
+                        c_emp,
+                        _("%(c)s is not a registered enterprise in your scope.") % {"c": emp},
+                    )
+            coded = []
+            for col, default, cell in zip(choice_cols, defaults, v[6:10], strict=True):
+                value = compact(cell) if cell else ""
+                if not value:
+                    coded.append(default)
+                elif value in col.mapping:
+                    coded.append(col.mapping[value])
+                else:
+                    errors.add(
+                        col,
+                        _("“%(v)s” is not one of the choices: pick one from the drop-down list.")
+                        % {"v": value},
+                    )
+            if errors:
+                failed.append((number, v, errors))
+                continue
+            valid.append(
+                (
+                    number,
+                    blind_index(id_number, purpose),
+                    name,
+                    encrypt(id_number, context),
+                    upgraded,
+                    sex,
+                    birth.isoformat(),
+                    mobile,
+                    employer_id,
+                    union_id,
+                    joined.isoformat(),
+                    coded[0],
+                    coded[1],
+                    text(v[10])[:100],
+                    coded[2],
+                    coded[3],
+                )
             )
-        try:
-            joined = tabular.date(raw.get("join_date"))
-            if joined > today or joined.year < 1925:
-                errors.add(c_join, _("%(d)s is out of range.") % {"d": joined.isoformat()})
-            clean["join_date"] = joined
-        except ValueError as e:
-            errors.add(c_join, str(e))
-        emp = compact(raw.get("employer")).upper()
-        clean["employer_id"] = None
-        if emp:
-            clean["employer_id"] = enterprises.get(emp)
-            if clean["employer_id"] is None:
-                errors.add(
-                    c_emp, _("%(c)s is not a registered enterprise in your scope.") % {"c": emp}
-                )
-        for col in choice_cols:
-            v = compact(raw.get(col.key))
-            if not v:
-                clean[col.key] = {"category": "other", "skill_level": 0}.get(col.key, "")
-            elif v in col.mapping:
-                clean[col.key] = col.mapping[v]
+        return valid, failed
+
+
+# Files of more rows than this are checked in two processes (forking costs more below it).
+PARALLEL_FROM = 60_000
+CHUNK = 10_000
+_forked_checker = None  # the checker as the forked process inherits it
+
+
+def _check_in_fork(chunk):
+    return _forked_checker(chunk)
+
+
+def _can_fork() -> bool:
+    return "fork" in multiprocessing.get_all_start_methods() and (os.cpu_count() or 1) > 1
+
+
+def check_rows(table, checker: RowChecker, progress=None) -> tuple[list, list, int]:
+    """All rows checked, in file order: (valid, failed, number of rows).
+
+    Past PARALLEL_FROM rows a forked process checks chunks while this one reads the file and
+    checks the others, taking a chunk itself whenever the other has two waiting.
+    """
+    global _forked_checker
+    pool, waiting, parts, total = None, [], [], 0
+    try:
+        for chunk in itertools.batched(table.rows, CHUNK):
+            total += len(chunk)
+            if pool is None and total > PARALLEL_FROM and _can_fork():
+                _forked_checker = checker
+                pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
+            waiting = [f for f in waiting if not f.done()]
+            if pool is not None and len(waiting) < 2:
+                future = pool.submit(_check_in_fork, chunk)
+                waiting.append(future)
+                parts.append(future)
             else:
-                errors.add(
-                    col,
-                    _("“%(v)s” is not one of the choices: pick one from the drop-down list.")
-                    % {"v": v},
-                )
-        clean["highest_certificate"] = text(raw.get("highest_certificate"))[:100]
-        yield number, raw, (None if errors else clean), errors
+                parts.append(checker(chunk))
+            if progress:
+                progress(total, 0, _("checked %(n)d rows") % {"n": total})
+        valid, failed = [], []
+        for part in parts:
+            ok, bad = part.result() if isinstance(part, Future) else part
+            valid += ok
+            failed += bad
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
+            _forked_checker = None
+    return valid, failed, total
 
 
-def _as_cells(clean: dict, code_of: dict) -> dict:
-    """A validated row back in the template's terms, for the error file."""
-    cells = {k: v for k, v in clean.items() if not k.startswith("_")}
-    cells["union_code"] = code_of.get(clean["union_id"], "")
-    cells["join_date"] = clean["join_date"].isoformat()
-    return cells
+def _existing(bidx: list[str]) -> dict[str, tuple]:
+    """Members already registered, by blind index: (pk, union id, *UPDATABLE)."""
+    found = {}
+    fields = ("id_number_bidx", "pk", "union_id", *UPDATABLE)
+    if connection.vendor == "postgresql":
+        # One array parameter per 50,000 keys: an IN list of that size costs more to plan
+        # than to run.
+        table = Member._meta.db_table
+        select = ", ".join(Member._meta.get_field(f).column for f in ("id", *fields[2:]))
+        sql = f"SELECT id_number_bidx, {select} FROM {table} WHERE id_number_bidx = ANY(%s)"  # noqa: S608
+        with connection.cursor() as cur:
+            for i in range(0, len(bidx), 50_000):
+                cur.execute(sql, [bidx[i : i + 50_000]])
+                for row in cur.fetchall():
+                    found[row[0]] = row[1:]
+        return found
+    for i in range(0, len(bidx), 5000):
+        for row in Member.objects.filter(id_number_bidx__in=bidx[i : i + 5000]).values_list(
+            *fields
+        ):
+            found[row[0]] = row[1:]
+    return found
+
+
+def _as_cells(row: tuple, code_of: dict, credit_code_of: dict) -> list:
+    """A valid row back in the template's terms and column order, for the error file."""
+    return [
+        row[V_NAME],
+        pii.decrypt(row[V_ID], f"{Member._meta.label_lower}.id_number"),
+        row[V_MOBILE],
+        code_of.get(row[V_UNION], ""),
+        row[V_JOIN],
+        credit_code_of.get(row[V_EMPLOYER], ""),
+        row[V_OF["category"]],
+        row[V_OF["skill_level"]],
+        row[V_OF["education"]],
+        row[V_OF["political_status"]],
+        row[V_OF["highest_certificate"]],
+    ]
+
+
+def _differences(current: tuple, row: tuple) -> dict:
+    """{field: (old, new)} between a stored member (values in UPDATABLE order) and a row."""
+    diff = {}
+    for name, old in zip(UPDATABLE, current, strict=True):
+        new = row[V_OF[name]]
+        if name == "join_date":
+            new = dt.date.fromisoformat(new)
+        if old != new:
+            diff[name] = (old, new)
+    return diff
 
 
 def _copy_rows(table_name: str, cols: list[str], rows: list[tuple]):
@@ -275,30 +448,6 @@ def _copy_rows(table_name: str, cols: list[str], rows: list[tuple]):
             # Table and column names are this module's constants, never input.
             sql = f"INSERT INTO {table_name} ({', '.join(cols)}) VALUES ({marks})"  # noqa: S608
             cur.executemany(sql, rows)
-
-
-INSERT_COLUMNS = [
-    "name",
-    "id_number",
-    "id_number_bidx",
-    "id_upgraded",
-    "sex",
-    "birth_date",
-    "mobile",
-    "employer_id",
-    "union_id",
-    "join_date",
-    "member_number",
-    "category",
-    "skill_level",
-    "highest_certificate",
-    "education",
-    "political_status",
-    "status",
-    "withdrawal_reason",
-    "created_at",
-    "updated_at",
-]
 
 
 def run_import(
@@ -319,54 +468,35 @@ def run_import(
         table = tabular.read_table(path, cols)
         units = _units(user, unit_code)
         enterprises = _enterprises(user)
-        valid, failed, seen = [], [], {}
-        for number, raw, clean, errors in validate_rows(table, cols, units, enterprises):
-            result.total += 1
-            if clean is not None:
-                first = seen.get(clean["id_number"])
-                if first is not None:
-                    errors.add(cols[1], _("repeats the person of row %(r)d.") % {"r": first})
-                    clean = None
-                else:
-                    seen[clean["id_number"]] = number
-            if clean is None:
-                failed.append((number, raw, errors))
-            else:
-                clean["_row"] = number
-                valid.append(clean)
-            if progress and result.total % 20_000 == 0:
-                progress(result.total, 0, _("checked %(n)d rows") % {"n": result.total})
+        checker = RowChecker(cols, units, enterprises)
+        valid, failed, result.total = check_rows(table, checker, progress)
     except FileProblem as e:
         result.problem = str(e)
         _audit_refusal(user, path, result)
         return result
+    result.timings["checked"] = time.perf_counter() - started
+    # Repeats within the file: the first occurrence stands.
+    first_row, unique = {}, []
+    for row in valid:
+        first = first_row.setdefault(row[V_BIDX], row[V_ROW])
+        if first == row[V_ROW]:
+            unique.append(row)
+        else:
+            errors = RowErrors()
+            errors.add(cols[1], _("repeats the person of row %(r)d.") % {"r": first})
+            failed.append((row[V_ROW], row, errors))
+    valid = unique
+    del first_row, unique
     # Against the database: upsert by ID number, within the user's scope.
-    purpose = Member._meta.get_field("id_number_bidx").purpose
-    for clean in valid:
-        clean["id_number_bidx"] = pii.blind_index(clean["id_number"], purpose)
-    existing = {}
-    bidx = [c["id_number_bidx"] for c in valid]
-    for i in range(0, len(bidx), 5000):
-        for m in (
-            Member.objects.filter(id_number_bidx__in=bidx[i : i + 5000])
-            .select_related("union")
-            .only(
-                *UPDATABLE,
-                "id_number_bidx",
-                "union__name",
-                "union__path",
-                "member_number",
-                "union_id",
-            )
-        ):
-            existing[m.id_number_bidx] = m
-    new_rows, updates = [], []
-    code_of = {pk: code for code, pk in units.items()}
-    for clean in valid:
-        m = existing.get(clean["id_number_bidx"])
-        if m is None:
-            new_rows.append(clean)
-        elif m.union_id != clean["union_id"]:
+    existing = _existing([row[V_BIDX] for row in valid])
+    result.timings["looked up"] = time.perf_counter() - started
+    new_rows, changed = [], []
+    for row in valid:
+        current = existing.get(row[V_BIDX])
+        if current is None:
+            new_rows.append(row)
+        elif current[1] != row[V_UNION]:
+            m = Member.objects.select_related("union").get(pk=current[0])
             may_see = user is None or scope.can(user, "view", m)
             where = m.union.name if may_see else _("another union in the district")
             errors = RowErrors()
@@ -375,11 +505,18 @@ def run_import(
                 _("this person is already registered with %(u)s: transfer the membership instead.")
                 % {"u": where},
             )
-            failed.append((clean["_row"], _as_cells(clean, code_of), errors))
+            failed.append((row[V_ROW], row, errors))
         else:
-            updates.append((m, clean))
+            diff = _differences(current[2:], row)
+            if diff:
+                changed.append((current[0], row, diff))
+            else:
+                result.unchanged += 1
+    del valid, existing
     result.refused = len(failed)
     if failed:
+        code_of = {pk: code for code, pk in units.items()}
+        credit_code_of = {pk: code for code, pk in enterprises.items()}
         failed.sort(key=lambda f: f[0])
         result.errors = [(n, "；".join(e)) for n, _r, e in failed[:50]]
         error_path = Path(error_path or path.with_name(path.stem + "-错误.xlsx"))
@@ -388,7 +525,8 @@ def run_import(
             cols,
             [
                 (
-                    [r.get(c.key, "") if r else "" for c in cols],
+                    # A row refused after checking is a checked tuple, not the file's cells.
+                    _as_cells(r, code_of, credit_code_of) if isinstance(r, tuple) else r,
                     _("Row %(n)d: %(e)s") % {"n": n, "e": "；".join(e)},
                 )
                 for n, r, e in failed
@@ -400,13 +538,7 @@ def run_import(
             result.seconds = time.perf_counter() - started
             _audit_refusal(user, path, result)
             return result
-    changed = []
-    for m, clean in updates:
-        diff = {k: (getattr(m, k), clean[k]) for k in UPDATABLE if getattr(m, k) != clean[k]}
-        if diff:
-            changed.append((m, clean, diff))
     result.updated = len(changed)
-    result.unchanged = len(updates) - len(changed)
     result.created = len(new_rows)
     if dry_run:
         result.seconds = time.perf_counter() - started
@@ -415,8 +547,28 @@ def run_import(
         progress(result.total, result.total, _("writing"))
     with transaction.atomic():
         _write(new_rows, changed, user, path, result)
+    if result.created >= ANALYZE_FROM:
+        _analyze()
     result.seconds = time.perf_counter() - started
+    result.timings["written"] = result.seconds
     return result
+
+
+# After this many new rows the planner's statistics are refreshed at once: until autovacuum
+# gets to it, a town-filtered member list would otherwise be planned for an empty table
+# (150 ms instead of 10 ms at a million members on PostgreSQL).
+ANALYZE_FROM = 50_000
+
+
+def _analyze():
+    tables = (Member._meta.db_table, MembershipChange._meta.db_table)
+    with connection.cursor() as cur:
+        if connection.vendor == "postgresql":
+            cur.execute(f"ANALYZE {', '.join(tables)}")
+        else:
+            cur.execute("PRAGMA analysis_limit = 1000")  # a sample, in milliseconds
+            for table in tables:
+                cur.execute(f"ANALYZE {table}")
 
 
 def _audit_refusal(user, path: Path, result: Result):
@@ -437,37 +589,20 @@ def _audit_refusal(user, path: Path, result: Result):
 
 
 def _write(new_rows, changed, user, path: Path, result: Result):
+    started = time.perf_counter() - result.timings["looked up"]
     now = timezone.now()
     numbers = member_numbers(len(new_rows)) if new_rows else []
-    context = f"{Member._meta.label_lower}.id_number"
-    encrypt = pii.encrypt
-    rows = [
-        (
-            c["name"],
-            encrypt(c["id_number"], context),
-            c["id_number_bidx"],
-            c["id_upgraded"],
-            c["sex"],
-            c["birth_date"],
-            c["mobile"],
-            c["employer_id"],
-            c["union_id"],
-            c["join_date"],
-            number,
-            c["category"],
-            c["skill_level"],
-            c["highest_certificate"],
-            c["education"],
-            c["political_status"],
-            Member.Status.ACTIVE,
-            "",
-            now,
-            now,
+    if new_rows:
+        status = Member.Status.ACTIVE
+        _copy_rows(
+            Member._meta.db_table,
+            INSERT_COLUMNS,
+            (
+                (*row[V_FIELDS:], row[V_BIDX], number, status, "", now, now)
+                for row, number in zip(new_rows, numbers, strict=True)
+            ),
         )
-        for c, number in zip(new_rows, numbers, strict=True)
-    ]
-    if rows:
-        _copy_rows(Member._meta.db_table, INSERT_COLUMNS, rows)
+        result.timings["members copied"] = time.perf_counter() - started
         with connection.cursor() as cur:
             # The join records, in one statement (member numbers of this import are a range).
             cur.execute(
@@ -476,13 +611,18 @@ def _write(new_rows, changed, user, path: Path, result: Result):
                 " WHERE member_number >= %s AND member_number <= %s",
                 [numbers[0], numbers[-1]],
             )
+        result.timings["join records"] = time.perf_counter() - started
     if changed:
         members = []
-        for m, clean, _diff in changed:
-            for k in UPDATABLE:
-                setattr(m, k, clean[k])
-            m.updated_at = now
-            members.append(m)
+        for i in range(0, len(changed), 5000):
+            part = changed[i : i + 5000]
+            found = Member.objects.in_bulk([pk for pk, _row, _diff in part])
+            for pk, _row, diff in part:
+                m = found[pk]
+                for name, (_old, new) in diff.items():
+                    setattr(m, name, new)
+                m.updated_at = now
+                members.append(m)
         Member.objects.bulk_update(members, [*UPDATABLE, "updated_at"], batch_size=2000)
         ct = ContentType.objects.get_for_model(Member)
         entries = LogEntry.objects.bulk_create(
@@ -497,7 +637,7 @@ def _write(new_rows, changed, user, path: Path, result: Result):
                     actor=user if getattr(user, "pk", None) else None,
                     timestamp=now,
                 )
-                for m, _clean, diff in changed
+                for m, (_pk, _row, diff) in zip(members, changed, strict=True)
             ],
             batch_size=2000,
         )

@@ -189,6 +189,7 @@ class BlindIndexField(models.CharField):
     def deconstruct(self):
         name, path, args, kwargs = super().deconstruct()
         kwargs["source"] = self.source
+        kwargs["db_index"] = self.db_index  # always: absent means True here, not False
         if self.purpose != self.source:
             kwargs["purpose"] = self.purpose
         return name, path, args, kwargs

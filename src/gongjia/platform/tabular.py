@@ -83,6 +83,11 @@ EXCEL_EPOCH = dt.date(1899, 12, 30)
 def date(value) -> dt.date:
     """A date from a date cell, an Excel serial number, or text such as 2020-1-5, 2020/01/05,
     2020.1.5, 2020年1月5日 or 20200105. Raises ValueError with a message."""
+    if value.__class__ is str and len(value) == 10 and value[4] == "-" and value[7] == "-":
+        try:  # the common case, parsed in C
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            pass
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
@@ -198,13 +203,15 @@ def raw_rows(path) -> Iterator[list]:
 class Table:
     columns: list[Column]
     positions: list[tuple[int, Column]]
-    rows: Iterator[tuple[int, dict]]
+    # (spreadsheet row number, cell values in the order of `columns`; "" for absent columns)
+    rows: Iterator[tuple[int, list]]
 
 
 def read_table(path, columns: list[Column]) -> Table:
     rows = raw_rows(path)
-    header_row = None
+    header_row, header_number = None, 0
     for raw in rows:
+        header_number += 1
         if any(text(c) for c in raw):
             header_row = raw
             break
@@ -242,19 +249,20 @@ def read_table(path, columns: list[Column]) -> Table:
             % {"p": "; ".join(parts)}
         )
 
+    # Source position of each column, in the order of `columns` (-1: not in the file).
+    where = {col.key: i for i, col in positions}
+    take = [where.get(c.key, -1) for c in columns]
+    width = max(take) + 1
+
     def gen():
-        number = 1
+        number = header_number
         found = False
         for raw in rows:
             number += 1
-            values = {}
-            empty = True
-            for i, col in positions:
-                v = raw[i] if i < len(raw) else ""
-                if v is not None and v != "":
-                    empty = False
-                values[col.key] = v
-            if empty:
+            if len(raw) < width:
+                raw = [*raw, *[""] * (width - len(raw))]
+            values = [raw[i] if i >= 0 else "" for i in take]
+            if not any(values):  # blank (a lone 0 is no record either)
                 continue
             found = True
             yield number, values

@@ -253,3 +253,40 @@ def test_back_office_upload_runs_as_a_job(
     assert Member.objects.count() == 3  # the B-1 row is outside the officer's town
     assert job.result_file  # the refused row comes back
     assert client.get(f"/jobs/{job.pk}/result/").status_code == 200
+
+
+def test_large_files_are_checked_in_two_processes(tree, tmp_path, good_rows, monkeypatch):
+    """The same outcome, in file order, when a forked process checks some of the chunks."""
+    pools = []
+
+    class Recording(imports.ProcessPoolExecutor):
+        def __init__(self, *args, **kwargs):
+            pools.append(self)
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(imports, "ProcessPoolExecutor", Recording)
+    monkeypatch.setattr(imports, "PARALLEL_FROM", 2)
+    monkeypatch.setattr(imports, "CHUNK", 1)
+    monkeypatch.setattr(imports, "ANALYZE_FROM", 1)
+    rows = [
+        *good_rows,
+        ["钱七", id_number(6), "12345", "A-1", "2020-01-05"],
+        ["张三二", id_number(1), "13800000007", "A-1", "2020-01-05"],
+        ["孙八", id_number(8), "13800000008", "A-1", "2020-01-05"],
+    ]
+    path = xlsx(tmp_path / "m.xlsx", rows)
+    r = imports.run_import(path)
+    assert pools, "the rows were not checked in a second process"
+    assert r.refused == 2 and Member.objects.count() == 0
+    assert [n for n, _e in r.errors] == [6, 7]
+    assert "「手机号码」" in r.errors[0][1] and "第 2 行" in r.errors[1][1]
+    r = imports.run_import(path, valid_only=True)
+    assert (r.created, r.refused) == (5, 2)
+    assert set(Member.objects.values_list("name", flat=True)) == {
+        "张三",
+        "李四",
+        "王五",
+        "赵六",
+        "孙八",
+    }
+    assert Member.objects.get(name="王五").id_number == id_number(3)
