@@ -80,7 +80,10 @@ class MemberAdmin(ScopedAdmin):
     ]
     list_filter = [under_unit("union__path"), "status", "category", "skill_level"]
     search_fields = ["name", "member_number"]
-    list_select_related = ["union"]
+    # The unions come in one extra query instead of a join: with a join, SQLite's planner
+    # (once it has statistics) sorts the whole registry for the newest 50 (200 ms at 1M rows
+    # instead of a few milliseconds).
+    list_select_related = ()
     autocomplete_fields = ["union", "employer"]
     readonly_fields = [
         "member_number",
@@ -171,6 +174,9 @@ class MemberAdmin(ScopedAdmin):
     @admin.display(description=_("ID number"))
     def id_masked(self, obj):
         return pii.mask_id_list(obj.id_number)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("union")
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         kwargs["form"] = MemberChangeForm if obj is not None else MemberForm
