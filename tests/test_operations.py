@@ -136,6 +136,35 @@ def test_demo_builds_the_district_and_is_idempotent(db, client):
     assert audit.verify()[1] is None
 
 
+def test_demo_at_district_scale_adds_members_through_the_import(db, monkeypatch):
+    """--scale district: volume unions and enterprises, then members loaded by the member
+    import (scaled down here), all joined before 2020 so the seed's figures hold."""
+    from gongjia.accounts.models import User as U
+    from gongjia.members import demo as member_demo
+    from gongjia.members.models import Member, MembershipChange
+    from gongjia.orgs import demo as org_demo
+    from gongjia.platform import kpis
+
+    run("demo")
+    units = OrgUnit.objects.filter(kind__in=OrgUnit.GRASSROOTS).count()
+    monkeypatch.setattr(org_demo, "DISTRICT_UNIONS", units + 30)
+    monkeypatch.setattr(org_demo, "DISTRICT_ENTERPRISES", Enterprise.objects.count() + 10)
+    monkeypatch.setattr(member_demo, "DISTRICT_MEMBERS", 3_000)
+    before = Member.objects.count()
+    out = run("demo", "--scale", "district")
+    assert "3000" in out.split("district members:")[1]
+    volume = Member.objects.filter(union__code__contains="-X")
+    assert volume.count() == 3_000
+    assert Member.objects.count() == before + 3_000
+    assert volume.values("union").distinct().count() == 30  # spread over every volume union
+    assert not volume.filter(join_date__year__gte=2020).exists()
+    assert MembershipChange.objects.filter(member__in=volume, kind="join").count() == 3_000
+    v = {k["key"]: k["value"] for k in kpis.evaluate(U.objects.get(username="district"), year=2020)}
+    assert v["members.new_unions"] == 174 and v["members.new_unions_100plus_members"] == 9_900
+    assert "already present" in run("demo", "--scale", "district")
+    assert Member.objects.count() == before + 3_000
+
+
 def test_worker_runs_queued_jobs_with_progress(
     tree, make_user, django_capture_on_commit_callbacks, monkeypatch
 ):

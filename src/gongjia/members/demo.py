@@ -5,6 +5,7 @@ and 9,900 members in them — as records, so the indicators compute them.
 
 import datetime as dt
 import random
+from pathlib import Path
 
 from django.db import transaction
 
@@ -154,3 +155,57 @@ def members(scale: str = "small", out=print):
         AuditEvent.Kind.IMPORT, "demo_members", data={"members": len(rows), "new_unions": len(new)}
     )
     out(f"members: {len(rows)} members, {len(new)} unions founded in {YEAR}")
+
+
+DISTRICT_MEMBERS = 1_000_000
+
+
+@step(85)
+def district_members(scale: str = "small", out=print):
+    """--scale district: about a million members in the benchmark unions, loaded through the
+    member import itself (a CSV written under var/, checked and written like any upload).
+    They joined before 2020, so the seed's 2020 figures stay as they are."""
+    if scale != "district":
+        return
+    import csv
+    import tempfile
+
+    from django.conf import settings
+
+    from gongjia.members import imports
+
+    codes = list(
+        OrgUnit.objects.filter(kind=OrgUnit.Kind.GRASSROOTS_UNION, code__contains="-X")
+        .order_by("path")
+        .values_list("code", flat=True)
+    )
+    have = Member.objects.filter(union__code__contains="-X").count()
+    if not codes or have >= DISTRICT_MEMBERS * 0.9:
+        out(f"district members already present: {have}")
+        return
+    rng = random.Random(85)
+    categories = [value for value, _label in Member.Category.choices]  # codes are accepted too
+    folder = Path(settings.VAR_DIR) / "tmp"
+    folder.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(
+        "w", suffix=".csv", dir=folder, encoding="utf-8", newline="", delete=False
+    ) as f:
+        writer = csv.writer(f)
+        writer.writerow(["姓名", "身份证号码", "手机号码", "所属工会代码", "入会日期", "职工类别"])
+        start = 100_000  # after the demo's own members
+        for k in range(DISTRICT_MEMBERS - have):
+            writer.writerow(
+                [
+                    person_name(rng),
+                    demo_id_number(start + have + k),
+                    f"13{rng.randint(500000000, 999999999)}",
+                    codes[k % len(codes)],
+                    f"{2005 + k % 15}-{1 + k % 12:02d}-{1 + k % 28:02d}",
+                    categories[k % len(categories)],
+                ]
+            )
+    try:
+        result = imports.run_import(f.name, valid_only=True)
+    finally:
+        Path(f.name).unlink(missing_ok=True)
+    out(f"district members: {result.summary()}")

@@ -188,15 +188,19 @@ def build(scale: str = "small", out=print):
     )
 
 
+DISTRICT_UNIONS = 10_000
+DISTRICT_ENTERPRISES = 30_000
+
+
 @step(80)
 def district_volume(scale: str = "small", out=print):
     """Benchmark volume, appended after the demo's own records: --scale district."""
     if scale == "district":
         with transaction.atomic():
-            bulk_district(out=out)
+            bulk_district(DISTRICT_UNIONS, DISTRICT_ENTERPRISES, out=out)
 
 
-def bulk_district(target_unions: int = 10_000, target_enterprises: int = 30_000, out=print):
+def bulk_district(target_unions: int, target_enterprises: int, out=print):
     """Bulk-create grassroots unions and enterprises up to the targets (paths computed here)."""
     rng = random.Random(7)
     feds = list(OrgUnit.objects.filter(kind=OrgUnit.Kind.TOWN_FEDERATION).order_by("path"))
