@@ -15,6 +15,7 @@ import os
 import re
 import time
 from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,7 +29,7 @@ from django.utils.translation import gettext as _
 from gongjia.members.actions import member_numbers
 from gongjia.members.models import Member, MembershipChange
 from gongjia.orgs.models import Enterprise, OrgUnit
-from gongjia.platform import audit, pii, scope, tabular, validators
+from gongjia.platform import audit, bulkload, pii, scope, tabular, validators
 from gongjia.platform.models import AuditEvent
 from gongjia.platform.tabular import Column, FileProblem
 
@@ -547,12 +548,17 @@ def run_import(
         progress(result.total, result.total, _("writing"))
     with transaction.atomic():
         _write(new_rows, changed, user, path, result)
+    result.timings["committed"] = time.perf_counter() - started
     if result.created >= ANALYZE_FROM:
         _analyze()
     result.seconds = time.perf_counter() - started
     result.timings["written"] = result.seconds
     return result
 
+
+# From this many new rows, when they are at least as many as the members already registered,
+# the member tables' indexes are rebuilt after the load instead of maintained row by row.
+BULK_FROM = 100_000
 
 # After this many new rows the planner's statistics (and on PostgreSQL the visibility map) are
 # refreshed at once. Until autovacuum got to it, a town-filtered member list at a million members
@@ -594,25 +600,29 @@ def _write(new_rows, changed, user, path: Path, result: Result):
     now = timezone.now()
     numbers = member_numbers(len(new_rows)) if new_rows else []
     if new_rows:
-        status = Member.Status.ACTIVE
-        _copy_rows(
-            Member._meta.db_table,
-            INSERT_COLUMNS,
-            (
-                (*row[V_FIELDS:], row[V_BIDX], number, status, "", now, now)
-                for row, number in zip(new_rows, numbers, strict=True)
-            ),
-        )
-        result.timings["members copied"] = time.perf_counter() - started
-        with connection.cursor() as cur:
-            # The join records, in one statement (member numbers of this import are a range).
-            cur.execute(
-                'INSERT INTO members_membershipchange (member_id, kind, "on", to_union_id, note)'
-                " SELECT id, 'join', join_date, union_id, '' FROM members_member"
-                " WHERE member_number >= %s AND member_number <= %s",
-                [numbers[0], numbers[-1]],
+        bulk = bulkload.worth_it(Member, len(new_rows), BULK_FROM)
+        with bulkload.indexes_rebuilt_after(Member, MembershipChange) if bulk else nullcontext():
+            status = Member.Status.ACTIVE
+            _copy_rows(
+                Member._meta.db_table,
+                INSERT_COLUMNS,
+                (
+                    (*row[V_FIELDS:], row[V_BIDX], number, status, "", now, now)
+                    for row, number in zip(new_rows, numbers, strict=True)
+                ),
             )
-        result.timings["join records"] = time.perf_counter() - started
+            result.timings["members copied"] = time.perf_counter() - started
+            with connection.cursor() as cur:
+                # The join records, in one statement (member numbers of this import are a range).
+                cur.execute(
+                    'INSERT INTO members_membershipchange (member_id, kind, "on", to_union_id,'
+                    " note) SELECT id, 'join', join_date, union_id, '' FROM members_member"
+                    " WHERE member_number >= %s AND member_number <= %s",
+                    [numbers[0], numbers[-1]],
+                )
+            result.timings["join records"] = time.perf_counter() - started
+        if bulk:
+            result.timings["indexes rebuilt"] = time.perf_counter() - started
     if changed:
         members = []
         for i in range(0, len(changed), 5000):

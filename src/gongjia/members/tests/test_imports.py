@@ -290,3 +290,70 @@ def test_large_files_are_checked_in_two_processes(tree, tmp_path, good_rows, mon
         "孙八",
     }
     assert Member.objects.get(name="王五").id_number == id_number(3)
+
+
+def _schema():
+    from django.db import connection
+
+    from gongjia.members.models import MembershipChange
+
+    with connection.cursor() as cur:
+        return {
+            model: connection.introspection.get_constraints(cur, model._meta.db_table)
+            for model in (Member, MembershipChange)
+        }
+
+
+def test_a_large_load_rebuilds_the_indexes_and_constraints_it_dropped(
+    tree, tmp_path, good_rows, monkeypatch
+):
+    from django.db import IntegrityError, transaction
+
+    from gongjia.members.models import MembershipChange
+
+    monkeypatch.setattr(imports, "BULK_FROM", 1)
+    before = _schema()
+    r = imports.run_import(xlsx(tmp_path / "m.xlsx", good_rows))
+    assert "indexes rebuilt" in r.timings and r.created == 4
+    assert _schema() == before
+    assert MembershipChange.objects.filter(kind="join").count() == 4
+    # The rebuilt unique constraint still refuses a second record of the same person.
+    m = Member.objects.first()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Member.objects.create(
+            name="重复", id_number=m.id_number, union=m.union, join_date=m.join_date
+        )
+    # Four more rows, as many as there are: loaded the same way; beside more, row by row.
+    more = [["周九", id_number(9 + k), f"1380000002{k}", "A-1", "2020-01-05"] for k in range(4)]
+    r = imports.run_import(xlsx(tmp_path / "n.xlsx", more))
+    assert "indexes rebuilt" in r.timings and r.created == 4
+    one = [["吴十", id_number(20), "13800000030", "A-1", 43845]]
+    r = imports.run_import(xlsx(tmp_path / "o.xlsx", one))
+    assert "indexes rebuilt" not in r.timings and r.created == 1
+    assert _schema() == before
+
+
+def test_a_load_that_breaks_a_rebuilt_constraint_rolls_back_entirely(tree):
+    from django.db import IntegrityError, transaction
+
+    from gongjia.members.models import MembershipChange
+    from gongjia.platform import bulkload
+
+    before = _schema()
+    twice = [
+        Member(
+            name="甲",
+            id_number=id_number(1),
+            sex="M",
+            birth_date=dt.date(1981, 1, 1),
+            union=tree.union_a,
+            join_date=dt.date(2020, 1, 1),
+            member_number=f"M{k}",
+        )
+        for k in range(2)
+    ]
+    rebuilt = bulkload.indexes_rebuilt_after(Member, MembershipChange)
+    with pytest.raises(IntegrityError), transaction.atomic(), rebuilt:
+        Member.objects.bulk_create(twice)  # the same person twice: no index stops it here
+    assert Member.objects.count() == 0
+    assert _schema() == before
