@@ -92,9 +92,10 @@ def test_user_add_list_disable(tree):
         )
 
 
-def test_demo_builds_the_district_and_is_idempotent(db, client):
-    """The demo district; its 2020 records reproduce seed programme 6: 174 new unions, about
-    19,000 new members, 38 unions of 100+ people with 9,900 members."""
+def test_demo_builds_the_district_and_is_idempotent(db, client, monkeypatch):
+    """The demo district; its 2020 records reproduce seed programme 6 (174 new unions, about
+    19,000 new members, 38 unions of 100+ people with 9,900 members) and its rights network
+    programme 1. Then --scale district on top of it."""
     out = run("demo")
     from gongjia.accounts.models import User as U
     from gongjia.platform import kpis
@@ -105,6 +106,11 @@ def test_demo_builds_the_district_and_is_idempotent(db, client):
     assert v["members.new_unions_100plus"] == 38
     assert v["members.new_unions_100plus_members"] == 9_900
     assert sum(v["members.new_unions_by_field"].values()) == 174
+    # Seed programme 1: the rights network, from records.
+    assert v["rights.stations"] == 77
+    assert v["rights.village_coverage"] == 1.0
+    assert (v["rights.lawyers"], v["rights.chief_maintainers"]) == (26, 81)
+    assert v["rights.law_supervisors"] == 1_252
     token = client.post(
         "/api/v1/auth/token",
         {"username": "chengxiang", "password": "Gongjia@2026"},
@@ -135,17 +141,12 @@ def test_demo_builds_the_district_and_is_idempotent(db, client):
     assert "not loaded" in run("demo", "--if-empty")
     assert audit.verify()[1] is None
 
-
-def test_demo_at_district_scale_adds_members_through_the_import(db, monkeypatch):
-    """--scale district: volume unions and enterprises, then members loaded by the member
-    import (scaled down here), all joined before 2020 so the seed's figures hold."""
-    from gongjia.accounts.models import User as U
+    # --scale district: volume unions and enterprises, then members loaded by the member
+    # import (scaled down here), all joined before 2020 so the seed's figures hold.
     from gongjia.members import demo as member_demo
     from gongjia.members.models import Member, MembershipChange
     from gongjia.orgs import demo as org_demo
-    from gongjia.platform import kpis
 
-    run("demo")
     units = OrgUnit.objects.filter(kind__in=OrgUnit.GRASSROOTS).count()
     monkeypatch.setattr(org_demo, "DISTRICT_UNIONS", units + 30)
     monkeypatch.setattr(org_demo, "DISTRICT_ENTERPRISES", Enterprise.objects.count() + 10)

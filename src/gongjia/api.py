@@ -9,6 +9,7 @@ from gongjia.members.api import foundings as foundings_router
 from gongjia.members.api import router as members_router
 from gongjia.orgs.api import router as orgs_router
 from gongjia.platform.api_base import AUTH, install_error_handlers
+from gongjia.rights.api import router as rights_router
 
 api = NinjaAPI(
     title="Gongjia API",
@@ -24,4 +25,5 @@ api.add_router("/", accounts_router)
 api.add_router("/orgs", orgs_router)
 api.add_router("/members/foundings", foundings_router)
 api.add_router("/members", members_router)
+api.add_router("/rights", rights_router)
 api.add_router("/cockpit", cockpit_router)

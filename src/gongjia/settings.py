@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "gongjia.platform",
     "gongjia.orgs",
     "gongjia.members",
+    "gongjia.rights",
     "gongjia.accounts",
     "gongjia.cockpit",
     "gongjia.portal",
