@@ -111,6 +111,21 @@ def test_demo_builds_the_district_and_is_idempotent(db, client, monkeypatch):
     assert v["rights.village_coverage"] == 1.0
     assert (v["rights.lawyers"], v["rights.chief_maintainers"]) == (26, 81)
     assert v["rights.law_supervisors"] == 1_252
+    from gongjia.rights.models import DisputeCase
+
+    assert set(DisputeCase.objects.values_list("status", flat=True)) == set(
+        DisputeCase.Status.values
+    )  # dispute cases in every state
+    v26 = {
+        k["key"]: k["value"]
+        for k in kpis.evaluate(
+            U.objects.get(username="district"),
+            year=2026,
+            keys=["rights.online_negotiations", "rights.enterprises_with_collective_contract"],
+        )
+    }
+    assert v26["rights.online_negotiations"] == 1  # the industry wage talks held online
+    assert v26["rights.enterprises_with_collective_contract"] >= 9
     token = client.post(
         "/api/v1/auth/token",
         {"username": "chengxiang", "password": "Gongjia@2026"},

@@ -1,8 +1,10 @@
 """/api/v1/cockpit/kpis: every indicator over the caller's scope."""
 
+from django.core.exceptions import ValidationError
 from ninja import Router, Schema
 
-from gongjia.platform import kpis
+from gongjia.orgs.models import OrgUnit
+from gongjia.platform import kpis, scope
 from gongjia.platform.api_base import ErrorOut
 
 router = Router(tags=["cockpit"])
@@ -19,11 +21,17 @@ class KpiOut(Schema):
 
 
 @router.get("/kpis", response={200: list[KpiOut], 401: ErrorOut, 422: ErrorOut})
-def list_kpis(request, year: int | None = None, key: str | None = None):
-    """Indicators as a list; `key` (comma-separated) limits the list to those keys."""
+def list_kpis(request, year: int | None = None, key: str | None = None, under: str | None = None):
+    """Indicators as a list; `key` (comma-separated) limits the list to those keys; `under`
+    (a unit code, e.g. a town federation) gives the figures of that branch of the caller's
+    scope."""
     if year is not None and not 1900 <= year <= 2100:
-        from django.core.exceptions import ValidationError
-
         raise ValidationError({"year": ["年份应在 1900 到 2100 之间"]})
     keys = [k.strip() for k in key.split(",")] if key else None
-    return kpis.evaluate(request.user, year=year, keys=keys)
+    user = request.user
+    if under:
+        unit = OrgUnit.objects.filter(code=under).first()
+        if unit is None:
+            raise ValidationError({"under": [f"单位代码 {under} 不存在"]})
+        user = scope.narrowed(user, unit)
+    return kpis.evaluate(user, year=year, keys=keys)

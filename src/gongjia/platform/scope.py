@@ -154,3 +154,33 @@ def units_in_scope(user, model, action: str):
     if not prefixes:
         return qs.none()
     return qs.filter(_unit_q(Spec("units", ("",)), prefixes))
+
+
+class Narrowed:
+    """A user seen through one unit of their scope (figures "by town"): they keep their
+    permissions, but reach only the rows at or under `unit` that they could reach anyway."""
+
+    is_superuser = False
+
+    def __init__(self, user, unit):
+        self._user, self._path = user, unit.path
+
+    def __getattr__(self, name):
+        return getattr(self._user, name)
+
+    def unit_paths_for(self, perm: str) -> list[str]:
+        u = self._user
+        if not (u and u.is_authenticated and u.is_active):
+            return []
+        paths = [self._path] if u.is_superuser else u.unit_paths_for(perm)
+        out = []
+        for p in paths:
+            if self._path.startswith(p):
+                out.append(self._path)  # the user's unit holds the chosen one
+            elif p.startswith(self._path):
+                out.append(p)  # the user's unit lies inside it
+        return out
+
+
+def narrowed(user, unit):
+    return Narrowed(user, unit)

@@ -2,6 +2,7 @@ from django.urls import path
 
 from gongjia.members import views as member_views
 from gongjia.portal import views
+from gongjia.rights import views as rights_views
 
 app_name = "portal"
 urlpatterns = [
@@ -11,4 +12,10 @@ urlpatterns = [
     path("password/", views.password_change, name="password"),
     path("member/", member_views.card, name="member-card"),
     path("member/apply/", member_views.apply, name="member-apply"),
+    path("rights/", rights_views.my_requests, name="rights-mine"),
+    path("rights/new/", rights_views.new_request, name="rights-new"),
+    path("rights/<int:pk>/", rights_views.request_detail, name="rights-request"),
+    path("rights/negotiations/", rights_views.negotiation_room, name="rights-room"),
+    path("rights/negotiations/<int:pk>/demand/", rights_views.send_demand, name="rights-demand"),
+    path("rights/ballots/<int:pk>/vote/", rights_views.vote, name="rights-vote"),
 ]

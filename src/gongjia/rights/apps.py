@@ -12,8 +12,43 @@ class RightsConfig(AppConfig):
 
         from gongjia.platform import scope
         from gongjia.rights import selectors  # noqa: F401  registers the indicators
-        from gongjia.rights.models import Agency, DutyShift, LegalTalk, Station, TeamMember
+        from gongjia.rights.models import (
+            Agency,
+            Ballot,
+            CaseClaim,
+            CaseWorker,
+            Checklist,
+            ChecklistItem,
+            Clause,
+            ClauseVersion,
+            Demand,
+            DisputeCase,
+            DutyShift,
+            Evaluation,
+            LegalTalk,
+            LimitationEvent,
+            Negotiation,
+            Referral,
+            Representative,
+            Round,
+            Score,
+            Station,
+            TeamMember,
+            Vote,
+        )
 
+        scope.units(DisputeCase, "unit")
+        for model in (CaseWorker, CaseClaim, LimitationEvent, Referral):
+            scope.units(model, "case__unit")
+        scope.units(Negotiation, "unit")
+        for model in (Representative, Round, Demand, Clause, Ballot):
+            scope.units(model, "negotiation__unit")
+        scope.units(ClauseVersion, "clause__negotiation__unit")
+        scope.units(Vote, "ballot__negotiation__unit")
+        scope.units(Checklist, "unit")
+        scope.units(ChecklistItem, "checklist__unit")
+        scope.units(Evaluation, "unit")
+        scope.units(Score, "evaluation__unit")
         scope.units(Station, "host")
         scope.units(TeamMember, "unit")
         scope.units(DutyShift, "station__host")
@@ -22,3 +57,13 @@ class RightsConfig(AppConfig):
         for model in (Station, TeamMember, Agency, LegalTalk):
             auditlog.register(model)
         auditlog.register(DutyShift)
+        auditlog.register(DisputeCase, exclude_fields=["alerted"])
+        auditlog.register(CaseWorker, exclude_fields=["id_number_bidx"], mask_fields=["id_number"])
+        auditlog.register(CaseClaim)
+        auditlog.register(Negotiation, exclude_fields=["clock", "due_on", "warn_on"])
+        auditlog.register(
+            Representative, exclude_fields=["id_number_bidx"], mask_fields=["id_number"]
+        )
+        auditlog.register(Round)
+        auditlog.register(Evaluation)
+        auditlog.register(Score)

@@ -1,14 +1,16 @@
 """Read queries of rights protection and its indicators (keys are stable; see the cockpit)."""
 
 import datetime as dt
+import statistics
 
-from django.db.models import Exists, OuterRef, Q, Sum
+from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.utils.translation import gettext_lazy as _
 
-from gongjia.orgs.models import OrgUnit, Region
+from gongjia.orgs.models import Enterprise, OrgUnit, Region
+from gongjia.platform import parameters
 from gongjia.platform.kpis import indicator
 from gongjia.platform.scope import restrict
-from gongjia.rights.models import LegalTalk, Station, TeamMember
+from gongjia.rights.models import DisputeCase, LegalTalk, Negotiation, Station, TeamMember
 
 
 def regions_in_scope(user):
@@ -140,3 +142,214 @@ def legal_talk_audience(user, year=None):
     year = year or dt.date.today().year
     qs = restrict(LegalTalk.objects.filter(held_on__year=year), user)
     return qs.aggregate(s=Sum("audience"))["s"] or 0
+
+
+def is_collective(case) -> bool:
+    """A collective dispute: at least `rights.collective_dispute_workers` workers with a common
+    claim (LDMAL art. 7)."""
+    need = parameters.value("rights.collective_dispute_workers", on=case.received_on)
+    return case.common_claim and len(case.workers.all()) >= need  # prefetched in lists
+
+
+# --- dispute-case indicators (rights.md §5) -----------------------------------------------------
+
+RESOLVED_CODES = (
+    "negotiated",
+    "mediated_performed",
+    "mediated_confirmed",
+    "arbitration_mediated",
+    "court_mediated",
+)
+# Awards and judgments count as resolved only when fully performed.
+PERFORMED_CODES = ("award_won", "award_partial", "court_judgment")
+RESOLVED = Q(closure__in=RESOLVED_CODES) | Q(closure__in=PERFORMED_CODES, fully_performed=True)
+
+
+def cases(user):
+    return restrict(DisputeCase.objects.all(), user)
+
+
+def _year(year):
+    return year or dt.date.today().year
+
+
+@indicator(
+    "rights.cases_received",
+    label=_("Labour-dispute cases received"),
+    unit=_("cases"),
+    link="admin:rights_disputecase_changelist",
+    by_year=True,
+)
+def cases_received(user, year=None):
+    return cases(user).filter(received_on__year=_year(year)).count()
+
+
+@indicator(
+    "rights.cases_resolved",
+    label=_("Labour-dispute cases resolved"),
+    unit=_("cases"),
+    link="admin:rights_disputecase_changelist",
+    by_year=True,
+)
+def cases_resolved(user, year=None):
+    return cases(user).filter(RESOLVED, closed_on__year=_year(year)).count()
+
+
+@indicator(
+    "rights.resolution_rate",
+    label=_("Share of the year's cases resolved"),
+    unit=_("share (0-1)"),
+    link="admin:rights_disputecase_changelist",
+    by_year=True,
+)
+def resolution_rate(user, year=None):
+    """Of the cases received in the year, the share resolved so far (transfers to arbitration
+    or court are not resolutions)."""
+    counts = (
+        cases(user)
+        .filter(received_on__year=_year(year))
+        .aggregate(n=Count("pk"), resolved=Count("pk", filter=RESOLVED))
+    )
+    return round(counts["resolved"] / counts["n"], 4) if counts["n"] else None
+
+
+@indicator(
+    "rights.agreements_performed_rate",
+    label=_("Mediation agreements performed or confirmed"),
+    unit=_("share (0-1)"),
+    link="admin:rights_disputecase_changelist",
+    by_year=True,
+)
+def agreements_performed_rate(user, year=None):
+    """Agreements performed or confirmed ÷ agreements that took effect in the year."""
+    counts = (
+        cases(user)
+        .filter(agreement_effective_on__year=_year(year))
+        .aggregate(
+            n=Count("pk"),
+            done=Count("pk", filter=Q(closure__in=("mediated_performed", "mediated_confirmed"))),
+        )
+    )
+    return round(counts["done"] / counts["n"], 4) if counts["n"] else None
+
+
+@indicator(
+    "rights.median_days_to_resolution",
+    label=_("Median days from receipt to resolution"),
+    unit=_("days"),
+    link="admin:rights_disputecase_changelist",
+    by_year=True,
+)
+def median_days_to_resolution(user, year=None):
+    spans = sorted(
+        (closed - received).days
+        for received, closed in cases(user)
+        .filter(RESOLVED, closed_on__year=_year(year))
+        .values_list("received_on", "closed_on")
+    )
+    return statistics.median(spans) if spans else None
+
+
+@indicator(
+    "rights.cases_overdue",
+    label=_("Open cases past a legal deadline"),
+    unit=_("cases"),
+    link="admin:rights_disputecase_changelist",
+)
+def cases_overdue(user, year=None):
+    from gongjia.rights.workflows import OPEN
+
+    return cases(user).filter(status__in=OPEN, due_on__lt=dt.date.today()).count()
+
+
+# --- collective negotiation ---------------------------------------------------------------------
+
+CONTRACT_LIVE = ("effective", "published", "in_force", "renewal_window")
+
+
+def seat_problems_of(negotiation) -> list[str]:
+    from gongjia.rights.negotiation_rules import seat_problems
+
+    seats = negotiation.representatives.filter(vacated_on__isnull=True)
+    return seat_problems(list(seats), dt.date.today())
+
+
+def negotiations(user):
+    return restrict(Negotiation.objects.all(), user)
+
+
+@indicator(
+    "rights.enterprises_with_collective_contract",
+    label=_("Enterprises under a collective contract in force"),
+    unit=_("enterprises"),
+    link="admin:rights_negotiation_changelist",
+)
+def enterprises_with_collective_contract(user, year=None):
+    """Enterprises bound by a contract or wage agreement in force: their own, or an industry
+    or area agreement that covers them."""
+    live = negotiations(user).filter(status__in=CONTRACT_LIVE)
+    own = live.filter(enterprise__isnull=False).values("enterprise")
+    covering = Negotiation.covered.through.objects.filter(negotiation__in=live).values("enterprise")
+    return (
+        restrict(Enterprise.objects.all(), user).filter(Q(pk__in=own) | Q(pk__in=covering)).count()
+    )
+
+
+@indicator(
+    "rights.contracts_expiring_90d",
+    label=_("Collective contracts expiring within 90 days"),
+    unit=_("contracts"),
+    link="admin:rights_negotiation_changelist",
+)
+def contracts_expiring_90d(user, year=None):
+    today = dt.date.today()
+    return (
+        negotiations(user)
+        .filter(
+            status__in=CONTRACT_LIVE,
+            expires_on__gte=today,
+            expires_on__lte=today + dt.timedelta(days=90),
+        )
+        .count()
+    )
+
+
+@indicator(
+    "rights.online_negotiations",
+    label=_("Negotiations held online"),
+    unit=_("negotiations"),
+    link="admin:rights_negotiation_changelist",
+    by_year=True,
+)
+def online_negotiations(user, year=None):
+    """Online negotiations by the year the offer was delivered (or entered, before that)."""
+    year = _year(year)
+    return (
+        negotiations(user)
+        .filter(online=True)
+        .filter(
+            Q(offer_delivered_on__year=year)
+            | Q(offer_delivered_on__isnull=True, created_at__year=year)
+        )
+        .count()
+    )
+
+
+@indicator(
+    "rights.harmonious_enterprises",
+    label=_("Enterprises certified for harmonious labour relations"),
+    unit=_("enterprises"),
+    link="admin:rights_evaluation_changelist",
+)
+def harmonious_enterprises(user, year=None):
+    """Enterprises holding a certificate valid on the day (the year's end for a past year)."""
+    from gongjia.rights.models import Evaluation
+
+    on = _year_end(year) or dt.date.today()
+    return (
+        restrict(Evaluation.objects.filter(status="certified"), user)
+        .filter(valid_from__lte=on, valid_until__gte=on)
+        .values("enterprise")
+        .distinct()
+        .count()
+    )

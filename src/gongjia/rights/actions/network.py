@@ -1,12 +1,18 @@
-"""The only code that writes rights-protection records (stations, team, roster, agencies)."""
+"""Stations, the legal service team, the duty roster, agencies, legal talks."""
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from gongjia.orgs.models import OrgUnit, Region
-from gongjia.platform import scope
-from gongjia.rights.models import Agency, DutyShift, LegalTalk, Station, TeamMember
+from gongjia.rights.actions._base import _may
+from gongjia.rights.models import (
+    Agency,
+    DutyShift,
+    LegalTalk,
+    Station,
+    TeamMember,
+)
 
 STATION_FIELDS = ("name", "kind", "address", "hours", "phone", "opened_on", "active")
 TEAM_FIELDS = (
@@ -23,14 +29,6 @@ TEAM_FIELDS = (
     "user",
     "active",
 )
-
-
-def _may(acting_user, action: str, model, unit: OrgUnit):
-    """acting_user None is the system itself (demo, commands run by the operator)."""
-    if acting_user is None:
-        return
-    if not scope.units_in_scope(acting_user, model, action).filter(pk=unit.pk).exists():
-        raise PermissionDenied(_("You may not do this under %(u)s.") % {"u": unit})
 
 
 def check_served(host: OrgUnit, regions) -> None:

@@ -1,0 +1,293 @@
+"""Collective negotiation: offer to filing, representatives, clauses, online votes."""
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from gongjia.orgs.models import OrgUnit
+from gongjia.platform import audit, counters, parameters, workdays
+from gongjia.platform.models import AuditEvent
+from gongjia.rights import clocks
+from gongjia.rights.actions._base import _check, _may
+from gongjia.rights.models import (
+    Ballot,
+    Clause,
+    ClauseVersion,
+    Demand,
+    Negotiation,
+    Representative,
+    Vote,
+)
+from gongjia.rights.workflows import N_TERMINAL, negotiation_workflow
+
+# --- collective negotiation ---------------------------------------------------------------------
+
+NEGOTIATION_FIELDS = (
+    "title",
+    "level",
+    "kind",
+    "enterprise",
+    "online",
+    "workers",
+    "offer_text",
+    "offer_delivered_on",
+    "congress_total",
+    "congress_present",
+    "congress_yes",
+    "signed_on",
+    "submitted_on",
+    "received_by_labour_dept_on",
+    "effective_on",
+    "published_on",
+    "term_months",
+    "explanation",
+)
+# The clock a step starts: (parameter, the field or None for the step's day).
+NEGOTIATION_CLOCKS = {
+    "send_offer": ("offer_reply", "offer_delivered_on"),
+    "coordinate": ("coordination", None),
+    "extend_coordination": ("coordination_extension", "due_on"),
+    "congress_approved": ("filing_{kind}", "signed_on"),
+    "under_review": ("review", "received_by_labour_dept_on"),
+    "take_effect": ("publication_{kind}", "effective_on"),
+}
+
+
+@transaction.atomic
+def open_negotiation(*, acting_user, unit: OrgUnit, covered=(), **fields) -> Negotiation:
+    _may(acting_user, "add", Negotiation, unit)
+    unknown = set(fields) - set(NEGOTIATION_FIELDS)
+    if unknown:
+        raise ValidationError({k: _("This field cannot be set here.") for k in unknown})
+    n = Negotiation(unit=unit, **fields)
+    n.number = f"XS{timezone.localdate().year}{counters.allocate('negotiation')[0]:05d}"
+    n.full_clean()
+    n.save()
+    if covered:
+        n.covered.set(covered)
+    audit.record(
+        AuditEvent.Kind.TRANSITION,
+        "open_negotiation",
+        actor=acting_user,
+        obj=n,
+        data={"to": n.status},
+    )
+    return n
+
+
+@transaction.atomic
+def update_negotiation(n: Negotiation, *, acting_user, covered=None, **fields) -> Negotiation:
+    _check(acting_user, "change", n)
+    n = Negotiation.objects.select_for_update().get(pk=n.pk)
+    for k, v in fields.items():
+        if k not in NEGOTIATION_FIELDS:
+            raise ValidationError({k: _("This field cannot be changed here.")})
+        setattr(n, k, v)
+    n.full_clean()
+    n.save()
+    if covered is not None:
+        n.covered.set(covered)
+    return n
+
+
+def seat(n: Negotiation, *, acting_user, side, name, appointed_on, id_number="", **fields):
+    """Appoint a representative; a vacancy left open more than 15 days shows as a clock."""
+    from gongjia.platform import validators
+
+    _check(acting_user, "change", n)
+    r = Representative(negotiation=n, side=side, name=name, appointed_on=appointed_on, **fields)
+    if id_number:
+        r.id_number = validators.validate_id_number(id_number)
+    r.full_clean()
+    with transaction.atomic():
+        r.save()
+        audit.record(
+            AuditEvent.Kind.TRANSITION,
+            "appoint_representative",
+            actor=acting_user,
+            obj=n,
+            data={"side": side, "name": name, "chief": r.chief, "outsider": r.outsider},
+        )
+    return r
+
+
+@transaction.atomic
+def vacate(rep: Representative, *, acting_user, on, note: str) -> Representative:
+    """A seat falls vacant (CCP art. 31): it must be filled within 15 days."""
+    n = rep.negotiation
+    _check(acting_user, "change", n)
+    rep.vacated_on = on
+    rep.save(update_fields=["vacated_on"])
+    d = clocks.due("vacancy", on)
+    Negotiation.objects.filter(pk=n.pk).update(clock="vacancy", due_on=d.due_on, warn_on=d.warn_on)
+    audit.record(
+        AuditEvent.Kind.TRANSITION,
+        "vacate_representative",
+        actor=acting_user,
+        obj=n,
+        data={"name": rep.name, "on": on.isoformat(), "note": note},
+    )
+    return rep
+
+
+def negotiation_step(
+    n: Negotiation, name: str, *, acting_user, note: str = "", on=None, values=None
+) -> Negotiation:
+    on = on or timezone.localdate()
+    values = dict(values or {})
+    with transaction.atomic():
+        locked = Negotiation.objects.select_for_update().get(pk=n.pk)
+        if name == "no_reply" and (locked.due_on is None or on <= locked.due_on):
+            raise ValidationError(_("The 20 days to reply run until %(d)s.") % {"d": locked.due_on})
+        if name == "take_effect" and locked.clock == "review" and on <= locked.due_on:
+            raise ValidationError(
+                _("The labour department may object until %(d)s.") % {"d": locked.due_on}
+            )
+        if name == "take_effect":
+            term = values.get("term_months") or locked.term_months
+            limits = parameters.value("rights.contract_term_months", on=on)
+            if term is None or not limits["min"] <= term <= limits["max"]:
+                raise ValidationError(
+                    {
+                        "term_months": _("The term is %(a)d to %(b)d months.")
+                        % {"a": limits["min"], "b": limits["max"]}
+                    }
+                )
+            values.setdefault("effective_on", on)
+        negotiation_workflow.perform(
+            locked, name, acting_user=acting_user, note=note, values=values
+        )
+        spec = NEGOTIATION_CLOCKS.get(name)
+        if spec:
+            kind = spec[0].format(kind=locked.kind)
+            start = getattr(locked, spec[1]) if spec[1] else on
+            d = clocks.due(kind, start or on)
+            locked.clock, locked.due_on, locked.warn_on = kind, d.due_on, d.warn_on
+        else:
+            locked.clock, locked.due_on, locked.warn_on = "", None, None
+        if name == "take_effect":
+            locked.expires_on = workdays.add_months(locked.effective_on, locked.term_months)
+        if name in ("in_force", "renewal_due"):
+            window = parameters.value(f"rights.renewal_window_{locked.kind}", on=on)
+            locked.clock = "renewal"
+            locked.due_on = locked.expires_on
+            locked.warn_on = locked.expires_on - dt.timedelta(days=window)
+        locked.save(update_fields=["clock", "due_on", "warn_on", "expires_on"])
+    n.__dict__.update({k: v for k, v in locked.__dict__.items() if not k.startswith("_")})
+    return n
+
+
+def add_demand(n: Negotiation, *, user, text: str) -> Demand:
+    text = (text or "").strip()
+    if len(text) < 4:
+        raise ValidationError({"text": _("Say a little more about your demand.")})
+    if n.status in N_TERMINAL:
+        raise ValidationError(_("This negotiation is over."))
+    return Demand.objects.create(negotiation=n, author=user, text=text)
+
+
+@transaction.atomic
+def propose(clause: Clause, *, acting_user, side: str, text: str) -> ClauseVersion:
+    """A new version of a clause: a proposal or a counter-proposal; earlier ones stay."""
+    _check(acting_user, "change", clause.negotiation)
+    Clause.objects.select_for_update().filter(pk=clause.pk).first()
+    last = clause.versions.order_by("-version").values_list("version", flat=True).first() or 0
+    v = ClauseVersion(
+        clause=clause, version=last + 1, side=side, text=text, proposed_by=acting_user
+    )
+    v.full_clean()
+    v.save()
+    audit.record(
+        AuditEvent.Kind.TRANSITION,
+        "propose_clause",
+        actor=acting_user,
+        obj=clause.negotiation,
+        data={"clause": clause.number, "version": v.version, "side": side},
+    )
+    return v
+
+
+def open_ballot(n: Negotiation, *, acting_user, question: str, options: list[str], side="workers"):
+    _check(acting_user, "change", n)
+    options = [o.strip() for o in options if o and o.strip()]
+    if len(options) < 2 or len(set(options)) != len(options):
+        raise ValidationError({"options": _("Give at least two different options.")})
+    if n.status not in (Negotiation.Status.IN_NEGOTIATION, Negotiation.Status.DRAFT_AGREED):
+        raise ValidationError(_("Representatives vote during the talks."))
+    b = Ballot.objects.create(negotiation=n, question=question, options=options, side=side)
+    audit.record(
+        AuditEvent.Kind.TRANSITION,
+        "open_ballot",
+        actor=acting_user,
+        obj=n,
+        data={"ballot": b.pk, "question": question},
+    )
+    return b
+
+
+def cast_vote(ballot: Ballot, *, user, choice: str) -> Vote:
+    """One person one vote: a representative of the ballot's side, in office, while the ballot
+    is open. Voting again changes the vote; every change is on the record."""
+    with transaction.atomic():
+        b = Ballot.objects.select_for_update().get(pk=ballot.pk)
+        if b.closed_at is not None:
+            raise ValidationError(_("This vote is closed."))
+        if choice not in b.options:
+            raise ValidationError({"choice": _("Choose one of the options.")})
+        rep = Representative.objects.filter(
+            negotiation_id=b.negotiation_id, side=b.side, user=user, vacated_on__isnull=True
+        ).first()
+        if rep is None:
+            raise PermissionDenied(_("Only the representatives of this side vote here."))
+        now = timezone.now()
+        vote = Vote.objects.filter(ballot=b, representative=rep).first()
+        if vote is None:
+            vote = Vote.objects.create(ballot=b, representative=rep, choice=choice, cast_at=now)
+            before = None
+        else:
+            before = vote.choice
+            vote.choice, vote.cast_at, vote.changes = choice, now, vote.changes + 1
+            vote.save(update_fields=["choice", "cast_at", "changes"])
+        audit.record(
+            AuditEvent.Kind.TRANSITION,
+            "vote",
+            actor=user,
+            obj=b.negotiation,
+            data={"ballot": b.pk, "from": before, "to": choice},
+        )
+    return vote
+
+
+def close_ballot(ballot: Ballot, *, acting_user) -> Ballot:
+    """Count and seal: the result and a SHA-256 over the votes are fixed; no vote changes after."""
+    import hashlib
+    import json
+
+    with transaction.atomic():
+        b = Ballot.objects.select_for_update().get(pk=ballot.pk)
+        _check(acting_user, "change", b.negotiation)
+        if b.closed_at is not None:
+            raise ValidationError(_("This vote is already closed."))
+        votes = list(
+            b.votes.order_by("representative_id").values_list("representative_id", "choice")
+        )
+        eligible = Representative.objects.filter(
+            negotiation_id=b.negotiation_id, side=b.side, vacated_on__isnull=True
+        ).count()
+        counts = {o: sum(1 for _r, c in votes if c == o) for o in b.options}
+        b.closed_at = timezone.now()
+        b.result = {"eligible": eligible, "voted": len(votes), "counts": counts}
+        payload = json.dumps({"ballot": b.pk, "votes": votes, "result": b.result}, sort_keys=True)
+        b.seal = hashlib.sha256(payload.encode()).hexdigest()
+        b.save(update_fields=["closed_at", "result", "seal"])
+        audit.record(
+            AuditEvent.Kind.TRANSITION,
+            "close_ballot",
+            actor=acting_user,
+            obj=b.negotiation,
+            data={"ballot": b.pk, "result": b.result, "seal": b.seal},
+        )
+    return b
