@@ -139,3 +139,23 @@ def test_worker_has_no_back_office(tree, make_user, client):
     make_user("worker", tree.union_a, username="wk")
     client.post("/admin/login/", {"username": "wk", "password": PASSWORD})
     assert client.get("/admin/").status_code == 302
+
+
+def test_unfiltered_large_lists_are_counted_from_the_statistics(tree, monkeypatch):
+    from gongjia.orgs.models import Enterprise
+    from gongjia.orgs.testing import make_enterprise
+    from gongjia.platform.admin_base import EstimatedCountPaginator
+
+    for town in (tree.town_a, tree.town_b, tree.town_a):
+        make_enterprise(tree, town)
+    monkeypatch.setattr(EstimatedCountPaginator, "ESTIMATE_FROM", 1)
+    with connection.cursor() as cur:
+        cur.execute("ANALYZE orgs_enterprise" if connection.vendor == "postgresql" else "SELECT 1")
+    total = Enterprise.objects.count()
+    with CaptureQueriesContext(connection) as queries:
+        count = EstimatedCountPaginator(Enterprise.objects.order_by("-id"), 50).count
+    counted = any("COUNT(" in q["sql"].upper() for q in queries.captured_queries)
+    assert count == total
+    assert counted == (connection.vendor != "postgresql")  # PostgreSQL reads its statistics
+    filtered = Enterprise.objects.filter(federation=tree.town_b).order_by("-id")
+    assert EstimatedCountPaginator(filtered, 50).count == filtered.count()  # always exact

@@ -3,6 +3,7 @@
 import datetime as dt
 
 from django.db.models import Count, Q, Sum
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gongjia.members.models import Founding, Member
@@ -46,7 +47,7 @@ def total(user, year=None):
     by_year=True,
 )
 def new_members(user, year=None):
-    year = year or dt.date.today().year
+    year = year or timezone.localdate().year
     return members_in_scope(user).filter(status__in=COUNTED, join_date__year=year).count()
 
 
@@ -58,7 +59,7 @@ def new_members(user, year=None):
     by_year=True,
 )
 def new_unions_count(user, year=None):
-    return new_unions(user, year or dt.date.today().year).count()
+    return new_unions(user, year or timezone.localdate().year).count()
 
 
 @indicator(
@@ -70,7 +71,7 @@ def new_unions_count(user, year=None):
 )
 def new_unions_by_field(user, year=None):
     """Established foundings of the year by field; unions founded without a case are 'other'."""
-    year = year or dt.date.today().year
+    year = year or timezone.localdate().year
     units = new_unions(user, year)
     rows = (
         Founding.objects.filter(unit__in=units)
@@ -102,7 +103,7 @@ def _large_new_unions(user, year):
     by_year=True,
 )
 def new_unions_100plus(user, year=None):
-    return _large_new_unions(user, year or dt.date.today().year).count()
+    return _large_new_unions(user, year or timezone.localdate().year).count()
 
 
 @indicator(
@@ -113,7 +114,9 @@ def new_unions_100plus(user, year=None):
     by_year=True,
 )
 def new_unions_100plus_members(user, year=None):
-    return _large_new_unions(user, year or dt.date.today().year).aggregate(s=Sum("n"))["s"] or 0
+    return (
+        _large_new_unions(user, year or timezone.localdate().year).aggregate(s=Sum("n"))["s"] or 0
+    )
 
 
 @indicator(

@@ -8,10 +8,13 @@ the record shows its timeline and attachments; lists export to Excel, masked.
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import connection
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from unfold.admin import ModelAdmin
 
@@ -25,8 +28,33 @@ def url_name(obj_or_model, suffix: str) -> str:
     return f"admin:{meta.app_label}_{meta.model_name}_{suffix}"
 
 
+class EstimatedCountPaginator(Paginator):
+    """Pages of a list; an unfiltered list of a large PostgreSQL table is counted from the
+    planner's statistics instead of a COUNT(*) over every row (60 ms and more at a million
+    rows, on every page). Filtered lists, and tables below ESTIMATE_FROM rows, are counted
+    exactly."""
+
+    ESTIMATE_FROM = 100_000
+
+    @cached_property
+    def count(self):
+        qs = self.object_list
+        query = getattr(qs, "query", None)
+        if connection.vendor == "postgresql" and query is not None and not query.where:
+            with connection.cursor() as cur:
+                cur.execute(
+                    "SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass",
+                    [qs.model._meta.db_table],
+                )
+                row = cur.fetchone()
+            if row and row[0] >= self.ESTIMATE_FROM:
+                return row[0]
+        return super().count
+
+
 class ScopedAdmin(ModelAdmin):
     nav_icon = "list"
+    paginator = EstimatedCountPaginator
     nav_order = 100
     list_per_page = 50
     show_full_result_count = False  # a COUNT(*) over a whole district on every page is waste

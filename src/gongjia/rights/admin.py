@@ -1,10 +1,10 @@
 import io
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -568,18 +568,80 @@ class NegotiationAdmin(ScopedAdmin):
         url = reverse("admin:rights_negotiation_package", args=[obj.pk])
         return format_html('<a class="text-primary-600" href="{}">{}</a>', url, _("Print"))
 
+    change_form_outer_after_template = "rights/admin/negotiation_extras.html"
+
     def get_inlines(self, request, obj):
         return self.inlines if obj is not None else []
 
     def get_urls(self):
+        view = self.admin_site.admin_view
         return [
+            path("<int:pk>/package/", view(self.package_view), name="rights_negotiation_package"),
+            path("<int:pk>/propose/", view(self.propose_view), name="rights_negotiation_propose"),
+            path("<int:pk>/ballot/", view(self.ballot_view), name="rights_negotiation_ballot"),
             path(
-                "<int:pk>/package/",
-                self.admin_site.admin_view(self.package_view),
-                name="rights_negotiation_package",
+                "<int:pk>/ballot/<int:bid>/close/",
+                view(self.close_ballot_view),
+                name="rights_negotiation_close_ballot",
             ),
             *super().get_urls(),
         ]
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and obj.pk and self.has_change_permission(request, obj):
+            context["negotiation_room"] = {
+                "propose_url": reverse("admin:rights_negotiation_propose", args=[obj.pk]),
+                "ballot_url": reverse("admin:rights_negotiation_ballot", args=[obj.pk]),
+                "open_ballots": [
+                    (b, reverse("admin:rights_negotiation_close_ballot", args=[obj.pk, b.pk]))
+                    for b in obj.ballots.filter(closed_at=None)
+                ],
+            }
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def _room_action(self, request, pk, do):
+        """Run one action of the negotiation room from the record's page, then go back to it."""
+        n = get_object_or_404(self.get_queryset(request), pk=pk)
+        if request.method != "POST" or not self.has_change_permission(request, n):
+            raise PermissionDenied
+        try:
+            do(n)
+            messages.success(request, _("Done."))
+        except (ValidationError, ValueError) as e:
+            messages.error(request, " ".join(getattr(e, "messages", [str(e)])))
+        return HttpResponseRedirect(reverse("admin:rights_negotiation_change", args=[pk]))
+
+    def propose_view(self, request, pk):
+        def do(n):
+            p = request.POST
+            number = int(p.get("number") or 0)
+            if number < 1:
+                raise ValidationError(_("Give the clause number."))
+            clause, _created = Clause.objects.get_or_create(
+                negotiation=n, number=number, defaults={"title": p.get("title", "").strip()[:100]}
+            )
+            actions.propose(
+                clause, acting_user=request.user, side=p.get("side", ""), text=p.get("text", "")
+            )
+
+        return self._room_action(request, pk, do)
+
+    def ballot_view(self, request, pk):
+        def do(n):
+            actions.open_ballot(
+                n,
+                acting_user=request.user,
+                question=request.POST.get("question", "").strip(),
+                options=request.POST.get("options", "").splitlines(),
+            )
+
+        return self._room_action(request, pk, do)
+
+    def close_ballot_view(self, request, pk, bid):
+        def do(n):
+            actions.close_ballot(get_object_or_404(n.ballots, pk=bid), acting_user=request.user)
+
+        return self._room_action(request, pk, do)
 
     def package_view(self, request, pk):
         """The filing package: agreement, explanation, minutes, representatives, votes."""

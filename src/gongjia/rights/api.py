@@ -8,6 +8,7 @@ from typing import Annotated
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.http import Http404
+from django.utils import timezone
 from ninja import Field, FilterLookup, FilterSchema, Query, Router, Schema, Status
 
 from gongjia.orgs.models import Enterprise, OrgUnit, Region
@@ -213,7 +214,7 @@ class TeamMemberOut(Schema):
 
     @staticmethod
     def resolve_credential_valid(obj):
-        return obj.credential_valid_on(dt.date.today())
+        return obj.credential_valid_on(timezone.localdate())
 
     @staticmethod
     def resolve_stations(obj):
@@ -430,7 +431,7 @@ class CaseOut(Schema):
 
     @staticmethod
     def resolve_overdue(obj):
-        return bool(obj.due_on and obj.status in OPEN and obj.due_on < dt.date.today())
+        return bool(obj.due_on and obj.status in OPEN and obj.due_on < timezone.localdate())
 
     @staticmethod
     def resolve_workers(obj):
@@ -516,7 +517,7 @@ class CaseFilter(FilterSchema):
     def filter_overdue(self, value):
         if value is None:
             return Q()
-        late = Q(status__in=OPEN, due_on__lt=dt.date.today())
+        late = Q(status__in=OPEN, due_on__lt=timezone.localdate())
         return late if value else ~late
 
 

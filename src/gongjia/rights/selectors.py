@@ -4,6 +4,7 @@ import datetime as dt
 import statistics
 
 from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gongjia.orgs.models import Enterprise, OrgUnit, Region
@@ -57,7 +58,7 @@ def stations(user):
 
 def team(user, kind, on: dt.date | None = None):
     """Active team members of a kind whose credential is valid on the day (today by default)."""
-    on = on or dt.date.today()
+    on = on or timezone.localdate()
     return restrict(TeamMember.objects.filter(kind=kind, active=True), user).filter(
         Q(valid_from__isnull=True) | Q(valid_from__lte=on),
         Q(valid_until__isnull=True) | Q(valid_until__gte=on),
@@ -127,7 +128,7 @@ def law_supervisors(user, year=None):
     by_year=True,
 )
 def legal_talks(user, year=None):
-    year = year or dt.date.today().year
+    year = year or timezone.localdate().year
     return restrict(LegalTalk.objects.filter(held_on__year=year), user).count()
 
 
@@ -139,7 +140,7 @@ def legal_talks(user, year=None):
     by_year=True,
 )
 def legal_talk_audience(user, year=None):
-    year = year or dt.date.today().year
+    year = year or timezone.localdate().year
     qs = restrict(LegalTalk.objects.filter(held_on__year=year), user)
     return qs.aggregate(s=Sum("audience"))["s"] or 0
 
@@ -170,7 +171,7 @@ def cases(user):
 
 
 def _year(year):
-    return year or dt.date.today().year
+    return year or timezone.localdate().year
 
 
 @indicator(
@@ -259,7 +260,7 @@ def median_days_to_resolution(user, year=None):
 def cases_overdue(user, year=None):
     from gongjia.rights.workflows import OPEN
 
-    return cases(user).filter(status__in=OPEN, due_on__lt=dt.date.today()).count()
+    return cases(user).filter(status__in=OPEN, due_on__lt=timezone.localdate()).count()
 
 
 # --- collective negotiation ---------------------------------------------------------------------
@@ -271,7 +272,7 @@ def seat_problems_of(negotiation) -> list[str]:
     from gongjia.rights.negotiation_rules import seat_problems
 
     seats = negotiation.representatives.filter(vacated_on__isnull=True)
-    return seat_problems(list(seats), dt.date.today())
+    return seat_problems(list(seats), timezone.localdate())
 
 
 def negotiations(user):
@@ -302,7 +303,7 @@ def enterprises_with_collective_contract(user, year=None):
     link="admin:rights_negotiation_changelist",
 )
 def contracts_expiring_90d(user, year=None):
-    today = dt.date.today()
+    today = timezone.localdate()
     return (
         negotiations(user)
         .filter(
@@ -345,7 +346,7 @@ def harmonious_enterprises(user, year=None):
     """Enterprises holding a certificate valid on the day (the year's end for a past year)."""
     from gongjia.rights.models import Evaluation
 
-    on = _year_end(year) or dt.date.today()
+    on = _year_end(year) or timezone.localdate()
     return (
         restrict(Evaluation.objects.filter(status="certified"), user)
         .filter(valid_from__lte=on, valid_until__gte=on)

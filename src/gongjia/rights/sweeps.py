@@ -1,10 +1,9 @@
-"""Near-due and overdue dispute cases: the handler and the handling unit's officers are told
-once per clock and level (warning, then overdue)."""
+"""Near-due and overdue dispute cases and negotiations: the handler and the unit's officers are
+told once per clock and level (warning, then overdue); contracts enter their renewal window."""
 
 import datetime as dt
 
 from django.db import transaction
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,49 +16,82 @@ from gongjia.rights.workflows import OPEN
 OFFICER_ROLES = ("town_officer", "district_admin", "union_officer")
 
 
-def alert_due_cases(today: dt.date | None = None) -> int:
-    """Notify about every open case whose warning period has begun or whose deadline passed;
-    returns how many cases were notified."""
-    today = today or timezone.localdate()
-    cases = (
-        DisputeCase.objects.filter(status__in=OPEN, due_on__isnull=False, warn_on__lte=today)
-        .filter(~Q(alerted__endswith=":overdue"))
-        .select_related("unit", "handler__user")
-    )
+def _alert(queryset, today, title_of, admin_url, handler_of=lambda obj: []) -> int:
+    """Tell the handler and the unit's officers once when a record's clock enters its warning
+    days and once when it is overdue; returns how many records were notified."""
     sent = 0
-    for case in cases.iterator(chunk_size=500):
-        level = "overdue" if today > case.due_on else "warning"
-        mark = f"{case.clock}:{level}"
-        if case.alerted == mark:
+    for obj in (
+        queryset.filter(warn_on__lte=today)
+        .exclude(alerted__endswith=":overdue")
+        .iterator(chunk_size=500)
+    ):
+        level = "overdue" if today > obj.due_on else "warning"
+        mark = f"{obj.clock}:{level}"
+        if obj.alerted == mark:
             continue
-        if level == "overdue":
-            title = _("Overdue: case %(n)s passed its deadline of %(d)s") % {
-                "n": case.number,
-                "d": case.due_on,
-            }
-        else:
-            title = _("Due soon: case %(n)s must move by %(d)s") % {
-                "n": case.number,
-                "d": case.due_on,
-            }
-        link = reverse("admin:rights_disputecase_change", args=[case.pk])
-        users = [case.handler.user] if case.handler_id and case.handler.user_id else []
+        link = reverse(admin_url, args=[obj.pk])
         with transaction.atomic():
             # Claimed first: a second sweep running at the same moment finds it taken.
-            if not DisputeCase.objects.filter(pk=case.pk, alerted=case.alerted).update(
-                alerted=mark
-            ):
+            model = type(obj)
+            if not model.objects.filter(pk=obj.pk, alerted=obj.alerted).update(alerted=mark):
                 continue
-            notifications.notify(title=title, link=link, users=users)
+            title = title_of(obj, level)
+            notifications.notify(title=title, link=link, users=handler_of(obj))
             for role in OFFICER_ROLES:
-                notifications.notify(title=title, link=link, role=role, unit=case.unit)
+                notifications.notify(title=title, link=link, role=role, unit=obj.unit)
         sent += 1
     return sent
+
+
+def _case_title(case, level):
+    if level == "overdue":
+        return _("Overdue: case %(n)s passed its deadline of %(d)s") % {
+            "n": case.number,
+            "d": case.due_on,
+        }
+    return _("Due soon: case %(n)s must move by %(d)s") % {"n": case.number, "d": case.due_on}
+
+
+def _negotiation_title(n, level):
+    if level == "overdue":
+        return _("Overdue: %(t)s passed its deadline of %(d)s") % {"t": n.title, "d": n.due_on}
+    return _("Due soon: %(t)s must move by %(d)s") % {"t": n.title, "d": n.due_on}
+
+
+def alert_due_cases(today: dt.date | None = None) -> int:
+    today = today or timezone.localdate()
+    cases = DisputeCase.objects.filter(status__in=OPEN, due_on__isnull=False).select_related(
+        "unit", "handler__user"
+    )
+    return _alert(
+        cases,
+        today,
+        _case_title,
+        "admin:rights_disputecase_change",
+        lambda c: [c.handler.user] if c.handler_id and c.handler.user_id else [],
+    )
+
+
+def alert_due_negotiations(today: dt.date | None = None) -> int:
+    """Negotiation clocks (reply to the offer, coordination, filing, review, publication,
+    a vacant seat); the renewal window has its own sweep."""
+    from gongjia.rights.models import Negotiation
+    from gongjia.rights.workflows import N_TERMINAL
+
+    today = today or timezone.localdate()
+    negotiations = (
+        Negotiation.objects.exclude(status__in=N_TERMINAL)
+        .exclude(clock__in=("", "renewal"))
+        .filter(due_on__isnull=False)
+        .select_related("unit")
+    )
+    return _alert(negotiations, today, _negotiation_title, "admin:rights_negotiation_change")
 
 
 @sweep("rights.case_deadlines", every_seconds=3600)
 def case_deadlines():
     alert_due_cases()
+    alert_due_negotiations()
 
 
 def open_renewal_windows(today: dt.date | None = None) -> int:

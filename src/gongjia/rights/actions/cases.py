@@ -2,11 +2,12 @@
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gongjia.orgs.models import OrgUnit
-from gongjia.platform import audit, counters
+from gongjia.platform import audit, counters, scope
 from gongjia.platform.models import AuditEvent
 from gongjia.rights import clocks
 from gongjia.rights.actions._base import _check, _may
@@ -101,6 +102,42 @@ def recompute_limitation(case: DisputeCase) -> DisputeCase:
     return case
 
 
+def _one_case_per_problem(case: DisputeCase, parties: list, acting_user) -> None:
+    """Repeated help to one worker on one problem in one year is one case (rights.md §5): a
+    worker with an open case against the same employer this year is refused a second one."""
+    from gongjia.platform import pii
+
+    keys = [
+        pii.lookup(CaseWorker, "id_number", w.id_number)["id_number_bidx"]
+        for w in parties
+        if w.id_number
+    ]
+    if not keys:
+        return
+    same_employer = (
+        Q(employer=case.employer) if case.employer_id else Q(employer_name=case.employer_name)
+    )
+    other = (
+        DisputeCase.objects.filter(
+            same_employer,
+            workers__id_number_bidx__in=keys,
+            received_on__year=case.received_on.year,
+        )
+        .exclude(status__in=TERMINAL)
+        .first()
+    )
+    if other is None:
+        return
+    if acting_user is None or scope.can(acting_user, "view", other):
+        message = _(
+            "This worker already has an open case against this employer this year (%(n)s): "
+            "add the new facts to it instead."
+        ) % {"n": other.number}
+    else:
+        message = _("This worker already has an open case against this employer this year.")
+    raise ValidationError({"workers": message})
+
+
 @transaction.atomic
 def open_case(
     *, acting_user, unit: OrgUnit, workers: list[dict], claims=(), requester=None, **fields
@@ -118,10 +155,14 @@ def open_case(
         case.employer_name = case.employer.name
     if case.received_on is None:
         case.received_on = timezone.localdate()
+    case.full_clean(exclude=["number"])
+    parties = [_worker(case, w) for w in workers]
+    _one_case_per_problem(case, parties, acting_user)
     case.number = case_number(case.received_on)
-    case.full_clean()
     case.save()
-    CaseWorker.objects.bulk_create([_worker(case, w) for w in workers])
+    for w in parties:
+        w.case = case
+    CaseWorker.objects.bulk_create(parties)
     CaseClaim.objects.bulk_create([_claim(case, c) for c in claims])
     recompute_limitation(case)
     audit.record(
@@ -276,7 +317,7 @@ def case_step(
                 % {"d": locked.due_on}
             )
         if name == "award":
-            received = values.get("award_received_on") or on
+            received = values.get("award_received_on") or locked.award_received_on or on
             region = locked.unit.region.code if locked.unit.region_id else None
             values["final_award"], _reasons = clocks.final_award(
                 list(locked.claims.values_list("kind", "amount")), received, region

@@ -175,7 +175,8 @@ def negotiation_step(
             locked.clock = "renewal"
             locked.due_on = locked.expires_on
             locked.warn_on = locked.expires_on - dt.timedelta(days=window)
-        locked.save(update_fields=["clock", "due_on", "warn_on", "expires_on"])
+        locked.alerted = ""
+        locked.save(update_fields=["clock", "due_on", "warn_on", "expires_on", "alerted"])
     n.__dict__.update({k: v for k, v in locked.__dict__.items() if not k.startswith("_")})
     return n
 

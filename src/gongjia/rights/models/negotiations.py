@@ -91,6 +91,8 @@ class Negotiation(models.Model):
     clock = models.CharField(_("running clock"), max_length=30, blank=True, default="")
     due_on = models.DateField(_("next deadline"), null=True, blank=True, editable=False)
     warn_on = models.DateField(_("warning from"), null=True, blank=True, editable=False)
+    # "<clock>:<warning|overdue>" once that notice went out (as on dispute cases).
+    alerted = models.CharField(max_length=40, blank=True, default="", editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

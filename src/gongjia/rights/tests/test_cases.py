@@ -2,6 +2,7 @@
 award, closure codes, alerts, scope, and two officers moving one case at once."""
 
 import datetime as dt
+import itertools
 import threading
 from decimal import Decimal
 
@@ -18,7 +19,12 @@ from gongjia.rights.sweeps import alert_due_cases
 S = DisputeCase.Status
 
 
-def open_case(tree, *, acting_user=None, workers=1, **kw):
+_people = itertools.count(0, 20)
+
+
+def open_case(tree, *, acting_user=None, workers=1, first=None, **kw):
+    """A case of `workers` workers; each call takes other people unless `first` is given."""
+    first = next(_people) if first is None else first
     fields = dict(
         channel="station",
         employer_name="杭州某机械有限公司",
@@ -32,7 +38,7 @@ def open_case(tree, *, acting_user=None, workers=1, **kw):
         acting_user=acting_user,
         unit=fields.pop("unit", tree.town_a),
         workers=[
-            {"name": f"职工{i}", "id_number": id_number(i), "mobile": "13800000001"}
+            {"name": f"职工{i}", "id_number": id_number(first + i), "mobile": "13800000001"}
             for i in range(workers)
         ],
         claims=fields.pop("claims", [{"kind": "wages", "amount": "18000"}]),
@@ -41,7 +47,7 @@ def open_case(tree, *, acting_user=None, workers=1, **kw):
 
 
 def test_intake_numbers_the_case_and_checks_what_it_is_given(tree):
-    case = open_case(tree)
+    case = open_case(tree, first=0)
     assert case.number == "WQ2025000001" and case.status == S.RECEIVED
     assert case.workers.get().id_number == id_number(0)
     assert case.limitation_expires_on == dt.date(2026, 2, 2)  # 2026-02-01 is a Sunday
@@ -414,3 +420,17 @@ def test_team_case_loads(tree, make_user, client):
     )
     team = client.get("/api/v1/rights/team").json()["items"]
     assert [(m["name"], m["open_cases"]) for m in team] == [("调解员甲", 1)]
+
+
+def test_one_worker_one_problem_one_year_is_one_case(tree, make_user):
+    first = open_case(tree, first=500)
+    with pytest.raises(ValidationError, match=first.number):
+        open_case(tree, first=500)  # the same worker, employer and year, still open
+    officer_b = make_user("town_officer", tree.town_b)
+    with pytest.raises(ValidationError) as e:
+        open_case(tree, first=500, unit=tree.town_b, acting_user=officer_b)
+    assert first.number not in str(e.value)  # not named outside the officer's scope
+    open_case(tree, first=500, employer_name="另一家公司")  # another employer, another problem
+    open_case(tree, first=500, received_on=dt.date(2026, 3, 3))  # another year
+    actions.case_step(first, "reject", acting_user=None, note="不属于劳动争议")
+    open_case(tree, first=500)  # the first one is closed

@@ -7,6 +7,7 @@ import threading
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
+from django.utils import timezone
 
 from gongjia.members.testing import id_number
 from gongjia.platform import kpis
@@ -271,7 +272,7 @@ def test_negotiation_indicators(tree, make_user):
     own = negotiation(tree, level="enterprise", enterprise=e1, online=False)
     area = negotiation(tree, level="area")
     area.covered.set([e1, e2])
-    today = dt.date.today()
+    today = timezone.localdate()
     Negotiation.objects.filter(pk=own.pk).update(
         status=N.IN_FORCE, expires_on=today + dt.timedelta(days=30)
     )
@@ -300,3 +301,54 @@ def test_the_renewal_window_opens_and_the_union_is_told(tree, make_user):
     assert n.status == N.RENEWAL_WINDOW and n.due_on == D(2027, 4, 2)
     assert Notification.objects.filter(recipient=officer, title__contains=n.title).exists()
     assert open_renewal_windows(D(2027, 1, 3)) == 0
+
+
+def test_the_back_office_runs_the_room(tree, make_user, client):
+    officer = make_user("town_officer", tree.town_a)
+    n = negotiation(tree)
+    Negotiation.objects.filter(pk=n.pk).update(status=N.IN_NEGOTIATION)
+    client.force_login(officer, backend="gongjia.accounts.backends.RoleBackend")
+    page = client.get(f"/admin/rights/negotiation/{n.pk}/change/").content.decode()
+    assert f"/admin/rights/negotiation/{n.pk}/propose/" in page
+    base = f"/admin/rights/negotiation/{n.pk}"
+    client.post(
+        f"{base}/propose/",
+        {"number": 3, "title": "高温津贴", "side": "workers", "text": "每月 300 元"},
+    )
+    client.post(
+        f"{base}/propose/",
+        {"number": 3, "title": "高温津贴", "side": "employer", "text": "每月 200 元"},
+    )
+    clause = n.clauses.get(number=3)
+    assert list(clause.versions.values_list("text", flat=True)) == ["每月 300 元", "每月 200 元"]
+    client.post(f"{base}/ballot/", {"question": "高温津贴方案", "options": "300 元\n250 元\n"})
+    ballot = n.ballots.get()
+    assert ballot.options == ["300 元", "250 元"]
+    r = client.post(f"{base}/ballot/{ballot.pk}/close/")
+    ballot.refresh_from_db()
+    assert r.status_code == 302 and ballot.closed_at is not None and len(ballot.seal) == 64
+    r = client.post(f"{base}/ballot/", {"question": "只有一个选项", "options": "300 元"})
+    assert r.status_code == 302 and n.ballots.count() == 1  # refused with a message
+    other = make_user("town_officer", tree.town_b)
+    client.force_login(other, backend="gongjia.accounts.backends.RoleBackend")
+    assert (
+        client.post(
+            f"{base}/propose/", {"number": 4, "title": "x", "side": "workers", "text": "y"}
+        ).status_code
+        == 404
+    )
+
+
+def test_negotiation_deadlines_are_alerted(tree, make_user):
+    from gongjia.platform.models import Notification
+    from gongjia.rights.sweeps import alert_due_negotiations
+
+    officer = make_user("town_officer", tree.town_a)
+    n = negotiation(tree)
+    actions.update_negotiation(n, acting_user=None, offer_delivered_on=D(2026, 4, 10))
+    actions.negotiation_step(n, "send_offer", acting_user=None, on=D(2026, 4, 10))
+    assert alert_due_negotiations(D(2026, 4, 24)) == 0
+    assert alert_due_negotiations(D(2026, 4, 25)) == 1  # 5 days before 2026-04-30
+    assert alert_due_negotiations(D(2026, 5, 1)) == 1  # overdue: no reply
+    assert alert_due_negotiations(D(2026, 5, 2)) == 0
+    assert Notification.objects.filter(recipient=officer).count() == 2
