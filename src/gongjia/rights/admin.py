@@ -29,6 +29,7 @@ from gongjia.rights.models import (
     DisputeCase,
     DutyShift,
     Evaluation,
+    InformationRequest,
     LegalTalk,
     LimitationEvent,
     Negotiation,
@@ -500,6 +501,16 @@ class ClauseInline(admin.TabularInline):
         return f"v{v.version}（{v.get_side_display()}）{v.text[:80]}" if v else "—"
 
 
+class InformationRequestInline(admin.TabularInline):
+    model = InformationRequest
+    fields = ["what", "requested_on", "due_on", "supplied_on"]
+    readonly_fields = ["due_on"]
+    extra = 0
+
+    def has_add_permission(self, request, obj=None):
+        return False  # asked through the API or the action, which sets the due day
+
+
 class DemandInline(admin.TabularInline):
     model = Demand
     fields = ["created_at", "text"]
@@ -550,7 +561,14 @@ class NegotiationAdmin(ScopedAdmin):
     list_select_related = ["unit", "enterprise"]
     autocomplete_fields = ["unit", "enterprise", "covered"]
     readonly_fields = ["number", "clock", "due_on", "expires_on", "seats", "filing_package"]
-    inlines = [RepresentativeInline, RoundInline, ClauseInline, DemandInline, BallotInline]
+    inlines = [
+        RepresentativeInline,
+        RoundInline,
+        ClauseInline,
+        InformationRequestInline,
+        DemandInline,
+        BallotInline,
+    ]
 
     @admin.display(description=_("next deadline"), ordering="due_on")
     def deadline(self, obj):

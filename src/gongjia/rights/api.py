@@ -698,6 +698,21 @@ class BallotOut(Schema):
     seal: str
 
 
+class RoundOut(Schema):
+    held_on: dt.date
+    recorder: str
+    minutes: str
+    signed_by_chiefs: bool
+
+
+class InformationOut(Schema):
+    id: int
+    what: str
+    requested_on: dt.date
+    due_on: dt.date
+    supplied_on: dt.date | None
+
+
 class NegotiationOut(Schema):
     id: int
     number: str
@@ -725,6 +740,8 @@ class NegotiationOut(Schema):
     representatives: list[RepresentativeOut]
     clauses: list[ClauseOut]
     ballots: list[BallotOut]
+    rounds: list[RoundOut]
+    information_requests: list[InformationOut]
 
     @staticmethod
     def resolve_unit_code(obj):
@@ -749,6 +766,14 @@ class NegotiationOut(Schema):
     @staticmethod
     def resolve_ballots(obj):
         return list(obj.ballots.all())
+
+    @staticmethod
+    def resolve_rounds(obj):
+        return list(obj.rounds.all())
+
+    @staticmethod
+    def resolve_information_requests(obj):
+        return list(obj.information_requests.all())
 
 
 class NegotiationPage(Schema):
@@ -799,7 +824,7 @@ class NegotiationFilter(FilterSchema):
 
 
 NEGOTIATIONS = Negotiation.objects.select_related("unit").prefetch_related(
-    "covered", "representatives", "clauses__versions", "ballots"
+    "covered", "representatives", "clauses__versions", "ballots", "rounds", "information_requests"
 )
 
 
@@ -865,7 +890,12 @@ class NegotiationTransitionIn(Schema):
 @router.post("/negotiations/{nid}/transitions", response={200: NegotiationOut, **ERRORS})
 def perform_negotiation_transition(request, nid: int, payload: NegotiationTransitionIn):
     n = scoped_get(request, NEGOTIATIONS, nid)
-    allowed = set(actions.NEGOTIATION_FIELDS)
+    # Dates, figures and texts a step may record; references are set through PATCH.
+    allowed = {
+        f
+        for f in actions.NEGOTIATION_FIELDS
+        if not Negotiation._meta.get_field(f).is_relation and f not in ("level", "kind")
+    }
     unknown = set(payload.values) - allowed
     if unknown:
         raise ValidationError({k: ["此步骤不能设置该字段"] for k in unknown})
@@ -1001,3 +1031,45 @@ def referral_feedback(request, case_id: int, referral_id: int, payload: Feedback
         on=payload.on,
     )
     return CASES.get(pk=case.pk)
+
+
+class RoundIn(Schema):
+    held_on: dt.date
+    recorder: str = Field(..., min_length=1, max_length=50)
+    minutes: str = Field(..., min_length=1)
+    signed_by_chiefs: bool = False
+
+
+@router.post("/negotiations/{nid}/rounds", response={201: NegotiationOut, **ERRORS})
+def add_round(request, nid: int, payload: RoundIn):
+    n = scoped_get(request, NEGOTIATIONS, nid, "change")
+    actions.record_round(n, acting_user=request.user, **payload.dict())
+    return Status(201, NEGOTIATIONS.get(pk=n.pk))
+
+
+class InformationIn(Schema):
+    what: str = Field(..., min_length=2, max_length=300)
+    on: dt.date | None = None
+
+
+@router.post("/negotiations/{nid}/information", response={201: NegotiationOut, **ERRORS})
+def ask_information(request, nid: int, payload: InformationIn):
+    n = scoped_get(request, NEGOTIATIONS, nid, "change")
+    actions.request_information(n, acting_user=request.user, what=payload.what, on=payload.on)
+    return Status(201, NEGOTIATIONS.get(pk=n.pk))
+
+
+class SuppliedIn(Schema):
+    on: dt.date | None = None
+
+
+@router.post(
+    "/negotiations/{nid}/information/{rid}/supplied", response={200: NegotiationOut, **ERRORS}
+)
+def information_supplied(request, nid: int, rid: int, payload: SuppliedIn):
+    n = scoped_get(request, NEGOTIATIONS, nid, "change")
+    r = n.information_requests.filter(pk=rid).first()
+    if r is None:
+        raise Http404
+    actions.information_supplied(r, acting_user=request.user, on=payload.on)
+    return NEGOTIATIONS.get(pk=n.pk)

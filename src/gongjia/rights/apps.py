@@ -25,6 +25,7 @@ class RightsConfig(AppConfig):
             DisputeCase,
             DutyShift,
             Evaluation,
+            InformationRequest,
             LegalTalk,
             LimitationEvent,
             Negotiation,
@@ -41,7 +42,7 @@ class RightsConfig(AppConfig):
         for model in (CaseWorker, CaseClaim, LimitationEvent, Referral):
             scope.units(model, "case__unit")
         scope.units(Negotiation, "unit")
-        for model in (Representative, Round, Demand, Clause, Ballot):
+        for model in (Representative, Round, Demand, Clause, Ballot, InformationRequest):
             scope.units(model, "negotiation__unit")
         scope.units(ClauseVersion, "clause__negotiation__unit")
         scope.units(Vote, "ballot__negotiation__unit")

@@ -88,10 +88,54 @@ def alert_due_negotiations(today: dt.date | None = None) -> int:
     return _alert(negotiations, today, _negotiation_title, "admin:rights_negotiation_change")
 
 
+def alert_overdue_edges(today: dt.date | None = None) -> int:
+    """Referrals without feedback and information not supplied, once past their due day:
+    the unit that sent them is told once."""
+    from gongjia.rights.models import InformationRequest, Referral
+
+    today = today or timezone.localdate()
+    sent = 0
+    pending = [
+        (
+            Referral.objects.filter(result="", due_on__lt=today, alerted=False).select_related(
+                "case__unit", "agency"
+            ),
+            lambda r: (
+                _("No feedback: %(a)s on case %(n)s, due %(d)s")
+                % {"a": r.agency.name, "n": r.case.number, "d": r.due_on},
+                reverse("admin:rights_disputecase_change", args=[r.case_id]),
+                r.case.unit,
+            ),
+        ),
+        (
+            InformationRequest.objects.filter(
+                supplied_on__isnull=True, due_on__lt=today, alerted=False
+            ).select_related("negotiation__unit"),
+            lambda r: (
+                _("Information not supplied for %(t)s, due %(d)s")
+                % {"t": r.negotiation.title, "d": r.due_on},
+                reverse("admin:rights_negotiation_change", args=[r.negotiation_id]),
+                r.negotiation.unit,
+            ),
+        ),
+    ]
+    for queryset, describe in pending:
+        for edge in queryset:
+            with transaction.atomic():
+                if not type(edge).objects.filter(pk=edge.pk, alerted=False).update(alerted=True):
+                    continue
+                title, link, unit = describe(edge)
+                for role in OFFICER_ROLES:
+                    notifications.notify(title=title, link=link, role=role, unit=unit)
+            sent += 1
+    return sent
+
+
 @sweep("rights.case_deadlines", every_seconds=3600)
 def case_deadlines():
     alert_due_cases()
     alert_due_negotiations()
+    alert_overdue_edges()
 
 
 def open_renewal_windows(today: dt.date | None = None) -> int:

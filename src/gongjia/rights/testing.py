@@ -17,6 +17,7 @@ from gongjia.rights.models import (
     DisputeCase,
     DutyShift,
     Evaluation,
+    InformationRequest,
     LegalTalk,
     LimitationEvent,
     Negotiation,
@@ -279,3 +280,13 @@ def make_evaluation(tree, town):
 def make_score(tree, town):
     e = make_evaluation(tree, town)
     return actions.score(e, acting_user=None, item=e.checklist.items.get(), percent=80)
+
+
+@factory(InformationRequest)
+def make_information_request(tree, town):
+    return actions.request_information(
+        make_negotiation(tree, town),
+        acting_user=None,
+        what="近三年工资总额",
+        on=dt.date(2026, 3, 2),
+    )

@@ -17,8 +17,10 @@ from gongjia.rights.models import (
     Clause,
     ClauseVersion,
     Demand,
+    InformationRequest,
     Negotiation,
     Representative,
+    Round,
     Vote,
 )
 from gongjia.rights.workflows import N_TERMINAL, negotiation_workflow
@@ -292,3 +294,60 @@ def close_ballot(ballot: Ballot, *, acting_user) -> Ballot:
             data={"ballot": b.pk, "result": b.result, "seal": b.seal},
         )
     return b
+
+
+def request_information(n: Negotiation, *, acting_user, what: str, on=None) -> InformationRequest:
+    _check(acting_user, "change", n)
+    on = on or timezone.localdate()
+    r = InformationRequest(
+        negotiation=n,
+        what=(what or "").strip(),
+        requested_on=on,
+        due_on=clocks.due_date("information", on),
+    )
+    r.full_clean()
+    r.save()
+    audit.record(
+        AuditEvent.Kind.TRANSITION,
+        "request_information",
+        actor=acting_user,
+        obj=n,
+        data={"what": r.what, "due": r.due_on.isoformat()},
+    )
+    return r
+
+
+def information_supplied(r: InformationRequest, *, acting_user, on=None) -> InformationRequest:
+    _check(acting_user, "change", r.negotiation)
+    if r.supplied_on:
+        raise ValidationError(_("This information was already supplied."))
+    r.supplied_on = on or timezone.localdate()
+    r.save(update_fields=["supplied_on"])
+    return r
+
+
+def record_round(
+    n: Negotiation, *, acting_user, held_on, recorder: str, minutes: str, signed_by_chiefs=False
+):
+    """A meeting with its minutes; the recorder is neutral, not a representative (CCP art. 33)."""
+    _check(acting_user, "change", n)
+    recorder = (recorder or "").strip()
+    if n.representatives.filter(name=recorder, vacated_on__isnull=True).exists():
+        raise ValidationError({"recorder": _("The recorder cannot be a representative.")})
+    r = Round(
+        negotiation=n,
+        held_on=held_on,
+        recorder=recorder,
+        minutes=minutes,
+        signed_by_chiefs=signed_by_chiefs,
+    )
+    r.full_clean()
+    r.save()
+    audit.record(
+        AuditEvent.Kind.TRANSITION,
+        "record_round",
+        actor=acting_user,
+        obj=n,
+        data={"held_on": held_on.isoformat(), "signed_by_chiefs": signed_by_chiefs},
+    )
+    return r

@@ -298,6 +298,7 @@ class Referral(models.Model):
         _("result"), max_length=10, choices=Result.choices, blank=True, default=""
     )
     returned_on = models.DateField(_("feedback on"), null=True, blank=True)
+    alerted = models.BooleanField(default=False, editable=False)  # overdue notice sent
     feedback_letter = models.TextField(
         _("feedback letter"),
         blank=True,

@@ -186,6 +186,31 @@ class Round(models.Model):
         return f"{self.negotiation} · {self.held_on}"
 
 
+class InformationRequest(models.Model):
+    """Information the workers' side asks of the employer for wage talks, to be supplied
+    within days of the request (WNM art. 21)."""
+
+    negotiation = models.ForeignKey(
+        Negotiation,
+        verbose_name=_("negotiation"),
+        on_delete=models.CASCADE,
+        related_name="information_requests",
+    )
+    what = models.CharField(_("information asked for"), max_length=300)
+    requested_on = models.DateField(_("requested on"))
+    due_on = models.DateField(_("due on"), editable=False)
+    supplied_on = models.DateField(_("supplied on"), null=True, blank=True)
+    alerted = models.BooleanField(default=False, editable=False)
+
+    class Meta:
+        verbose_name = _("information request")
+        verbose_name_plural = _("information requests")
+        ordering = ["requested_on", "id"]
+
+    def __str__(self):
+        return f"{self.negotiation}: {self.what[:30]}"
+
+
 class Demand(models.Model):
     """A worker's demand gathered from the portal before or during the talks."""
 

@@ -352,3 +352,46 @@ def test_negotiation_deadlines_are_alerted(tree, make_user):
     assert alert_due_negotiations(D(2026, 5, 1)) == 1  # overdue: no reply
     assert alert_due_negotiations(D(2026, 5, 2)) == 0
     assert Notification.objects.filter(recipient=officer).count() == 2
+
+
+def test_rounds_information_requests_and_overdue_edges(tree, make_user, client):
+    from gongjia.platform.models import Notification
+    from gongjia.rights.sweeps import alert_overdue_edges
+
+    officer = make_user("town_officer", tree.town_a)
+    n = negotiation(tree)
+    seats(n)
+    client.force_login(officer, backend="gongjia.accounts.backends.RoleBackend")
+    r = client.post(
+        f"/api/v1/rights/negotiations/{n.pk}/rounds",
+        {"held_on": "2026-05-06", "recorder": "workers1", "minutes": "第一轮"},
+        content_type="application/json",
+    )
+    assert r.status_code == 400 and "recorder" in r.json()["errors"]  # a representative
+    r = client.post(
+        f"/api/v1/rights/negotiations/{n.pk}/rounds",
+        {
+            "held_on": "2026-05-06",
+            "recorder": "中立记录员",
+            "minutes": "第一轮",
+            "signed_by_chiefs": True,
+        },
+        content_type="application/json",
+    )
+    assert r.status_code == 201 and r.json()["rounds"][0]["recorder"] == "中立记录员"
+    r = client.post(
+        f"/api/v1/rights/negotiations/{n.pk}/information",
+        {"what": "近三年工资总额和利润", "on": "2026-04-28"},
+        content_type="application/json",
+    )
+    info = r.json()["information_requests"][0]
+    assert info["due_on"] == "2026-05-06"  # 5 days end in the May Day holiday
+    assert alert_overdue_edges(D(2026, 5, 6)) == 0
+    assert alert_overdue_edges(D(2026, 5, 7)) == 1
+    assert alert_overdue_edges(D(2026, 5, 8)) == 0  # told once
+    assert Notification.objects.filter(recipient=officer, title__contains=n.title).count() == 1
+    url = f"/api/v1/rights/negotiations/{n.pk}/information/{info['id']}/supplied"
+    assert (
+        client.post(url, {"on": "2026-05-07"}, content_type="application/json").status_code == 200
+    )
+    assert client.post(url, {}, content_type="application/json").status_code == 400
