@@ -18,6 +18,7 @@ from gongjia.platform import exports, pii
 from gongjia.platform.admin_base import ScopedAdmin
 from gongjia.rights import actions, selectors
 from gongjia.rights.models import (
+    FACT_FIELDS,
     Agency,
     Ballot,
     CaseClaim,
@@ -350,17 +351,47 @@ class ReferralInline(admin.TabularInline):
         return False
 
 
-class DisputeCaseForm(forms.ModelForm):
+class _CaseForm(forms.ModelForm):
+    """The case with its ten facts (要素式) as ten labelled fields, kept as one JSON value."""
+
     class Meta:
         model = DisputeCase
         fields = [
             "unit",
-            *actions.CASE_FIELDS,
+            *[f for f in actions.CASE_FIELDS if f != "facts"],
             "agreement_effective_on",
             "award_received_on",
             "closure",
             "fully_performed",
         ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for key, value in (self.instance.facts or {}).items():
+            if f"fact_{key}" in self.fields:
+                self.fields[f"fact_{key}"].initial = value
+
+    def clean(self):
+        data = super().clean()
+        data["facts"] = {
+            key: data[f"fact_{key}"].strip()
+            for key, _label in FACT_FIELDS
+            if data.get(f"fact_{key}", "").strip()
+        }
+        return data
+
+
+# Declared fields must exist on the class for the admin to lay them out.
+DisputeCaseForm = type(
+    "DisputeCaseForm",
+    (_CaseForm,),
+    {
+        f"fact_{key}": forms.CharField(
+            label=label, required=False, widget=forms.Textarea(attrs={"rows": 2})
+        )
+        for key, label in FACT_FIELDS
+    },
+)
 
 
 @admin.register(DisputeCase)
@@ -457,6 +488,8 @@ class DisputeCaseAdmin(ScopedAdmin):
             **data,
         )
         form.instance.__dict__.update(case.__dict__)
+        for f in formsets:  # saved by the action above; the change message reads these
+            f.new_objects, f.changed_objects, f.deleted_objects = [], [], []
 
 
 # --- collective negotiation ---------------------------------------------------------------------
@@ -778,6 +811,7 @@ class EvaluationAdmin(ScopedAdmin):
 
     def save_formset(self, request, form, formset, change):
         # Scores go through the action, which recomputes the total.
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
         for row in formset.cleaned_data:
             if row and not row.get("DELETE") and row.get("item"):
                 actions.score(

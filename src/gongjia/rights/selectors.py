@@ -163,7 +163,10 @@ RESOLVED_CODES = (
 )
 # Awards and judgments count as resolved only when fully performed.
 PERFORMED_CODES = ("award_won", "award_partial", "court_judgment")
-RESOLVED = Q(closure__in=RESOLVED_CODES) | Q(closure__in=PERFORMED_CODES, fully_performed=True)
+# Only closed cases count: a code may be entered ahead of the step that closes the case.
+RESOLVED = (
+    Q(closure__in=RESOLVED_CODES) | Q(closure__in=PERFORMED_CODES, fully_performed=True)
+) & Q(closed_on__isnull=False)
 
 
 def cases(user):
@@ -228,7 +231,13 @@ def agreements_performed_rate(user, year=None):
         .filter(agreement_effective_on__year=_year(year))
         .aggregate(
             n=Count("pk"),
-            done=Count("pk", filter=Q(closure__in=("mediated_performed", "mediated_confirmed"))),
+            done=Count(
+                "pk",
+                filter=Q(
+                    closure__in=("mediated_performed", "mediated_confirmed"),
+                    closed_on__isnull=False,
+                ),
+            ),
         )
     )
     return round(counts["done"] / counts["n"], 4) if counts["n"] else None

@@ -39,6 +39,9 @@ CASE_FIELDS = (
     "wage_arrears",
     "employment_ended_on",
 )
+# Dates and outcomes recorded on the case before the step that uses them (a closed case keeps
+# its closure code; whether an award was fully performed may be learned later).
+RECORDED = ("agreement_effective_on", "award_received_on", "closure", "fully_performed")
 # Fields that move the limitation period: changing one recomputes it.
 LIMITATION_FIELDS = ("known_on", "wage_arrears", "employment_ended_on")
 
@@ -180,7 +183,8 @@ def update_case(case: DisputeCase, *, acting_user, **fields) -> DisputeCase:
     _check(acting_user, "change", case)
     case = DisputeCase.objects.select_for_update().get(pk=case.pk)
     for k, v in fields.items():
-        if k not in CASE_FIELDS or k in ("channel", "received_on"):
+        editable = (k in CASE_FIELDS and k not in ("channel", "received_on")) or k in RECORDED
+        if not editable or (k == "closure" and case.status in TERMINAL and v != case.closure):
             raise ValidationError({k: _("This field cannot be changed here.")})
         setattr(case, k, v)
     case.full_clean()

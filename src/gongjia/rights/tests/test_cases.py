@@ -434,3 +434,62 @@ def test_one_worker_one_problem_one_year_is_one_case(tree, make_user):
     open_case(tree, first=500, received_on=dt.date(2026, 3, 3))  # another year
     actions.case_step(first, "reject", acting_user=None, note="不属于劳动争议")
     open_case(tree, first=500)  # the first one is closed
+
+
+def test_the_back_office_case_form_has_the_ten_facts(tree, make_user, login_client):
+    officer = make_user("town_officer", tree.town_a)
+    client = login_client(officer)
+    case = open_case(tree, facts={"post": "装配工"})
+    url = f"/admin/rights/disputecase/{case.pk}/change/"
+    page = client.get(url).content.decode()
+    assert page.count('name="fact_') == 10 and "装配工" in page
+    form = {
+        "station": "",
+        "oral_record": "",
+        "employer": "",
+        "employer_name": case.employer_name,
+        "summary": case.summary,
+        "handler": "",
+        "known_on": "2025-02-01",
+        "employment_ended_on": "",
+        "agreement_effective_on": "",
+        "award_received_on": "",
+        "closure": "",
+        "fact_post": "装配工，二车间",
+        "fact_wages_owed": "三个月",
+        **{
+            f"{prefix}-{k}": v
+            for prefix in ("workers", "claims", "limitation_events", "referrals")
+            for k, v in (("TOTAL_FORMS", "0"), ("INITIAL_FORMS", "0"))
+        },
+    }
+    r = client.post(url, form)
+    assert r.status_code == 302, r.content.decode()[:3000]
+    case.refresh_from_db()
+    assert case.facts == {"post": "装配工，二车间", "wages_owed": "三个月"}
+
+
+def test_a_case_is_opened_in_the_back_office_with_its_parties(tree, make_user, login_client):
+    client = login_client(make_user("town_officer", tree.town_a))
+    form = {
+        "unit": tree.town_a.pk,
+        "channel": "station",
+        "employer_name": "杭州某印染有限公司",
+        "received_on": "2026-11-02",
+        "summary": "未签劳动合同，要求二倍工资",
+        "known_on": "2026-10-01",
+        "fact_contract": "未签订",
+        "workers-TOTAL_FORMS": "1",
+        "workers-INITIAL_FORMS": "0",
+        "workers-0-name": "钱职工",
+        "workers-0-mobile": "13800000021",
+        "claims-TOTAL_FORMS": "1",
+        "claims-INITIAL_FORMS": "0",
+        "claims-0-kind": "wages",
+        "claims-0-amount": "12000",
+    }
+    r = client.post("/admin/rights/disputecase/add/", form)
+    assert r.status_code == 302, r.content.decode()[:2000]
+    case = DisputeCase.objects.get(employer_name="杭州某印染有限公司")
+    assert case.number.startswith("WQ2026") and case.facts == {"contract": "未签订"}
+    assert case.workers.get().name == "钱职工" and case.claims.get().amount == 12000

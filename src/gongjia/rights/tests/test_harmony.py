@@ -81,3 +81,22 @@ def test_a_total_below_every_grade_is_not_certified(tree, checklist):
             checklist=checklist,
             round="2026 年度",
         )
+
+
+def test_scores_are_entered_in_the_back_office(tree, checklist, make_user, login_client):
+    admin = make_user("district_admin", tree.district)
+    ent = make_enterprise(tree, tree.town_a)
+    e = actions.open_evaluation(
+        acting_user=admin, unit=tree.town_a, enterprise=ent, checklist=checklist, round="2026 年度"
+    )
+    items = list(checklist.items.all())
+    form = {
+        "scores-TOTAL_FORMS": "3",
+        "scores-INITIAL_FORMS": "0",
+        **{f"scores-{i}-item": item.pk for i, item in enumerate(items)},
+        **{f"scores-{i}-percent": 100 for i in range(3)},
+    }
+    r = login_client(admin).post(f"/admin/rights/evaluation/{e.pk}/change/", form)
+    assert r.status_code == 302, r.content.decode()[:2000]
+    e.refresh_from_db()
+    assert e.total == Decimal("100.00")

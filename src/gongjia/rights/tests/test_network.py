@@ -193,3 +193,70 @@ def test_a_town_officer_cannot_place_a_station_in_another_town(tree, villages, m
     officer = make_user("town_officer", tree.town_a)
     with pytest.raises(PermissionDenied):
         station(tree.town_b, [villages[2]], acting_user=officer)
+
+
+def test_a_station_is_saved_in_the_back_office(tree, villages, make_user, login_client):
+    client = login_client(make_user("town_officer", tree.town_a))
+    form = {
+        "host": tree.town_a.pk,
+        "name": "城厢后台维权站",
+        "kind": "station",
+        "address": "人民路 2 号",
+        "hours": "工作日",
+        "active": "on",
+        "serves": [villages[0].pk, villages[2].pk],  # the second lies in town B
+    }
+    r = client.post("/admin/rights/station/add/", form)
+    assert r.status_code == 200 and "北干一村" in r.content.decode()  # the form says why
+    form["serves"] = [villages[0].pk, villages[1].pk]
+    r = client.post("/admin/rights/station/add/", form)
+    assert r.status_code == 302
+    from gongjia.rights.models import Station
+
+    assert Station.objects.get(name="城厢后台维权站").serves.count() == 2
+
+
+def test_team_roster_and_negotiation_are_saved_in_the_back_office(
+    tree, villages, make_user, login_client
+):
+    from gongjia.rights.models import DutyShift, Negotiation
+
+    client = login_client(make_user("town_officer", tree.town_a))
+    s = station(tree.town_a, [villages[0]])
+    r = client.post(
+        "/admin/rights/teammember/add/",
+        {
+            "unit": tree.town_a.pk,
+            "kind": "lawyer",
+            "name": "后台律师",
+            "firm": "浙江萧然律师事务所",
+            "licence_number": "12345",
+            "active": "on",
+            "stations": [s.pk],
+        },
+    )
+    assert r.status_code == 200 and "17" in r.content.decode()  # the licence number is wrong
+    r = client.post(
+        "/admin/rights/teammember/add/",
+        {
+            "unit": tree.town_a.pk,
+            "kind": "lawyer",
+            "name": "后台律师",
+            "firm": "浙江萧然律师事务所",
+            "licence_number": "13301201510000077",
+            "active": "on",
+            "stations": [s.pk],
+        },
+    )
+    assert r.status_code == 302
+    m = TeamMember.objects.get(name="后台律师")
+    assert list(m.stations.all()) == [s]
+    shift = {"station": s.pk, "member": m.pk, "on": "2026-03-02", "period": "day"}
+    assert client.post("/admin/rights/dutyshift/add/", shift).status_code == 302
+    r = client.post("/admin/rights/dutyshift/add/", dict(shift, period="am"))
+    assert r.status_code == 200 and DutyShift.objects.count() == 1  # already on duty
+    r = client.post(
+        "/admin/rights/negotiation/add/",
+        {"unit": tree.town_a.pk, "title": "后台协商", "level": "area", "kind": "wage"},
+    )
+    assert r.status_code == 302 and Negotiation.objects.get(title="后台协商").number
