@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "gongjia.orgs",
     "gongjia.members",
     "gongjia.rights",
+    "gongjia.assistance",
     "gongjia.accounts",
     "gongjia.cockpit",
     "gongjia.portal",

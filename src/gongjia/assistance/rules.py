@@ -1,0 +1,107 @@
+"""The hardship category of a household (assistance.md §1), in exact integer arithmetic.
+
+Money is in fen. With p = (I − R) / 12 / n the per-capita monthly net income and B the monthly
+minimum living standard, the tests compare without dividing:
+- deep hardship:      (I − R) < 12 × n × B
+- relative hardship:  (I − R) < 24 × n × B   (B ≤ p < 2B)
+- accident-caused:    a listed event, or 100 × cost > X × I (cost after compensation and aid)
+in that order; the first that holds is the category. Whether the comparisons are strict is a
+parameter (`assistance.strict_comparison`), since local texts differ.
+"""
+
+import datetime as dt
+from dataclasses import asdict, dataclass
+
+from gongjia.platform import parameters
+
+DEEP, RELATIVE, ACCIDENT, NONE = "deep", "relative", "accident", ""
+
+
+@dataclass(frozen=True)
+class Decision:
+    category: str
+    reason: str
+    inputs: dict
+    parameters: dict
+
+    def as_record(self) -> dict:
+        return asdict(self)
+
+
+def _below(a: int, b: int, strict: bool) -> bool:
+    return a < b if strict else a <= b
+
+
+def categorise(
+    *,
+    income: int,
+    rigid: int,
+    members: int,
+    minimum: int,
+    accident_event: str = "",
+    accident_cost: int = 0,
+    accident_share: int = 50,
+    strict: bool = True,
+) -> str:
+    """The category from the figures alone (all money in fen; `accident_share` in percent)."""
+    if members < 1:
+        raise ValueError("a household has at least one member living together")
+    net = income - rigid
+    if _below(net, 12 * members * minimum, strict):
+        return DEEP
+    if _below(net, 24 * members * minimum, strict):
+        return RELATIVE
+    if accident_event or (accident_cost and 100 * accident_cost > accident_share * income):
+        return ACCIDENT
+    return NONE
+
+
+def decide(*, income, rigid, members, region: str, on: dt.date, accident_event="", accident_cost=0):
+    """The category with every input and the parameter values in force, for the record."""
+    minimum = parameters.value("assistance.minimum_living_standard", on=on, region=region)
+    share = parameters.value("assistance.accident_cost_share", on=on, region=region)
+    strict = parameters.value("assistance.strict_comparison", on=on, region=region)
+    category = categorise(
+        income=income,
+        rigid=rigid,
+        members=members,
+        minimum=minimum,
+        accident_event=accident_event,
+        accident_cost=accident_cost,
+        accident_share=share,
+        strict=strict,
+    )
+    return Decision(
+        category=category,
+        reason=category or "none",
+        inputs={
+            "income_fen": income,
+            "rigid_fen": rigid,
+            "members": members,
+            "accident_event": accident_event,
+            "accident_cost_fen": accident_cost,
+            "region": region,
+            "on": on.isoformat(),
+        },
+        parameters={
+            "minimum_living_standard_fen": minimum,
+            "accident_cost_share_percent": share,
+            "strict_comparison": strict,
+        },
+    )
+
+
+def category_on(
+    *, income, rigid, members, region: str, day: dt.date, accident_event="", accident_cost=0
+):
+    """The category alone, with the parameters in force on `day` (for tables and golden tests;
+    `day`, not `on`: YAML reads a bare `on:` key as true)."""
+    return decide(
+        income=income,
+        rigid=rigid,
+        members=members,
+        region=region,
+        on=day,
+        accident_event=accident_event,
+        accident_cost=accident_cost,
+    ).category
