@@ -6,3 +6,26 @@ class AssistanceConfig(AppConfig):
     name = "gongjia.assistance"
     label = "assistance"
     verbose_name = _("Hardship assistance")
+
+    def ready(self):
+        from auditlog.registry import auditlog
+
+        from gongjia.assistance import selectors  # noqa: F401  registers the indicators
+        from gongjia.assistance.models import (
+            CategoryDecision,
+            Household,
+            HouseholdMember,
+            YearFinance,
+        )
+        from gongjia.platform import scope
+
+        scope.units(Household, "unit")
+        for model in (HouseholdMember, YearFinance, CategoryDecision):
+            scope.units(model, "household__unit")
+        auditlog.register(Household, mask_fields=["bank_account"])
+        auditlog.register(
+            HouseholdMember,
+            exclude_fields=["id_number_bidx"],
+            mask_fields=["id_number", "health"],
+        )
+        auditlog.register(YearFinance)

@@ -131,7 +131,16 @@ def mask_bank(value: str | None) -> str:
     return "*" * max(len(value) - 4, 0) + value[-4:]
 
 
-MASKS = {"id": (mask_id_list, mask_id_detail), "bank": (mask_bank, mask_bank)}
+def mask_text(value: str | None) -> str:
+    """Free text (health, disability): nothing of it shows until revealed."""
+    return "******" if value else ""
+
+
+MASKS = {
+    "id": (mask_id_list, mask_id_detail),
+    "bank": (mask_bank, mask_bank),
+    "text": (mask_text, mask_text),
+}
 
 
 # --- model fields -------------------------------------------------------------------------------

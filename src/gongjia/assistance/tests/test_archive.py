@@ -1,0 +1,149 @@
+"""Household archives: one per household, the computed category with its record, the filing
+procedure with the separate consent, exit and relapse, indicators, the back office."""
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+
+from gongjia.assistance import actions
+from gongjia.assistance.models import Household, HouseholdMember
+from gongjia.members.testing import id_number
+from gongjia.platform import kpis
+
+D = dt.date
+
+
+def household(tree, *, acting_user=None, ids=(1, 2), unit=None):
+    return actions.open_household(
+        acting_user=acting_user,
+        unit=unit or tree.union_a,
+        head_name="王困难",
+        address="城厢街道人民路 8 号",
+        primary_cause="illness",
+        bank_account="6222020200112233445",
+        members=[
+            {
+                "name": "王困难",
+                "relationship": "self",
+                "id_number": id_number(ids[0]),
+                "work": "employed",
+            },
+            {
+                "name": "王小妹",
+                "relationship": "child",
+                "id_number": id_number(ids[1]),
+                "work": "student",
+            },
+        ],
+    )
+
+
+def test_one_archive_per_household(tree, make_user):
+    h = household(tree)
+    assert h.number.startswith("KN") and h.members.count() == 2
+    assert h.members.get(relationship="self").birth_date == D(1981, 1, 1)
+    with pytest.raises(ValidationError, match=h.number):
+        household(tree, ids=(3, 2))  # the child is already in an archive
+    officer_b = make_user("town_officer", tree.town_b)
+    with pytest.raises(ValidationError) as e:
+        household(tree, ids=(2, 4), unit=tree.union_b, acting_user=officer_b)
+    assert h.number not in str(e.value)  # not named outside the officer's scope
+    with pytest.raises(IntegrityError), transaction.atomic():  # and the database says so too
+        other = Household.objects.create(
+            unit=tree.union_a, number="X1", head_name="x", address="x", primary_cause="other"
+        )
+        HouseholdMember.objects.create(
+            household=other, name="x", relationship="self", id_number=id_number(1), work="employed"
+        )
+
+
+def test_the_category_is_computed_kept_and_overridden_only_with_a_reason(tree, make_user):
+    officer = make_user("town_officer", tree.town_a)
+    h = household(tree)
+    d = actions.record_finances(
+        h, acting_user=officer, year=2024, income_fen=4_000_000, rigid_fen=500_000, members_living=3
+    )
+    assert (h.category, d.computed) == ("deep", "deep")  # 35,000 < 12 × 3 × 1,240 yuan
+    assert d.record["inputs"]["income_fen"] == 4_000_000
+    assert d.record["parameters"]["minimum_living_standard_fen"] == 124_000
+    with pytest.raises(ValidationError):
+        actions.override_category(h, acting_user=officer, category="relative", reason="")
+    actions.override_category(
+        h, acting_user=officer, category="relative", reason="年底新增一人就业"
+    )
+    h.refresh_from_db()
+    assert (h.category, h.category_overridden) == ("relative", True)
+    assert h.decisions.first().override_reason == "年底新增一人就业"
+
+
+def test_the_filing_procedure_with_consent_notice_exit_and_relapse(tree, make_user):
+    officer = make_user("town_officer", tree.town_a)
+    h = household(tree)
+    actions.household_step(h, "check", acting_user=officer)
+    with pytest.raises(ValidationError, match="consent|同意|授权"):
+        actions.household_step(h, "visit", acting_user=officer)
+    actions.record_authorisation(h, acting_user=officer)
+    for step in ("visit", "confirm", "economic_ok"):
+        actions.household_step(h, step, acting_user=officer)
+    actions.household_step(h, "start_notice", acting_user=officer, on=D(2026, 9, 28))
+    assert h.notice_until == D(2026, 10, 10)  # 5 working days: National Day, a make-up Saturday
+    with pytest.raises(ValidationError):  # no category yet
+        actions.household_step(h, "archive", acting_user=officer, on=D(2026, 10, 12))
+    actions.record_finances(
+        h, acting_user=officer, year=2025, income_fen=6_000_000, rigid_fen=0, members_living=3
+    )
+    with pytest.raises(ValidationError):  # the notice still runs
+        actions.household_step(h, "archive", acting_user=officer, on=D(2026, 10, 10))
+    actions.household_step(h, "archive", acting_user=officer, on=D(2026, 10, 12))
+    assert (h.status, h.category, h.archived_on) == ("archived", "relative", D(2026, 10, 12))
+    with pytest.raises(ValidationError):
+        actions.household_step(h, "exit", acting_user=officer)  # a reason is required
+    actions.household_step(
+        h, "exit", acting_user=officer, on=D(2027, 3, 1), values={"exit_reason": "recovered"}
+    )
+    assert h.keep_until == D(2037, 3, 1)
+    actions.household_step(h, "relapse", acting_user=officer, note="再次失业")
+    assert h.status == "archived" and Household.objects.count() == 1  # the same archive
+
+
+def test_scope_and_indicators(tree, make_user):
+    officer_b = make_user("town_officer", tree.town_b)
+    with pytest.raises(PermissionDenied):
+        household(tree, acting_user=officer_b)
+    h = household(tree)
+    Household.objects.filter(pk=h.pk).update(status="archived", category="deep")
+    admin = make_user("district_admin", tree.district)
+    v = {k["key"]: k["value"] for k in kpis.evaluate(admin, keys=None)}
+    assert v["assistance.archived_households"] == {"deep": 1}
+    assert v["assistance.employed_members"] == 1
+    v = {k["key"]: k["value"] for k in kpis.evaluate(officer_b)}
+    assert v["assistance.archived_households"] == {} and v["assistance.employed_members"] == 0
+
+
+def test_a_household_is_filed_in_the_back_office(tree, make_user, login_client):
+    client = login_client(make_user("town_officer", tree.town_a))
+    form = {
+        "unit": tree.union_a.pk,
+        "head_name": "李困难",
+        "address": "人民路 9 号",
+        "primary_cause": "unemployment",
+        "members-TOTAL_FORMS": "1",
+        "members-INITIAL_FORMS": "0",
+        "members-0-name": "李困难",
+        "members-0-relationship": "self",
+        "members-0-id_number_input": id_number(9),
+        "members-0-work": "unemployed",
+        **{
+            f"{p}-{k}": "0"
+            for p in ("finances", "decisions")
+            for k in ("TOTAL_FORMS", "INITIAL_FORMS")
+        },
+    }
+    r = client.post("/admin/assistance/household/add/", form)
+    assert r.status_code == 302, r.content.decode()[:2000]
+    h = Household.objects.get(head_name="李困难")
+    assert h.members.get().id_number == id_number(9)
+    page = client.get(f"/admin/assistance/household/{h.pk}/change/").content.decode()
+    assert id_number(9) not in page  # shown masked

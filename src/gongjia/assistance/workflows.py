@@ -1,0 +1,76 @@
+"""The archive procedure (assistance.md §2) and its dynamic management (§3)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from gongjia.assistance.models import Household
+from gongjia.platform import consent
+from gongjia.platform.workflow import Transition, Workflow
+
+H = Household.Status
+# The signed household economic-status check authorisation doubles as the separate written
+# consent for sensitive data (PIPL arts. 28-29).
+CONSENT_PURPOSE = "困难职工家庭经济状况核对及建档"
+
+
+def _no_consent(household):
+    if household.pk and consent.has_active(household, CONSENT_PURPOSE, separate=True):
+        return None
+    return _("Record the signed authorisation (separate consent) before the home visit is done.")
+
+
+def _no_category(household):
+    if household.category:
+        return None
+    return _("The household meets no hardship category: it cannot be archived.")
+
+
+household_workflow = Workflow(
+    states=H,
+    transitions=[
+        Transition("check", (H.APPLIED,), H.CHECKED, _("Checked by the base union")),
+        Transition(
+            "visit",
+            (H.CHECKED,),
+            H.VISITED,
+            _("Home visit done, authorisation signed"),
+            guard=_no_consent,
+        ),
+        Transition(
+            "confirm",
+            (H.VISITED,),
+            H.CONFIRMED,
+            _("Confirmed by the higher union"),
+            permission="approve",
+        ),
+        Transition("economic_ok", (H.CONFIRMED,), H.VERIFIED, _("Economic check passed")),
+        Transition("start_notice", (H.VERIFIED,), H.NOTICE, _("Start the public notice")),
+        Transition(
+            "archive", (H.NOTICE,), H.ARCHIVED, _("Archive (no objection)"), guard=_no_category
+        ),
+        Transition(
+            "send_back",
+            (H.CHECKED, H.VISITED, H.CONFIRMED),
+            H.APPLIED,
+            _("Send back to complete"),
+            note_required=True,
+        ),
+        Transition(
+            "refuse",
+            (H.APPLIED, H.CHECKED, H.VISITED, H.CONFIRMED, H.VERIFIED, H.NOTICE),
+            H.REJECTED,
+            _("Not archived (check failed, objection upheld or an exclusion)"),
+            note_required=True,
+            style="danger",
+        ),
+        Transition(
+            "exit", (H.ARCHIVED,), H.EXITED, _("Leave the archive"), required=("exit_reason",)
+        ),
+        Transition(
+            "relapse",
+            (H.EXITED,),
+            H.ARCHIVED,
+            _("Back in hardship: reopen the same archive"),
+            note_required=True,
+        ),
+    ],
+)
