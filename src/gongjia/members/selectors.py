@@ -36,7 +36,11 @@ def total(user, year=None):
     if not year:
         return qs.filter(status=Member.Status.ACTIVE).count()
     end = dt.date(year, 12, 31)
-    return qs.filter(status__in=COUNTED, join_date__lte=end).exclude(withdrawn_on__lte=end).count()
+    return (
+        qs.filter(status__in=COUNTED, join_date__lte=end)
+        .filter(Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gt=end))
+        .count()
+    )
 
 
 @indicator(
