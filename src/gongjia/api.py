@@ -4,6 +4,7 @@ from ninja import NinjaAPI
 
 from gongjia.accounts.api import router as accounts_router
 from gongjia.accounts.api import token_endpoint
+from gongjia.assistance.api import router as assistance_router
 from gongjia.cockpit.api import router as cockpit_router
 from gongjia.members.api import foundings as foundings_router
 from gongjia.members.api import router as members_router
@@ -26,4 +27,5 @@ api.add_router("/orgs", orgs_router)
 api.add_router("/members/foundings", foundings_router)
 api.add_router("/members", members_router)
 api.add_router("/rights", rights_router)
+api.add_router("/assistance", assistance_router)
 api.add_router("/cockpit", cockpit_router)

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from gongjia.assistance import views as assistance_views
 from gongjia.members import views as member_views
 from gongjia.portal import views
 from gongjia.rights import views as rights_views
@@ -12,6 +13,7 @@ urlpatterns = [
     path("password/", views.password_change, name="password"),
     path("member/", member_views.card, name="member-card"),
     path("member/apply/", member_views.apply, name="member-apply"),
+    path("assistance/", assistance_views.my_file, name="assistance-mine"),
     path("rights/", rights_views.my_requests, name="rights-mine"),
     path("rights/new/", rights_views.new_request, name="rights-new"),
     path("rights/<int:pk>/", rights_views.request_detail, name="rights-request"),

@@ -147,3 +147,59 @@ def test_a_household_is_filed_in_the_back_office(tree, make_user, login_client):
     assert h.members.get().id_number == id_number(9)
     page = client.get(f"/admin/assistance/household/{h.pk}/change/").content.decode()
     assert id_number(9) not in page  # shown masked
+
+
+def test_households_api_is_scoped_and_masked(tree, make_user, client):
+    officer = make_user("town_officer", tree.town_a)
+    client.force_login(officer, backend="gongjia.accounts.backends.RoleBackend")
+    payload = {
+        "unit_code": "A-1",
+        "head_name": "赵困难",
+        "address": "人民路 10 号",
+        "primary_cause": "illness",
+        "bank_account": "6222020200112233445",
+        "members": [
+            {
+                "name": "赵困难",
+                "relationship": "self",
+                "id_number": id_number(5),
+                "work": "employed",
+            }
+        ],
+    }
+    r = client.post("/api/v1/assistance/households", payload, content_type="application/json")
+    assert r.status_code == 201, r.content
+    body = r.json()
+    assert (
+        body["bank_account_masked"].endswith("3445") and "6222" not in body["bank_account_masked"]
+    )
+    assert id_number(5) not in r.content.decode()
+    r = client.post("/api/v1/assistance/households", payload, content_type="application/json")
+    assert r.status_code == 400 and "members" in r.json()["errors"]  # the same person again
+    hid = body["id"]
+    steps = client.get(f"/api/v1/assistance/households/{hid}/transitions").json()
+    assert "check" in {s["name"] for s in steps}
+    r = client.post(
+        f"/api/v1/assistance/households/{hid}/transitions",
+        {"name": "check"},
+        content_type="application/json",
+    )
+    assert r.status_code == 200 and r.json()["status"] == "checked"
+    client.force_login(
+        make_user("town_officer", tree.town_b), backend="gongjia.accounts.backends.RoleBackend"
+    )
+    assert client.get(f"/api/v1/assistance/households/{hid}").status_code == 404
+    assert client.get("/api/v1/assistance/households").json()["count"] == 0
+
+
+def test_the_worker_sees_their_own_file_in_the_portal(tree, make_user, client):
+    worker = make_user("worker", tree.union_a)
+    worker.id_number = id_number(1)
+    worker.save()
+    h = household(tree)
+    client.force_login(worker, backend="gongjia.accounts.backends.RoleBackend")
+    page = client.get("/portal/assistance/").content.decode()
+    assert h.number in page and "王小妹" in page and id_number(1) not in page
+    other = make_user("worker", tree.union_a)
+    client.force_login(other, backend="gongjia.accounts.backends.RoleBackend")
+    assert h.number not in client.get("/portal/assistance/").content.decode()

@@ -1,0 +1,164 @@
+"""/api/v1/assistance/households: hardship archives in the caller's scope, masked."""
+
+import datetime as dt
+from typing import Annotated
+
+from django.db.models import Q
+from ninja import Field, FilterLookup, FilterSchema, Query, Router, Schema, Status
+
+from gongjia.assistance import actions
+from gongjia.assistance.models import Household, HouseholdMember
+from gongjia.assistance.workflows import household_workflow
+from gongjia.orgs.models import OrgUnit
+from gongjia.platform import pii, scope
+from gongjia.platform.api_base import ErrorOut, page, reference, require_perm, scoped_get
+
+router = Router(tags=["assistance"])
+ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+
+
+class MemberOut(Schema):
+    name: str
+    relationship: str
+    id_number_masked: str
+    birth_date: dt.date | None
+    work: str
+    employer_name: str
+
+    @staticmethod
+    def resolve_id_number_masked(obj):
+        return pii.mask_id_list(obj.id_number)
+
+
+class HouseholdOut(Schema):
+    id: int
+    number: str
+    unit_code: str
+    head_name: str
+    primary_cause: str
+    secondary_cause: str
+    bank_account_masked: str
+    migrant: bool
+    status: str
+    category: str
+    category_overridden: bool
+    notice_until: dt.date | None
+    archived_on: dt.date | None
+    exit_reason: str
+    exited_on: dt.date | None
+    members: list[MemberOut]
+
+    @staticmethod
+    def resolve_unit_code(obj):
+        return obj.unit.code
+
+    @staticmethod
+    def resolve_bank_account_masked(obj):
+        return pii.mask_bank(obj.bank_account)
+
+    @staticmethod
+    def resolve_members(obj):
+        return list(obj.members.all())
+
+
+class HouseholdPage(Schema):
+    count: int
+    offset: int
+    limit: int
+    items: list[HouseholdOut]
+
+
+class MemberIn(Schema):
+    name: str = Field(..., min_length=1, max_length=50)
+    relationship: HouseholdMember.Relationship
+    id_number: str = ""
+    work: HouseholdMember.Work
+    employer_name: str = ""
+    schooling: str = ""
+
+
+class HouseholdIn(Schema):
+    unit_code: str
+    head_name: str = Field(..., min_length=1, max_length=50)
+    address: str = Field(..., min_length=1, max_length=200)
+    primary_cause: Household.Cause
+    secondary_cause: Household.Cause | None = None
+    bank_account: str = ""
+    migrant: bool = False
+    members: list[MemberIn] = Field(..., min_length=1)
+
+
+class HouseholdFilter(FilterSchema):
+    status: Household.Status | None = None
+    category: Household.Category | None = None
+    under: str | None = None
+    q: Annotated[str | None, FilterLookup(["number", "head_name__icontains"])] = None
+
+    def filter_under(self, value):
+        if not value:
+            return Q()
+        unit = OrgUnit.objects.filter(code=value).first()
+        return Q(unit__path__startswith=unit.path) if unit else Q(pk__in=[])
+
+
+HOUSEHOLDS = Household.objects.select_related("unit").prefetch_related("members")
+
+
+@router.get("/households", response={200: HouseholdPage, **ERRORS})
+def list_households(request, filters: Query[HouseholdFilter], offset: int = 0, limit: int = 50):
+    qs = filters.filter(scope.restrict(HOUSEHOLDS, request.user)).order_by("-id")
+    return page(qs, offset, limit)
+
+
+@router.post("/households", response={201: HouseholdOut, **ERRORS})
+def create_household(request, payload: HouseholdIn):
+    require_perm(request, Household, "add")
+    data = payload.dict()
+    code = data.pop("unit_code")
+    unit = reference(
+        scope.units_in_scope(request.user, Household, "add"),
+        "unit_code",
+        f"单位代码 {code} 不存在或不在您的管辖范围内",
+        code=code,
+    )
+    data["secondary_cause"] = data["secondary_cause"] or ""
+    members = [{k: v for k, v in m.items() if v != ""} for m in data.pop("members")]
+    h = actions.open_household(acting_user=request.user, unit=unit, members=members, **data)
+    return Status(201, HOUSEHOLDS.get(pk=h.pk))
+
+
+@router.get("/households/{household_id}", response={200: HouseholdOut, **ERRORS})
+def get_household(request, household_id: int):
+    return scoped_get(request, HOUSEHOLDS, household_id)
+
+
+class TransitionOut(Schema):
+    name: str
+    label: str
+    note_required: bool
+
+
+class TransitionIn(Schema):
+    name: str
+    note: str = ""
+    on: dt.date | None = None
+    exit_reason: Household.ExitReason | None = None
+
+
+@router.get("/households/{household_id}/transitions", response={200: list[TransitionOut], **ERRORS})
+def household_transitions(request, household_id: int):
+    h = scoped_get(request, HOUSEHOLDS, household_id)
+    return [
+        {"name": t.name, "label": str(t.label), "note_required": t.note_required}
+        for t in household_workflow.allowed(h, request.user)
+    ]
+
+
+@router.post("/households/{household_id}/transitions", response={200: HouseholdOut, **ERRORS})
+def perform_household_transition(request, household_id: int, payload: TransitionIn):
+    h = scoped_get(request, HOUSEHOLDS, household_id)
+    values = {"exit_reason": payload.exit_reason} if payload.exit_reason else {}
+    actions.household_step(
+        h, payload.name, acting_user=request.user, note=payload.note, on=payload.on, values=values
+    )
+    return HOUSEHOLDS.get(pk=h.pk)
