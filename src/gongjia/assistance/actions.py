@@ -31,6 +31,8 @@ MEMBER_FIELDS = (
     "work",
     "employer",
     "employer_name",
+    "contract_ends_on",
+    "wage_arrears",
 )
 
 
@@ -222,5 +224,27 @@ def household_step(household: Household, name: str, *, acting_user, note="", on=
         if name == "relapse":
             values.update(exit_reason="", exited_on=None, keep_until=None)
         household_workflow.perform(h, name, acting_user=acting_user, note=note, values=values)
+        if name in ("archive", "relapse"):
+            from gongjia.assistance.risk import grade_member
+
+            for m in h.members.filter(work=HouseholdMember.Work.EMPLOYED):
+                grade_member(m, on)
     household.__dict__.update({k: v for k, v in h.__dict__.items() if not k.startswith("_")})
     return household
+
+
+def record_signal(signal, *, acting_user) -> int:
+    """Save what is known of an employer and re-grade the archived members working there;
+    returns how many were re-graded."""
+    from gongjia.assistance.risk import grade_member
+
+    if acting_user is not None:
+        scope.check(acting_user, "view", signal.enterprise)
+    signal.full_clean()
+    signal.save()
+    members = HouseholdMember.objects.filter(
+        employer=signal.enterprise,
+        work=HouseholdMember.Work.EMPLOYED,
+        household__status=Household.Status.ARCHIVED,
+    )
+    return sum(1 for m in members if grade_member(m))

@@ -4,7 +4,14 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from gongjia.assistance import actions
-from gongjia.assistance.models import CategoryDecision, Household, HouseholdMember, YearFinance
+from gongjia.assistance.models import (
+    CategoryDecision,
+    EmployerSignal,
+    Household,
+    HouseholdMember,
+    RiskGrade,
+    YearFinance,
+)
 from gongjia.assistance.workflows import household_workflow
 from gongjia.orgs.admin import under_unit
 from gongjia.platform import pii, validators
@@ -163,3 +170,34 @@ class HouseholdAdmin(ScopedAdmin):
         form.instance.__dict__.update(h.__dict__)
         for f in formsets:  # saved by the action above; the change message reads these
             f.new_objects, f.changed_objects, f.deleted_objects = [], [], []
+
+
+@admin.register(RiskGrade)
+class RiskGradeAdmin(ScopedAdmin):
+    """A list to act on, never a decision: officers visit and offer help (PIPL art. 24)."""
+
+    nav_icon = "warning"
+    nav_order = 20
+    list_display = ["member", "grade", "points", "reasons", "graded_on"]
+    list_filter = [under_unit("member__household__unit__path"), "grade"]
+    search_fields = ["member__name", "member__household__number"]
+    list_select_related = ["member__household"]
+    readonly_fields = ["member", "grade", "points", "reasons", "graded_on", "parameters_since"]
+    fields = readonly_fields
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(EmployerSignal)
+class EmployerSignalAdmin(ScopedAdmin):
+    nav_icon = "campaign"
+    nav_order = 25
+    list_display = ["enterprise", "kind", "since", "until", "note"]
+    list_filter = ["kind"]
+    search_fields = ["enterprise__name"]
+    list_select_related = ["enterprise"]
+    autocomplete_fields = ["enterprise"]
+
+    def save_model(self, request, obj, form, change):
+        actions.record_signal(obj, acting_user=request.user)

@@ -13,8 +13,10 @@ class AssistanceConfig(AppConfig):
         from gongjia.assistance import selectors  # noqa: F401  registers the indicators
         from gongjia.assistance.models import (
             CategoryDecision,
+            EmployerSignal,
             Household,
             HouseholdMember,
+            RiskGrade,
             YearFinance,
         )
         from gongjia.platform import scope
@@ -22,6 +24,8 @@ class AssistanceConfig(AppConfig):
         scope.units(Household, "unit")
         for model in (HouseholdMember, YearFinance, CategoryDecision):
             scope.units(model, "household__unit")
+        scope.units(RiskGrade, "member__household__unit")
+        scope.units(EmployerSignal, "enterprise__federation", "enterprise__union")
         auditlog.register(Household, mask_fields=["bank_account"])
         auditlog.register(
             HouseholdMember,

@@ -35,3 +35,43 @@ def employed_members(user, year=None):
         .filter(household__status=Household.Status.ARCHIVED, work=HouseholdMember.Work.EMPLOYED)
         .count()
     )
+
+
+def _risk(user, grade):
+    from gongjia.assistance.models import RiskGrade
+
+    return (
+        restrict(RiskGrade.objects.filter(grade=grade), user)
+        .filter(member__household__status=Household.Status.ARCHIVED)
+        .count()
+    )
+
+
+@indicator(
+    "assistance.risk_red",
+    label=_("Employed members at red unemployment risk"),
+    unit=_("people"),
+    link="admin:assistance_riskgrade_changelist",
+)
+def risk_red(user, year=None):
+    return _risk(user, "red")
+
+
+@indicator(
+    "assistance.risk_yellow",
+    label=_("Employed members at yellow unemployment risk"),
+    unit=_("people"),
+    link="admin:assistance_riskgrade_changelist",
+)
+def risk_yellow(user, year=None):
+    return _risk(user, "yellow")
+
+
+@indicator(
+    "assistance.risk_green",
+    label=_("Employed members at green unemployment risk"),
+    unit=_("people"),
+    link="admin:assistance_riskgrade_changelist",
+)
+def risk_green(user, year=None):
+    return _risk(user, "green")

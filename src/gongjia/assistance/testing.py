@@ -1,7 +1,14 @@
 import itertools
 
 from gongjia.assistance import actions
-from gongjia.assistance.models import CategoryDecision, Household, HouseholdMember, YearFinance
+from gongjia.assistance.models import (
+    CategoryDecision,
+    EmployerSignal,
+    Household,
+    HouseholdMember,
+    RiskGrade,
+    YearFinance,
+)
 from gongjia.platform.testing import factory
 
 _seq = itertools.count(1)
@@ -37,3 +44,21 @@ def make_year_finance(tree, town):
 @factory(CategoryDecision)
 def make_category_decision(tree, town):
     return make_year_finance(tree, town).household.decisions.get()
+
+
+@factory(RiskGrade)
+def make_risk_grade(tree, town):
+    from gongjia.assistance.risk import grade_member
+
+    return grade_member(make_household(tree, town).members.get())
+
+
+@factory(EmployerSignal)
+def make_employer_signal(tree, town):
+    import datetime as dt
+
+    from gongjia.orgs.testing import make_enterprise
+
+    return EmployerSignal.objects.create(
+        enterprise=make_enterprise(tree, town), kind="monitored", since=dt.date(2026, 1, 1)
+    )

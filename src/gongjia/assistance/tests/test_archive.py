@@ -98,6 +98,7 @@ def test_the_filing_procedure_with_consent_notice_exit_and_relapse(tree, make_us
         actions.household_step(h, "archive", acting_user=officer, on=D(2026, 10, 10))
     actions.household_step(h, "archive", acting_user=officer, on=D(2026, 10, 12))
     assert (h.status, h.category, h.archived_on) == ("archived", "relative", D(2026, 10, 12))
+    assert h.members.get(relationship="self").risk.grade  # graded when archived
     with pytest.raises(ValidationError):
         actions.household_step(h, "exit", acting_user=officer)  # a reason is required
     actions.household_step(

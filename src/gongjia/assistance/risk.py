@@ -1,0 +1,82 @@
+"""Unemployment-risk grading of employed members of archived households (assistance.md §5): a
+transparent points table held as a dated parameter. A grade lists the factors that fired and
+their points; it prompts a visit or an offer of help and never grants, cuts or refuses anything
+by itself (PIPL art. 24): an officer decides."""
+
+import datetime as dt
+
+from django.db import transaction
+from django.utils import timezone
+
+from gongjia.assistance.models import EmployerSignal, Household, HouseholdMember, RiskGrade
+from gongjia.platform import parameters
+
+
+def _age(birth: dt.date | None, on: dt.date) -> int | None:
+    if birth is None:
+        return None
+    return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
+
+
+def factors(member: HouseholdMember, on: dt.date) -> dict[str, bool]:
+    """Which factors hold for the member on the day."""
+    signals = set()
+    if member.employer_id:
+        signals = set(
+            EmployerSignal.objects.filter(enterprise_id=member.employer_id, since__lte=on)
+            .exclude(until__lt=on)
+            .values_list("kind", flat=True)
+        )
+    # Read afresh: a member fetched through its household carries that household as it was.
+    household = Household.objects.only("status").get(pk=member.household_id)
+    employed = HouseholdMember.objects.filter(
+        household_id=member.household_id, work=HouseholdMember.Work.EMPLOYED
+    ).count()
+    age = _age(member.birth_date, on)
+    ends = member.contract_ends_on
+    return {
+        "layoff_plan": "layoff_plan" in signals,
+        "monitored": "monitored" in signals,
+        "wage_arrears": "wage_arrears" in signals or member.wage_arrears,
+        "contract_ending": bool(ends and on <= ends <= on + dt.timedelta(days=90)),
+        "age_45": age is not None and age >= 45,
+        "sole_earner": employed == 1,
+        "archived": household.status == Household.Status.ARCHIVED,
+    }
+
+
+def grade_member(member: HouseholdMember, on: dt.date | None = None) -> RiskGrade:
+    on = on or timezone.localdate()
+    table = parameters.value("assistance.risk_points", on=on)
+    limits = parameters.value("assistance.risk_grades", on=on)
+    fired = {k: table[k] for k, holds in factors(member, on).items() if holds and k in table}
+    points = sum(fired.values())
+    colour = (
+        "red" if points >= limits["red"] else "yellow" if points >= limits["yellow"] else "green"
+    )
+    with transaction.atomic():
+        grade, _created = RiskGrade.objects.update_or_create(
+            member=member,
+            defaults={
+                "grade": colour,
+                "points": points,
+                "reasons": fired,
+                "graded_on": on,
+                "parameters_since": str(
+                    max(s for s, _v in parameters.get("assistance.risk_points").values if s <= on)
+                ),
+            },
+        )
+    return grade
+
+
+def regrade_all(on: dt.date | None = None) -> int:
+    """The monthly sweep: every employed member of an archived household."""
+    members = HouseholdMember.objects.filter(
+        work=HouseholdMember.Work.EMPLOYED, household__status=Household.Status.ARCHIVED
+    ).select_related("household")
+    n = 0
+    for m in members.iterator(chunk_size=500):
+        grade_member(m, on)
+        n += 1
+    return n

@@ -1,0 +1,61 @@
+"""Unemployment-risk grading: transparent points, reasons listed, grades by parameter."""
+
+import datetime as dt
+
+from gongjia.assistance import actions
+from gongjia.assistance.models import EmployerSignal, Household
+from gongjia.assistance.risk import grade_member, regrade_all
+from gongjia.members.testing import id_number
+from gongjia.orgs.testing import make_enterprise
+from gongjia.platform import kpis
+
+D = dt.date
+
+
+def test_points_grades_and_reasons(tree, make_user):
+    ent = make_enterprise(tree, tree.town_a)
+    h = actions.open_household(
+        acting_user=None,
+        unit=tree.union_a,
+        head_name="孙困难",
+        address="人民路 11 号",
+        primary_cause="low_income",
+        members=[
+            {
+                "name": "孙困难",
+                "relationship": "self",
+                "id_number": id_number(11),
+                "work": "employed",
+                "employer": ent,
+            },
+            {
+                "name": "孙小",
+                "relationship": "child",
+                "id_number": id_number(12),
+                "work": "student",
+            },
+        ],
+    )
+    Household.objects.filter(pk=h.pk).update(status="archived", category="relative")
+    worker = h.members.get(relationship="self")  # born 1981: 45 in 2026
+    g = grade_member(worker, D(2026, 6, 1))
+    assert (g.grade, g.points) == ("yellow", 30)  # 45 or over, sole earner, archived
+    assert set(g.reasons) == {"age_45", "sole_earner", "archived"}
+    regraded = actions.record_signal(
+        EmployerSignal(enterprise=ent, kind="layoff_plan", since=D(2026, 5, 1)), acting_user=None
+    )
+    assert regraded == 1
+    g = grade_member(worker, D(2026, 6, 1))
+    assert (g.grade, g.points, g.reasons["layoff_plan"]) == ("red", 70, 40)
+    assert grade_member(worker, D(2026, 4, 1)).grade == "yellow"  # before the layoff plan
+    admin = make_user("district_admin", tree.district)
+    regrade_all(D(2026, 6, 1))
+    v = {k["key"]: k["value"] for k in kpis.evaluate(admin)}
+    assert (v["assistance.risk_red"], v["assistance.risk_yellow"], v["assistance.risk_green"]) == (
+        1,
+        0,
+        0,
+    )
+    officer_b = make_user("town_officer", tree.town_b)
+    v = {k["key"]: k["value"] for k in kpis.evaluate(officer_b)}
+    assert v["assistance.risk_red"] == 0
