@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from gongjia.assistance.models import EmployerSignal, Household, HouseholdMember, RiskGrade
+from gongjia.members.models import Member
 from gongjia.platform import parameters
 
 
@@ -34,6 +35,13 @@ def factors(member: HouseholdMember, on: dt.date) -> dict[str, bool]:
     ).count()
     age = _age(member.birth_date, on)
     ends = member.contract_ends_on
+    # The skill level comes from the member registry; unknown when the person is not linked.
+    skill = (
+        Member.objects.filter(pk=member.member_id).values_list("skill_level", flat=True).first()
+        if member.member_id
+        else None
+    )
+    low_skill = parameters.value("assistance.risk_low_skill_level", on=on)
     return {
         "layoff_plan": "layoff_plan" in signals,
         "monitored": "monitored" in signals,
@@ -42,6 +50,7 @@ def factors(member: HouseholdMember, on: dt.date) -> dict[str, bool]:
         "age_45": age is not None and age >= 45,
         "sole_earner": employed == 1,
         "archived": household.status == Household.Status.ARCHIVED,
+        "low_skill": skill is not None and skill <= low_skill,
     }
 
 

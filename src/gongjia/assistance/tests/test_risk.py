@@ -59,3 +59,20 @@ def test_points_grades_and_reasons(tree, make_user):
     officer_b = make_user("town_officer", tree.town_b)
     v = {k["key"]: k["value"] for k in kpis.evaluate(officer_b)}
     assert v["assistance.risk_red"] == 0
+
+
+def test_low_skill_comes_from_the_member_registry(tree):
+    from gongjia.assistance.testing import make_household
+    from gongjia.members.models import Member
+    from gongjia.members.testing import make_member
+
+    h = make_household(tree, tree.town_a)
+    worker = h.members.get()
+    assert "low_skill" not in grade_member(worker, D(2026, 6, 1)).reasons  # not linked: unknown
+    m = make_member(tree, tree.town_a)
+    Member.objects.filter(pk=m.pk).update(skill_level=Member.SkillLevel.APPRENTICE)
+    worker.member = m
+    worker.save(update_fields=["member"])
+    assert grade_member(worker, D(2026, 6, 1)).reasons["low_skill"] == 10
+    Member.objects.filter(pk=m.pk).update(skill_level=Member.SkillLevel.LEVEL3)
+    assert "low_skill" not in grade_member(worker, D(2026, 6, 1)).reasons
