@@ -16,6 +16,10 @@ class AssistanceConfig(AppConfig):
             EmployerSignal,
             Household,
             HouseholdMember,
+            PaymentBatch,
+            ReliefApplication,
+            ReliefFund,
+            ReliefPayment,
             RiskGrade,
             YearFinance,
         )
@@ -25,6 +29,10 @@ class AssistanceConfig(AppConfig):
         for model in (HouseholdMember, YearFinance, CategoryDecision):
             scope.units(model, "household__unit")
         scope.units(RiskGrade, "member__household__unit")
+        scope.units(ReliefApplication, "household__unit")
+        scope.units(ReliefPayment, "household__unit")
+        scope.units(PaymentBatch, "unit")
+        scope.unscoped(ReliefFund)  # the district's budget: the permission alone decides
         scope.units(EmployerSignal, "enterprise__federation", "enterprise__union")
         auditlog.register(Household, mask_fields=["bank_account"])
         auditlog.register(
@@ -33,3 +41,4 @@ class AssistanceConfig(AppConfig):
             mask_fields=["id_number", "health"],
         )
         auditlog.register(YearFinance)
+        auditlog.register(ReliefApplication)

@@ -1,6 +1,7 @@
 """Indicators of hardship assistance (keys are stable; see the cockpit)."""
 
-from django.db.models import Count
+from django.db.models import Count, Sum
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gongjia.assistance.models import Household, HouseholdMember
@@ -75,3 +76,57 @@ def risk_yellow(user, year=None):
 )
 def risk_green(user, year=None):
     return _risk(user, "green")
+
+
+def _yuan(fen) -> float:
+    # Shown as yuan; every sum is computed in fen, so the only rounding is this display.
+    return round((fen or 0) / 100, 2)
+
+
+@indicator(
+    "assistance.relief_paid",
+    label=_("Relief paid to archived households"),
+    unit=_("yuan"),
+    link="admin:assistance_reliefpayment_changelist",
+    by_year=True,
+)
+def relief_paid(user, year=None):
+    from gongjia.assistance.models import ReliefPayment
+
+    year = year or timezone.localdate().year
+    rows = restrict(ReliefPayment.objects.filter(year=year), user)
+    return _yuan(rows.aggregate(s=Sum("amount_fen"))["s"])
+
+
+@indicator(
+    "assistance.relief_budget_left",
+    label=_("Relief budget left this year (district)"),
+    unit=_("yuan"),
+    link="admin:assistance_relieffund_changelist",
+    by_year=True,
+)
+def relief_budget_left(user, year=None):
+    from gongjia.assistance import relief
+    from gongjia.assistance.models import ReliefFund
+
+    year = year or timezone.localdate().year
+    if not user.has_perm("assistance.view_relieffund"):
+        return None  # the district's budget is shown to those who may see it
+    fund = ReliefFund.objects.filter(year=year).first()
+    try:
+        budget = relief.budget(year)
+    except LookupError:
+        return None
+    return _yuan(budget - (fund.paid_fen if fund else 0))
+
+
+@indicator(
+    "assistance.exited",
+    label=_("Households that left the archive"),
+    unit=_("households"),
+    link="admin:assistance_household_changelist",
+    by_year=True,
+)
+def exited(user, year=None):
+    year = year or timezone.localdate().year
+    return restrict(Household.objects.filter(exited_on__year=year), user).count()

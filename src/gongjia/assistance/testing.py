@@ -6,6 +6,9 @@ from gongjia.assistance.models import (
     EmployerSignal,
     Household,
     HouseholdMember,
+    PaymentBatch,
+    ReliefApplication,
+    ReliefPayment,
     RiskGrade,
     YearFinance,
 )
@@ -62,3 +65,78 @@ def make_employer_signal(tree, town):
     return EmployerSignal.objects.create(
         enterprise=make_enterprise(tree, town), kind="monitored", since=dt.date(2026, 1, 1)
     )
+
+
+def archive(household, *, acting_user, on, year=None, income_fen=2_400_000, members_living=3):
+    """Take a household through the whole filing procedure to the archive, as officers would."""
+    import datetime as dt
+
+    actions.record_finances(
+        household,
+        acting_user=acting_user,
+        year=year or on.year - 1,
+        income_fen=income_fen,
+        rigid_fen=0,
+        members_living=members_living,
+    )
+    actions.record_authorisation(household, acting_user=acting_user)
+    for step in ("check", "visit", "confirm", "economic_ok", "start_notice"):
+        actions.household_step(household, step, acting_user=acting_user, on=on)
+    actions.household_step(
+        household, "archive", acting_user=acting_user, on=household.notice_until + dt.timedelta(1)
+    )
+    return household
+
+
+def _officers(town):
+    from gongjia.accounts import actions as accounts
+
+    return [
+        accounts.create_user(
+            f"{town.code}-relief-{next(_seq)}",
+            acting_user=None,
+            password="Gongjia-test-2026!",
+            role="town_officer",
+            unit=town,
+            must_change_password=False,
+        )[0]
+        for _i in range(2)
+    ]
+
+
+@factory(ReliefApplication)
+def make_relief_application(tree, town, users=None):
+    import datetime as dt
+
+    from gongjia.assistance import relief
+
+    preparer, _approver = users or _officers(town)
+    h = make_household(tree, town)
+    h.members.update(work="unemployed")
+    archive(h, acting_user=preparer, on=dt.date(2026, 3, 2))
+    return relief.apply(
+        h,
+        acting_user=preparer,
+        policy="unemployment",
+        first_period="2026-04",
+        periods=2,
+        reason="失业，家庭无收入",
+        beneficiary=h.members.get(),
+    )
+
+
+@factory(ReliefPayment)
+def make_relief_payment(tree, town):
+    from gongjia.assistance import relief
+
+    users = _officers(town)
+    a = make_relief_application(tree, town, users)
+    return relief.approve(a, acting_user=users[1])[0]
+
+
+@factory(PaymentBatch)
+def make_payment_batch(tree, town):
+    from gongjia.assistance import relief
+
+    p = make_relief_payment(tree, town)
+    return relief.make_batch(acting_user=p.entered_by, unit=town)

@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from gongjia.assistance.models import Household
+from gongjia.assistance.models import Household, ReliefApplication
 from gongjia.platform import consent
 from gongjia.platform.workflow import Transition, Workflow
 
@@ -72,5 +72,27 @@ household_workflow = Workflow(
             _("Back in hardship: reopen the same archive"),
             note_required=True,
         ),
+    ],
+)
+
+
+R = ReliefApplication.Status
+# Approval writes the ledger: it goes through relief.approve, never straight to perform().
+relief_workflow = Workflow(
+    states=R,
+    transitions=[
+        Transition(
+            "approve", (R.SUBMITTED,), R.APPROVED, _("Approve and pay"), permission="approve"
+        ),
+        Transition(
+            "refuse",
+            (R.SUBMITTED,),
+            R.REFUSED,
+            _("Refuse"),
+            permission="approve",
+            note_required=True,
+            style="danger",
+        ),
+        Transition("withdraw", (R.SUBMITTED,), R.WITHDRAWN, _("Withdraw"), note_required=True),
     ],
 )
