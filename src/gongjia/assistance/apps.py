@@ -12,15 +12,19 @@ class AssistanceConfig(AppConfig):
 
         from gongjia.assistance import selectors  # noqa: F401  registers the indicators
         from gongjia.assistance.models import (
+            AssistanceRecord,
             CategoryDecision,
+            CheckUp,
             EmployerSignal,
             Household,
             HouseholdMember,
+            Pairing,
             PaymentBatch,
             ReliefApplication,
             ReliefFund,
             ReliefPayment,
             RiskGrade,
+            Visit,
             YearFinance,
         )
         from gongjia.platform import scope
@@ -30,6 +34,9 @@ class AssistanceConfig(AppConfig):
             scope.units(model, "household__unit")
         scope.units(RiskGrade, "member__household__unit")
         scope.units(ReliefApplication, "household__unit")
+        for model in (AssistanceRecord, CheckUp, Pairing):
+            scope.units(model, "household__unit")
+        scope.units(Visit, "pairing__household__unit")
         scope.units(ReliefPayment, "household__unit")
         scope.units(PaymentBatch, "unit")
         scope.unscoped(ReliefFund)  # the district's budget: the permission alone decides
@@ -42,3 +49,6 @@ class AssistanceConfig(AppConfig):
         )
         auditlog.register(YearFinance)
         auditlog.register(ReliefApplication)
+        auditlog.register(AssistanceRecord, mask_fields=["note"])
+        auditlog.register(Pairing, exclude_fields=["alerted_for"])
+        auditlog.register(Visit, mask_fields=["notes"])

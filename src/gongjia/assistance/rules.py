@@ -105,3 +105,39 @@ def category_on(
         accident_event=accident_event,
         accident_cost=accident_cost,
     ).category
+
+
+def filing_blockers(household, on: dt.date) -> list[str]:
+    """What stops an archive beyond the category: an exclusion in force, and for migrant-worker
+    households the conditions of assistance.md §1 (in the city, a union member, ≥ 1 year of de
+    facto employment). Returns messages; empty when nothing blocks."""
+    from django.utils.translation import gettext as _
+
+    from gongjia.members.models import Member
+
+    out = []
+    listed = parameters.value("assistance.exclusions", on=on)
+    for code in household.exclusions or []:
+        if code in listed:
+            out.append(_("Exclusion: %(e)s.") % {"e": listed[code]})
+    if household.migrant:
+        if not household.lives_in_city:
+            out.append(_("A migrant-worker household must live long-term in the city."))
+        head = household.members.filter(relationship="self").first() if household.pk else None
+        if (
+            not (head and head.member_id)
+            or not Member.objects.filter(pk=head.member_id, status=Member.Status.ACTIVE).exists()
+        ):
+            out.append(_("The migrant worker must be a union member (link the member record)."))
+        months = parameters.value("assistance.migrant_min_employment_months", on=on)
+        since = household.employed_since
+        if since is None or _months_between(since, on) < months:
+            out.append(
+                _("The migrant worker needs at least %(n)s months of de facto employment.")
+                % {"n": months}
+            )
+    return out
+
+
+def _months_between(start: dt.date, end: dt.date) -> int:
+    return (end.year - start.year) * 12 + end.month - start.month - (end.day < start.day)

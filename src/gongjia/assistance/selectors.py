@@ -130,3 +130,17 @@ def relief_budget_left(user, year=None):
 def exited(user, year=None):
     year = year or timezone.localdate().year
     return restrict(Household.objects.filter(exited_on__year=year), user).count()
+
+
+@indicator(
+    "assistance.visits_overdue",
+    label=_("One-to-one pairings with an overdue visit"),
+    unit=_("pairings"),
+    link="admin:assistance_pairing_changelist",
+)
+def visits_overdue(user, year=None):
+    from gongjia.assistance.models import Pairing
+
+    return restrict(
+        Pairing.objects.filter(ended_on=None, next_visit_on__lt=timezone.localdate()), user
+    ).count()

@@ -2,14 +2,18 @@ import itertools
 
 from gongjia.assistance import actions
 from gongjia.assistance.models import (
+    AssistanceRecord,
     CategoryDecision,
+    CheckUp,
     EmployerSignal,
     Household,
     HouseholdMember,
+    Pairing,
     PaymentBatch,
     ReliefApplication,
     ReliefPayment,
     RiskGrade,
+    Visit,
     YearFinance,
 )
 from gongjia.platform.testing import factory
@@ -140,3 +144,36 @@ def make_payment_batch(tree, town):
 
     p = make_relief_payment(tree, town)
     return relief.make_batch(acting_user=p.entered_by, unit=town)
+
+
+def _archived(tree, town):
+    import datetime as dt
+
+    h = make_household(tree, town)
+    return archive(h, acting_user=_officers(town)[0], on=dt.date(2026, 3, 2))
+
+
+@factory(AssistanceRecord)
+def make_assistance_record(tree, town):
+    import datetime as dt
+
+    return actions.record_assistance(
+        _archived(tree, town), acting_user=None, kind="seasonal", given_on=dt.date(2026, 4, 1)
+    )
+
+
+@factory(Pairing)
+def make_pairing(tree, town):
+    helper = _officers(town)[0]
+    return actions.pair(_archived(tree, town), acting_user=None, helper=helper, helper_unit=town)
+
+
+@factory(Visit)
+def make_visit(tree, town):
+    return actions.log_visit(make_pairing(tree, town), acting_user=None, notes="走访")
+
+
+@factory(CheckUp)
+def make_checkup(tree, town):
+    h = _archived(tree, town)
+    return CheckUp.objects.create(household=h, kind="review", due_on=h.archived_on)

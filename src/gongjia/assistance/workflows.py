@@ -18,10 +18,15 @@ def _no_consent(household):
     return _("Record the signed authorisation (separate consent) before the home visit is done.")
 
 
-def _no_category(household):
-    if household.category:
-        return None
-    return _("The household meets no hardship category: it cannot be archived.")
+def _not_archivable(household):
+    if not household.category:
+        return _("The household meets no hardship category: it cannot be archived.")
+    from django.utils import timezone
+
+    from gongjia.assistance.rules import filing_blockers
+
+    blockers = filing_blockers(household, timezone.localdate())
+    return " ".join(blockers) if blockers else None
 
 
 household_workflow = Workflow(
@@ -45,7 +50,7 @@ household_workflow = Workflow(
         Transition("economic_ok", (H.CONFIRMED,), H.VERIFIED, _("Economic check passed")),
         Transition("start_notice", (H.VERIFIED,), H.NOTICE, _("Start the public notice")),
         Transition(
-            "archive", (H.NOTICE,), H.ARCHIVED, _("Archive (no objection)"), guard=_no_category
+            "archive", (H.NOTICE,), H.ARCHIVED, _("Archive (no objection)"), guard=_not_archivable
         ),
         Transition(
             "send_back",
