@@ -111,13 +111,79 @@ class DecisionInline(admin.TabularInline):
         return False
 
 
+class Deidentified:
+    """Exports name the archive, never the person: `export_fields` use these columns."""
+
+    @admin.display(description=_("archive number"))
+    def household_number(self, obj):
+        h = getattr(obj, "household", None) or obj.member.household
+        return h.number
+
+    @admin.display(description=_("base union"))
+    def household_unit(self, obj):
+        h = getattr(obj, "household", None) or obj.member.household
+        return str(h.unit)
+
+
+class HouseholdForm(forms.ModelForm):
+    # Protected fields are left out of forms: the account is entered here, then shown masked.
+    bank_account_input = forms.CharField(
+        label=_("bank account"),
+        max_length=34,
+        required=False,
+        help_text=_("Given once, stored encrypted, shown masked. Leave empty to keep it."),
+    )
+    exclusions = forms.MultipleChoiceField(
+        label=_("exclusions that apply"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Any one of them blocks filing (assistance.exclusions)."),
+    )
+
+    class Meta:
+        model = Household
+        fields = ["unit", *(f for f in actions.HOUSEHOLD_FIELDS if f != "bank_account")]
+
+    def clean_bank_account_input(self):
+        raw = validators.normalise_text(self.cleaned_data.get("bank_account_input") or "")
+        raw = raw.replace(" ", "").replace("-", "")
+        if raw and not (raw.isdigit() and 12 <= len(raw) <= 30):
+            raise forms.ValidationError(_("A bank account number has 12 to 30 digits."))
+        return raw
+
+    def __init__(self, *args, **kwargs):
+        from django.utils import timezone
+
+        from gongjia.platform import parameters
+
+        super().__init__(*args, **kwargs)
+        if "exclusions" in self.fields:
+            listed = parameters.value("assistance.exclusions", on=timezone.localdate())
+            self.fields["exclusions"].choices = list(listed.items())
+
+
 @admin.register(Household)
 class HouseholdAdmin(ScopedAdmin):
+    """Lists show names to those in scope; exports leave names out (de-identified)."""
+
     nav_icon = "family_restroom"
     nav_order = 10
     workflow = household_workflow
     transition_action = staticmethod(actions.household_step)
+    form = HouseholdForm
     list_display = ["number", "head_name", "unit", "category", "status", "archived_on"]
+    export_fields = (
+        "number",
+        "unit",
+        "category",
+        "status",
+        "primary_cause",
+        "secondary_cause",
+        "migrant",
+        "archived_on",
+        "exit_reason",
+        "exited_on",
+    )
     list_filter = [under_unit("unit__path"), "status", "category", "primary_cause"]
     search_fields = ["number", "head_name"]
     list_select_related = ["unit"]
@@ -128,7 +194,11 @@ class HouseholdAdmin(ScopedAdmin):
         "address",
         "primary_cause",
         "secondary_cause",
+        "bank_account_input",
         "migrant",
+        "lives_in_city",
+        "employed_since",
+        "exclusions",
         "exit_reason",
         "number",
         "category",
@@ -154,7 +224,15 @@ class HouseholdAdmin(ScopedAdmin):
 
     def save_model(self, request, obj, form, change):
         if change:
-            super().save_model(request, obj, form, change)
+            data = {
+                k: form.cleaned_data[k]
+                for k in actions.HOUSEHOLD_FIELDS
+                if k in form.cleaned_data and k in form.changed_data
+            }
+            if form.cleaned_data.get("bank_account_input"):
+                data["bank_account"] = form.cleaned_data["bank_account_input"]
+            if data:
+                actions.update_household(obj, acting_user=request.user, **data)
         # A new household is opened in save_related, with the members of the inline.
 
     def save_related(self, request, form, formsets, change):
@@ -179,6 +257,7 @@ class HouseholdAdmin(ScopedAdmin):
                 for r in rows
             ],
             **{k: form.cleaned_data[k] for k in actions.HOUSEHOLD_FIELDS if k in form.cleaned_data},
+            bank_account=form.cleaned_data.get("bank_account_input", ""),
         )
         form.instance.__dict__.update(h.__dict__)
         for f in formsets:  # saved by the action above; the change message reads these
@@ -186,7 +265,7 @@ class HouseholdAdmin(ScopedAdmin):
 
 
 @admin.register(RiskGrade)
-class RiskGradeAdmin(ScopedAdmin):
+class RiskGradeAdmin(Deidentified, ScopedAdmin):
     """A list to act on, never a decision: officers visit and offer help (PIPL art. 24)."""
 
     nav_icon = "warning"
@@ -197,6 +276,14 @@ class RiskGradeAdmin(ScopedAdmin):
     list_select_related = ["member__household"]
     readonly_fields = ["member", "grade", "points", "reasons", "graded_on", "parameters_since"]
     fields = readonly_fields
+    export_fields = (
+        "household_number",
+        "household_unit",
+        "grade",
+        "points",
+        "reasons",
+        "graded_on",
+    )
 
     def has_add_permission(self, request):
         return False
@@ -265,7 +352,7 @@ class PaymentInline(admin.TabularInline):
 
 
 @admin.register(ReliefApplication)
-class ReliefApplicationAdmin(ScopedAdmin):
+class ReliefApplicationAdmin(Deidentified, ScopedAdmin):
     """Prepared by one officer, approved by another; approval writes the ledger."""
 
     nav_icon = "payments"
@@ -285,6 +372,16 @@ class ReliefApplicationAdmin(ScopedAdmin):
         "decided_by",
     ]
     list_filter = [under_unit("household__unit__path"), "status", "policy"]
+    export_fields = (
+        "number",
+        "household_number",
+        "household_unit",
+        "policy",
+        "first_period",
+        "periods",
+        "monthly",
+        "status",
+    )
     search_fields = ["number", "household__number", "household__head_name"]
     list_select_related = ["household", "prepared_by", "decided_by"]
     autocomplete_fields = ["household"]
@@ -353,7 +450,7 @@ class ReliefApplicationAdmin(ScopedAdmin):
 
 
 @admin.register(ReliefPayment)
-class ReliefPaymentAdmin(ScopedAdmin):
+class ReliefPaymentAdmin(Deidentified, ScopedAdmin):
     """The ledger: read only; a reversal is a new line entered from the line it reverses."""
 
     nav_icon = "receipt_long"
@@ -370,6 +467,17 @@ class ReliefPaymentAdmin(ScopedAdmin):
         "entered_at",
     ]
     list_filter = [under_unit("household__unit__path"), "kind", "year", "policy"]
+    export_fields = (
+        "household_number",
+        "household_unit",
+        "policy",
+        "period",
+        "kind",
+        "amount",
+        "attempt",
+        "fund_source",
+        "entered_at",
+    )
     search_fields = ["household__number", "household__head_name", "period"]
     list_select_related = ["household", "batch__unit", "entered_by"]
     fields = [
@@ -583,7 +691,7 @@ class AssistanceRecordForm(forms.ModelForm):
 
 
 @admin.register(AssistanceRecord)
-class AssistanceRecordAdmin(ScopedAdmin):
+class AssistanceRecordAdmin(Deidentified, ScopedAdmin):
     nav_icon = "volunteer_activism"
     nav_order = 40
     form = AssistanceRecordForm
@@ -593,7 +701,15 @@ class AssistanceRecordAdmin(ScopedAdmin):
     list_select_related = ["household"]
     autocomplete_fields = ["household", "legal_case"]
     date_hierarchy = "given_on"
-    export_fields = ("household_number", "kind", "given_on", "amount", "item", "campaign")
+    export_fields = (
+        "household_number",
+        "household_unit",
+        "kind",
+        "given_on",
+        "amount",
+        "item",
+        "campaign",
+    )
 
     def get_fields(self, request, obj=None):
         return [*RECORD_FORM_FIELDS, "note_input"] if obj is None else RECORD_FORM_FIELDS
@@ -613,10 +729,6 @@ class AssistanceRecordAdmin(ScopedAdmin):
     @admin.display(description=_("amount (yuan)"), ordering="amount_fen")
     def amount(self, obj):
         return _yuan(obj.amount_fen)
-
-    @admin.display(description=_("archive number"))
-    def household_number(self, obj):
-        return obj.household.number
 
     def save_model(self, request, obj, form, change):
         if change:
@@ -670,7 +782,7 @@ class PairingForm(forms.ModelForm):
 
 
 @admin.register(Pairing)
-class PairingAdmin(ScopedAdmin):
+class PairingAdmin(Deidentified, ScopedAdmin):
     """One-to-one help: the helper logs visits; an overdue visit shows in red and is notified."""
 
     nav_icon = "handshake"
@@ -684,7 +796,13 @@ class PairingAdmin(ScopedAdmin):
     readonly_fields = ["started_on", "next_visit_on", "ended_on"]
     inlines = [VisitInline]
     change_form_outer_after_template = "assistance/admin/pairing_extras.html"
-    export_fields = ("household_number", "helper", "started_on", "next_visit_on", "ended_on")
+    export_fields = (
+        "household_number",
+        "household_unit",
+        "started_on",
+        "next_visit_on",
+        "ended_on",
+    )
 
     def get_fields(self, request, obj=None):
         base = ["household", "helper", "helper_unit", "visit_every_days"]
@@ -718,10 +836,6 @@ class PairingAdmin(ScopedAdmin):
                 '<span class="text-red-600 font-semibold">{}</span>', obj.next_visit_on
             )
         return obj.next_visit_on
-
-    @admin.display(description=_("archive number"))
-    def household_number(self, obj):
-        return obj.household.number
 
     def save_model(self, request, obj, form, change):
         if change:
@@ -811,7 +925,7 @@ class CheckUpForm(forms.ModelForm):
 
 
 @admin.register(CheckUp)
-class CheckUpAdmin(ScopedAdmin):
+class CheckUpAdmin(Deidentified, ScopedAdmin):
     """The yearly reviews and the calls after exit: open ones are done from their page."""
 
     nav_icon = "fact_check"
@@ -827,6 +941,7 @@ class CheckUpAdmin(ScopedAdmin):
     search_fields = ["household__number", "household__head_name"]
     list_select_related = ["household", "done_by"]
     readonly_fields = ["household", "kind", "due_on", "done_on", "done_by"]
+    export_fields = ("household_number", "household_unit", "kind", "due_on", "done_on", "outcome")
 
     def get_fields(self, request, obj=None):
         if obj is not None and obj.done_on is None:

@@ -265,3 +265,66 @@ def test_back_office_pages(tree, officer, login_client):
     h.refresh_from_db()
     assert h.status == "exited" and CheckUp.objects.get(pk=review.pk).outcome == "exit"
     assert c.get(url).status_code == 200
+
+
+def test_exports_are_de_identified(tree, officer, make_user, login_client):
+    import io
+
+    import python_calamine
+    from django.urls import reverse
+
+    from gongjia.assistance.models import AssistanceRecord, RiskGrade
+    from gongjia.assistance.risk import grade_member
+
+    h = archive(household(tree, officer), acting_user=officer, on=D(2026, 3, 2))
+    actions.record_assistance(h, acting_user=officer, kind="living", given_on=TODAY)
+    grade_member(h.members.get(relationship="self"))
+    c = login_client(make_user("district_admin", tree.district))
+    for model in (Household, AssistanceRecord, RiskGrade):
+        name = model._meta.model_name
+        r = c.post(
+            reverse(f"admin:assistance_{name}_changelist"),
+            {"action": "export_xlsx", "_selected_action": [model.objects.first().pk]},
+        )
+        assert r["Content-Type"].startswith("application/vnd"), name
+        text = str(
+            python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(r.content))
+            .get_sheet_by_index(0)
+            .to_python()
+        )
+        assert h.number in text and "钱困难" not in text, name
+
+
+def test_back_office_household_with_bank_account_and_exclusions(tree, officer, login_client):
+    from django.urls import reverse
+
+    c = login_client(officer)
+
+    def management(prefix, total=0):
+        return {f"{prefix}-TOTAL_FORMS": str(total), f"{prefix}-INITIAL_FORMS": "0"}
+
+    form = {
+        "unit": tree.union_a.pk,
+        "head_name": "孙困难",
+        "address": "城厢街道 1 号",
+        "primary_cause": "illness",
+        "bank_account_input": "6222 0202 0011 2233",
+        "lives_in_city": "on",
+        "members-0-name": "孙困难",
+        "members-0-relationship": "self",
+        "members-0-work": "employed",
+        "members-0-id_number_input": id_number(95),
+        **management("members", 1),
+        **management("finances"),
+        **management("decisions"),
+    }
+    bad = dict(form, bank_account_input="12ab")
+    r = c.post(reverse("admin:assistance_household_add"), bad)
+    assert r.status_code == 200 and not Household.objects.exists()
+    r = c.post(reverse("admin:assistance_household_add"), form)
+    assert r.status_code == 302
+    h = Household.objects.get()
+    assert h.bank_account == "6222020200112233"
+    page = c.get(reverse("admin:assistance_household_change", args=[h.pk]))
+    assert b"6222020200112233" not in page.content
+    assert b"two_homes" in page.content  # the exclusions to tick
