@@ -125,6 +125,18 @@ def test_demo_builds_the_district_and_is_idempotent(db, client, monkeypatch):
         )
     }
     assert v26["rights.online_negotiations"] == 1  # the industry wage talks held online
+    # Seed programme 2: 116 archived hardship households, 152 employed members graded.
+    a = {
+        k["key"]: k["value"]
+        for k in kpis.evaluate(U.objects.get(username="district"), year=timezone.localdate().year)
+        if k["key"].startswith("assistance.")
+    }
+    assert sum(a["assistance.archived_households"].values()) == 116
+    assert a["assistance.employed_members"] == 152
+    grades = [a["assistance.risk_red"], a["assistance.risk_yellow"], a["assistance.risk_green"]]
+    assert sum(grades) == 152 and all(grades)
+    assert a["assistance.relief_paid"] > 0 and a["assistance.relief_budget_left"] > 0
+    assert a["assistance.visits_overdue"] > 0 and a["assistance.exited"] > 0
     assert v26["rights.enterprises_with_collective_contract"] >= 9
     token = client.post(
         "/api/v1/auth/token",

@@ -12,6 +12,7 @@ DEMO_USERS = [
     ("district", "区总工会管理员", "district_admin", "330109", None),
     ("chengxiang", "城厢街道干部", "town_officer", "330109001", None),
     ("beigan", "北干街道干部", "town_officer", "330109002", None),
+    ("helpdesk", "区困难职工帮扶中心经办员", "town_officer", "330109", None),
     ("union", "基层工会主席", "union_officer", "330109001-001", None),
     ("lawyer", "维权律师", "legal_staff", "330109", None),
     ("judge", "竞赛裁判", "judge", "330109", None),
