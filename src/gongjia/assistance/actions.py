@@ -91,26 +91,101 @@ def _already_archived(members: list[HouseholdMember], acting_user) -> None:
     raise ValidationError({"members": message})
 
 
+# The worker's separate consent (PIPL arts. 28-29) given with the application, before health data,
+# income or a bank account is stored. The signed economic-check authorisation of the home visit
+# (CONSENT_PURPOSE) covers them as well.
+APPLICATION_PURPOSE = "困难职工建档申请：处理家庭成员健康状况、收入及银行账户等敏感个人信息"
+
+
+def has_consent(household: Household) -> bool:
+    return any(
+        consent.has_active(household, purpose, separate=True)
+        for purpose in (APPLICATION_PURPOSE, CONSENT_PURPOSE)
+    )
+
+
+def _require_consent(household: Household) -> None:
+    if not has_consent(household):
+        raise ValidationError(
+            {
+                "consent": _(
+                    "Health, income and bank details are sensitive: record the worker's "
+                    "separate consent first."
+                )
+            }
+        )
+
+
+def record_application_consent(
+    household, *, acting_user, method="written", name="", by_subject=False
+):
+    """The worker's separate consent given with the application: entered by an officer from
+    the signed form, or given by the worker themselves in the portal (`by_subject`)."""
+    return consent.record(
+        household,
+        unit=household.unit,
+        subject_name=name or household.head_name,
+        purpose=APPLICATION_PURPOSE,
+        notice_version="2026-1",
+        separate=True,
+        method=method,
+        acting_user=acting_user,
+        by_subject=by_subject,
+    )
+
+
 def open_household(
-    *, acting_user, unit: OrgUnit, members: list[dict], applicant=None, **fields
+    *,
+    acting_user,
+    unit: OrgUnit,
+    members: list[dict],
+    applicant=None,
+    consent_method: str = "",
+    **fields,
 ) -> Household:
-    """An application, by the union or by the worker in the portal (`applicant`)."""
+    """An application, by the union or by the worker in the portal (`applicant`). Health data
+    and a bank account are stored only with the worker's separate consent (`consent_method`,
+    written or electronic), recorded first."""
     _may(acting_user, "add", unit)
     unknown = set(fields) - set(HOUSEHOLD_FIELDS)
     if unknown:
         raise ValidationError({k: _("This field cannot be set here.") for k in unknown})
     if not members:
         raise ValidationError({"members": _("List the members of the household.")})
+    sensitive = bool(fields.get("bank_account")) or any(m.get("health") for m in members)
+    if sensitive and not consent_method:
+        raise ValidationError(
+            {
+                "consent": _(
+                    "Health, income and bank details are sensitive: record the worker's "
+                    "separate consent first."
+                )
+            }
+        )
+    bank_account = fields.pop("bank_account", "")
     h = Household(unit=unit, applicant=applicant, **fields)
     h.full_clean(exclude=["number"])
     rows = [_member(h, m) for m in members]
-    _already_archived(rows, acting_user)
+    # A worker applying is not told which archive holds someone: only officers in scope are.
+    _already_archived(rows, acting_user or applicant)
     try:
         with transaction.atomic():
             h.number = (
                 f"KN{timezone.localdate().year}{counters.allocate('hardship_household')[0]:05d}"
             )
             h.save()
+            if consent_method:
+                head = next((m for m in rows if m.relationship == "self"), rows[0])
+                record_application_consent(
+                    h,
+                    acting_user=acting_user or applicant,
+                    method=consent_method,
+                    name=head.name,
+                    by_subject=acting_user is None and applicant is not None,
+                )
+            if bank_account:
+                h.bank_account = bank_account
+                h.save(update_fields=["bank_account"])
             for m in rows:
                 m.household = h
             HouseholdMember.objects.bulk_create(rows)
@@ -136,6 +211,7 @@ def record_finances(household: Household, *, acting_user, year: int, **figures) 
     if acting_user is not None:
         scope.check(acting_user, "change", household)
     h = Household.objects.select_for_update().get(pk=household.pk)
+    _require_consent(h)
     f, _created = YearFinance.objects.update_or_create(household=h, year=year, defaults=figures)
     f.full_clean()
     region = h.unit.region.code if h.unit.region_id else ""
@@ -284,6 +360,8 @@ def update_household(household: Household, *, acting_user, **fields) -> Househol
     if unknown:
         raise ValidationError({k: _("This field cannot be set here.") for k in unknown})
     _validate_exclusions(fields.get("exclusions"), timezone.localdate())
+    if fields.get("bank_account"):
+        _require_consent(household)
     for k, v in fields.items():
         setattr(household, k, v)
     household.full_clean(exclude=["number"])

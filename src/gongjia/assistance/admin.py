@@ -133,6 +133,14 @@ class HouseholdForm(forms.ModelForm):
         required=False,
         help_text=_("Given once, stored encrypted, shown masked. Leave empty to keep it."),
     )
+    consent_signed = forms.BooleanField(
+        label=_("separate consent signed"),
+        required=False,
+        help_text=_(
+            "The worker signed the application with its separate consent to process health, "
+            "income and bank details (PIPL arts. 28-29). Needed before a bank account is stored."
+        ),
+    )
     exclusions = forms.MultipleChoiceField(
         label=_("exclusions that apply"),
         required=False,
@@ -143,6 +151,16 @@ class HouseholdForm(forms.ModelForm):
     class Meta:
         model = Household
         fields = ["unit", *(f for f in actions.HOUSEHOLD_FIELDS if f != "bank_account")]
+
+    def clean(self):
+        data = super().clean()
+        if (
+            data.get("bank_account_input")
+            and not data.get("consent_signed")
+            and not (self.instance.pk and actions.has_consent(self.instance))
+        ):
+            self.add_error("consent_signed", _("Record the worker's separate consent first."))
+        return data
 
     def clean_bank_account_input(self):
         raw = validators.normalise_text(self.cleaned_data.get("bank_account_input") or "")
@@ -195,6 +213,7 @@ class HouseholdAdmin(ScopedAdmin):
         "primary_cause",
         "secondary_cause",
         "bank_account_input",
+        "consent_signed",
         "migrant",
         "lives_in_city",
         "employed_since",
@@ -229,6 +248,8 @@ class HouseholdAdmin(ScopedAdmin):
                 for k in actions.HOUSEHOLD_FIELDS
                 if k in form.cleaned_data and k in form.changed_data
             }
+            if form.cleaned_data.get("consent_signed") and not actions.has_consent(obj):
+                actions.record_application_consent(obj, acting_user=request.user)
             if form.cleaned_data.get("bank_account_input"):
                 data["bank_account"] = form.cleaned_data["bank_account_input"]
             if data:
@@ -258,6 +279,7 @@ class HouseholdAdmin(ScopedAdmin):
             ],
             **{k: form.cleaned_data[k] for k in actions.HOUSEHOLD_FIELDS if k in form.cleaned_data},
             bank_account=form.cleaned_data.get("bank_account_input", ""),
+            consent_method="written" if form.cleaned_data.get("consent_signed") else "",
         )
         form.instance.__dict__.update(h.__dict__)
         for f in formsets:  # saved by the action above; the change message reads these

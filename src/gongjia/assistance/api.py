@@ -12,6 +12,7 @@ from gongjia.assistance.workflows import household_workflow
 from gongjia.orgs.models import OrgUnit
 from gongjia.platform import pii, scope
 from gongjia.platform.api_base import ErrorOut, page, reference, require_perm, scoped_get
+from gongjia.platform.models import Consent
 
 router = Router(tags=["assistance"])
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
@@ -85,6 +86,8 @@ class HouseholdIn(Schema):
     secondary_cause: Household.Cause | None = None
     bank_account: str = ""
     migrant: bool = False
+    # The worker's separate consent given with the application (needed for a bank account).
+    consent_method: Consent.Method | None = None
     members: list[MemberIn] = Field(..., min_length=1)
 
 
@@ -122,6 +125,7 @@ def create_household(request, payload: HouseholdIn):
         code=code,
     )
     data["secondary_cause"] = data["secondary_cause"] or ""
+    data["consent_method"] = data["consent_method"] or ""
     members = [{k: v for k, v in m.items() if v != ""} for m in data.pop("members")]
     h = actions.open_household(acting_user=request.user, unit=unit, members=members, **data)
     return Status(201, HOUSEHOLDS.get(pk=h.pk))

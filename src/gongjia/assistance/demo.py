@@ -140,6 +140,7 @@ def assistance(scale: str = "small", out=print):
             primary_cause="unemployment" if flags else CAUSES[i % len(CAUSES)],
             bank_account=f"62220202{i:011d}",
             members=members,
+            consent_method="written",
         )
         if fate == "procedure":
             actions.household_step(h, "check", acting_user=preparer, on=today)

@@ -42,6 +42,7 @@ def make_household_member(tree, town):
 @factory(YearFinance)
 def make_year_finance(tree, town):
     h = make_household(tree, town)
+    actions.record_authorisation(h, acting_user=_officers(town)[0])
     actions.record_finances(
         h, acting_user=None, year=2025, income_fen=3_000_000, rigid_fen=0, members_living=3
     )
@@ -75,6 +76,7 @@ def archive(household, *, acting_user, on, year=None, income_fen=2_400_000, memb
     """Take a household through the whole filing procedure to the archive, as officers would."""
     import datetime as dt
 
+    actions.record_authorisation(household, acting_user=acting_user)
     actions.record_finances(
         household,
         acting_user=acting_user,
@@ -83,7 +85,6 @@ def archive(household, *, acting_user, on, year=None, income_fen=2_400_000, memb
         rigid_fen=0,
         members_living=members_living,
     )
-    actions.record_authorisation(household, acting_user=acting_user)
     for step in ("check", "visit", "confirm", "economic_ok", "start_notice"):
         actions.household_step(household, step, acting_user=acting_user, on=on)
     actions.household_step(

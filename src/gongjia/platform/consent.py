@@ -25,11 +25,15 @@ def record(
     separate: bool,
     method: str,
     acting_user,
+    by_subject: bool = False,
 ) -> Consent:
+    """Record a consent. `by_subject`: the person gives it themselves (in the portal), so it
+    needs no officer's scope; it is still recorded under their name and account."""
     if not purpose.strip() or not notice_version.strip():
         raise ValidationError(_("A consent names its purpose and the notice version shown."))
     if (
         acting_user is not None
+        and not by_subject
         and not scope.units_in_scope(acting_user, Consent, "add").filter(pk=unit.pk).exists()
     ):
         raise ValidationError({"unit": _("You may not record consents for this unit.")})

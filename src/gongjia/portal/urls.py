@@ -14,6 +14,7 @@ urlpatterns = [
     path("member/", member_views.card, name="member-card"),
     path("member/apply/", member_views.apply, name="member-apply"),
     path("assistance/", assistance_views.my_file, name="assistance-mine"),
+    path("assistance/apply/", assistance_views.apply, name="assistance-apply"),
     path("rights/", rights_views.my_requests, name="rights-mine"),
     path("rights/new/", rights_views.new_request, name="rights-new"),
     path("rights/<int:pk>/", rights_views.request_detail, name="rights-request"),

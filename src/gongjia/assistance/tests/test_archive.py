@@ -22,7 +22,6 @@ def household(tree, *, acting_user=None, ids=(1, 2), unit=None):
         head_name="王困难",
         address="城厢街道人民路 8 号",
         primary_cause="illness",
-        bank_account="6222020200112233445",
         members=[
             {
                 "name": "王困难",
@@ -62,6 +61,11 @@ def test_one_archive_per_household(tree, make_user):
 def test_the_category_is_computed_kept_and_overridden_only_with_a_reason(tree, make_user):
     officer = make_user("town_officer", tree.town_a)
     h = household(tree)
+    with pytest.raises(ValidationError, match="consent"):  # income is sensitive
+        actions.record_finances(
+            h, acting_user=officer, year=2024, income_fen=1, rigid_fen=0, members_living=1
+        )
+    actions.record_authorisation(h, acting_user=officer)
     d = actions.record_finances(
         h, acting_user=officer, year=2024, income_fen=4_000_000, rigid_fen=500_000, members_living=3
     )
@@ -159,6 +163,7 @@ def test_households_api_is_scoped_and_masked(tree, make_user, client):
         "address": "人民路 10 号",
         "primary_cause": "illness",
         "bank_account": "6222020200112233445",
+        "consent_method": "written",
         "members": [
             {
                 "name": "赵困难",
@@ -168,6 +173,9 @@ def test_households_api_is_scoped_and_masked(tree, make_user, client):
             }
         ],
     }
+    without = {k: v for k, v in payload.items() if k != "consent_method"}
+    r = client.post("/api/v1/assistance/households", without, content_type="application/json")
+    assert r.status_code == 400 and "consent" in r.json()["errors"]  # a bank account is sensitive
     r = client.post("/api/v1/assistance/households", payload, content_type="application/json")
     assert r.status_code == 201, r.content
     body = r.json()
@@ -204,3 +212,85 @@ def test_the_worker_sees_their_own_file_in_the_portal(tree, make_user, client):
     other = make_user("worker", tree.union_a)
     client.force_login(other, backend="gongjia.accounts.backends.RoleBackend")
     assert h.number not in client.get("/portal/assistance/").content.decode()
+
+
+def test_sensitive_data_only_after_the_separate_consent(tree, make_user):
+    from gongjia.platform.models import Consent
+
+    officer = make_user("town_officer", tree.town_a)
+    fields = dict(
+        acting_user=officer,
+        unit=tree.union_a,
+        head_name="李困难",
+        address="人民路 3 号",
+        primary_cause="illness",
+        bank_account="6222020200112233445",
+        members=[
+            {
+                "name": "李困难",
+                "relationship": "self",
+                "id_number": id_number(31),
+                "work": "employed",
+                "health": "慢性肾病",
+            },
+        ],
+    )
+    with pytest.raises(ValidationError, match="consent"):
+        actions.open_household(**fields)
+    assert not Household.objects.exists()
+    h = actions.open_household(**fields, consent_method="written")
+    c = Consent.objects.get(object_id=str(h.pk))
+    assert (c.purpose, c.separate, c.recorded_by) == (actions.APPLICATION_PURPOSE, True, officer)
+    assert h.members.get().health == "慢性肾病" and h.bank_account.endswith("3445")
+    assert actions.has_consent(h)
+
+
+def test_the_worker_applies_in_the_portal_with_the_separate_consent(tree, make_user, client):
+    from gongjia.platform.models import Consent, Notification
+
+    worker = make_user("worker", tree.union_a)
+    worker.id_number, worker.full_name = id_number(41), "周困难"
+    worker.save()
+    officer = make_user("union_officer", tree.union_a)
+    client.force_login(worker, backend="gongjia.accounts.backends.RoleBackend")
+    assert b"/portal/assistance/apply/" in client.get("/portal/assistance/").content
+    form = {
+        "address": "城厢街道人民路 12 号",
+        "primary_cause": "illness",
+        "work": "employed",
+        "employer_name": "甲公司",
+        "health": "妻子尿毒症透析",
+        "bank_account": "6222 0202 0011 2299",
+        "m0_name": "周妻",
+        "m0_relationship": "spouse",
+        "m0_id_number": id_number(42),
+        "m0_work": "unable",
+    }
+    r = client.post("/portal/assistance/apply/", form)  # no consent ticked
+    assert r.status_code == 200 and not Household.objects.exists()
+    r = client.post("/portal/assistance/apply/", {**form, "m0_id_number": "123", "consent": "on"})
+    assert r.status_code == 200 and not Household.objects.exists()  # a bad ID is named
+    r = client.post("/portal/assistance/apply/", {**form, "consent": "on"})
+    assert r.status_code == 302
+    h = Household.objects.get()
+    assert (h.applicant, h.unit, h.head_name, h.members.count()) == (
+        worker,
+        tree.union_a,
+        "周困难",
+        2,
+    )
+    assert h.bank_account == "6222020200112299"
+    assert h.members.get(relationship="self").health == "妻子尿毒症透析"
+    c = Consent.objects.get(object_id=str(h.pk))
+    assert (c.method, c.separate, c.recorded_by) == ("electronic", True, worker)
+    assert Notification.objects.filter(recipient=officer, title__contains=h.number).exists()
+    page = client.get("/portal/assistance/").content.decode()
+    assert h.number in page and "6222020200112299" not in page
+    # Someone already in an archive is refused without naming the archive.
+    other = make_user("worker", tree.union_a)
+    other.id_number, other.full_name = id_number(43), "吴困难"
+    other.save()
+    client.force_login(other, backend="gongjia.accounts.backends.RoleBackend")
+    r = client.post("/portal/assistance/apply/", {**form, "consent": "on"})
+    assert r.status_code == 200 and h.number.encode() not in r.content
+    assert Household.objects.count() == 1

@@ -309,6 +309,7 @@ def test_back_office_household_with_bank_account_and_exclusions(tree, officer, l
         "address": "城厢街道 1 号",
         "primary_cause": "illness",
         "bank_account_input": "6222 0202 0011 2233",
+        "consent_signed": "on",
         "lives_in_city": "on",
         "members-0-name": "孙困难",
         "members-0-relationship": "self",
@@ -318,9 +319,10 @@ def test_back_office_household_with_bank_account_and_exclusions(tree, officer, l
         **management("finances"),
         **management("decisions"),
     }
-    bad = dict(form, bank_account_input="12ab")
-    r = c.post(reverse("admin:assistance_household_add"), bad)
-    assert r.status_code == 200 and not Household.objects.exists()
+    for bad in (dict(form, bank_account_input="12ab"), dict(form, consent_signed="")):
+        r = c.post(reverse("admin:assistance_household_add"), bad)
+        assert r.status_code == 200 and b"errorlist" in r.content
+    assert not Household.objects.exists()
     r = c.post(reverse("admin:assistance_household_add"), form)
     assert r.status_code == 302
     h = Household.objects.get()

@@ -35,6 +35,7 @@ def archived(tree, officer, n=1):
         address="城厢街道人民路 9 号",
         primary_cause="unemployment",
         bank_account="6222020200112233445",
+        consent_method="written",
         members=[
             {
                 "name": f"赵困难{n}",
