@@ -42,7 +42,17 @@ class MemberForm(forms.ModelForm):
 
     class Meta:
         model = HouseholdMember
-        fields = ["name", "relationship", "work", "employer_name", "schooling"]
+        fields = [
+            "name",
+            "relationship",
+            "work",
+            "employer",
+            "employer_name",
+            "contract_ends_on",
+            "wage_arrears",
+            "member",
+            "schooling",
+        ]
 
     def clean_id_number_input(self):
         raw = self.cleaned_data.get("id_number_input")
@@ -57,8 +67,20 @@ class MemberForm(forms.ModelForm):
 class MemberInline(admin.TabularInline):
     model = HouseholdMember
     form = MemberForm
-    fields = ["name", "relationship", "id_masked", "work", "employer_name", "schooling"]
+    fields = [
+        "name",
+        "relationship",
+        "id_masked",
+        "work",
+        "employer",
+        "employer_name",
+        "contract_ends_on",
+        "wage_arrears",
+        "member",
+        "schooling",
+    ]
     readonly_fields = ["id_masked"]
+    autocomplete_fields = ["employer", "member"]
     extra = 0
 
     def get_fields(self, request, obj=None):
@@ -258,7 +280,12 @@ class HouseholdAdmin(ScopedAdmin):
 
     def save_related(self, request, form, formsets, change):
         if change:
-            return super().save_related(request, form, formsets, change)
+            super().save_related(request, form, formsets, change)
+            # A member's job, contract or arrears may have changed: grades follow at once.
+            from gongjia.assistance.risk import regrade_household
+
+            regrade_household(form.instance)
+            return
         rows = [
             r
             for f in formsets
@@ -270,10 +297,7 @@ class HouseholdAdmin(ScopedAdmin):
             acting_user=request.user,
             unit=form.cleaned_data["unit"],
             members=[
-                {
-                    k: r.get(k)
-                    for k in ("name", "relationship", "work", "employer_name", "schooling")
-                }
+                {k: r.get(k) for k in MemberForm.Meta.fields if r.get(k) not in (None, "")}
                 | ({"id_number": r["id_number_input"]} if r.get("id_number_input") else {})
                 for r in rows
             ],

@@ -79,6 +79,20 @@ def grade_member(member: HouseholdMember, on: dt.date | None = None) -> RiskGrad
     return grade
 
 
+def regrade_household(household: Household, on: dt.date | None = None) -> int:
+    """After a change to the household: employed members of an archived household are graded,
+    anyone else loses a grade that no longer applies."""
+    archived = Household.objects.filter(pk=household.pk, status=Household.Status.ARCHIVED).exists()
+    n = 0
+    for m in HouseholdMember.objects.filter(household=household):
+        if archived and m.work == HouseholdMember.Work.EMPLOYED:
+            grade_member(m, on)
+            n += 1
+        else:
+            RiskGrade.objects.filter(member=m).delete()
+    return n
+
+
 def regrade_all(on: dt.date | None = None) -> int:
     """The monthly sweep: every employed member of an archived household."""
     members = HouseholdMember.objects.filter(

@@ -76,3 +76,49 @@ def test_low_skill_comes_from_the_member_registry(tree):
     assert grade_member(worker, D(2026, 6, 1)).reasons["low_skill"] == 10
     Member.objects.filter(pk=m.pk).update(skill_level=Member.SkillLevel.LEVEL3)
     assert "low_skill" not in grade_member(worker, D(2026, 6, 1)).reasons
+
+
+def test_a_change_in_the_back_office_regrades_the_household(tree, make_user, login_client):
+    from django.urls import reverse
+
+    from gongjia.assistance.models import RiskGrade
+    from gongjia.assistance.testing import archive, make_household
+
+    officer = make_user("town_officer", tree.town_a)
+    h = archive(make_household(tree, tree.town_a), acting_user=officer, on=D(2026, 3, 2))
+    worker = h.members.get()
+    assert RiskGrade.objects.get(member=worker).points == 20  # sole earner, archived
+    c = login_client(officer)
+    ends = dt.date.today() + dt.timedelta(days=30)
+
+    def inline(prefix, rows):
+        data = {f"{prefix}-TOTAL_FORMS": str(len(rows)), f"{prefix}-INITIAL_FORMS": str(len(rows))}
+        for i, pk in enumerate(rows):
+            data[f"{prefix}-{i}-id"] = str(pk)
+            data[f"{prefix}-{i}-household"] = str(h.pk)
+        return data
+
+    form = {
+        "head_name": h.head_name,
+        "address": h.address,
+        "primary_cause": h.primary_cause,
+        "lives_in_city": "on",
+        **inline("members", [worker.pk]),
+        "members-0-name": worker.name,
+        "members-0-relationship": "self",
+        "members-0-work": "employed",
+        "members-0-contract_ends_on": ends.isoformat(),
+        "members-0-wage_arrears": "on",
+        **inline("finances", list(h.finances.values_list("pk", flat=True))),
+        **inline("decisions", list(h.decisions.values_list("pk", flat=True))),
+    }
+    r = c.post(reverse("admin:assistance_household_change", args=[h.pk]), form)
+    assert r.status_code == 302, r.content.decode()[-3000:]
+    g = RiskGrade.objects.get(member=worker)
+    assert (g.points, set(g.reasons)) == (
+        55,
+        {"sole_earner", "archived", "contract_ending", "wage_arrears"},
+    )
+    form["members-0-work"] = "unemployed"
+    c.post(reverse("admin:assistance_household_change", args=[h.pk]), form)
+    assert not RiskGrade.objects.filter(member=worker).exists()  # no job, no grade
