@@ -51,7 +51,6 @@ def test_back_office_in_chinese_tree_and_portal(live_server, tree, make_user, br
     page.fill("input[name=otp]", pyotp.TOTP(admin.otp_secret_for_tests).now())
     page.click("button[type=submit]")
     page.wait_for_selector("#kpi-grid")
-    page.screenshot(path="/tmp/home.png")
     body = page.inner_text("body")
     assert "组织建设" in body and "基层工会" in body
 

@@ -5,14 +5,14 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from gongjia.assistance import actions
-from gongjia.assistance.models import Household, HouseholdMember
+from gongjia.assistance.models import Household, HouseholdMember, ReliefPayment
 from gongjia.members.models import Member
 from gongjia.platform import notifications, pii, validators
 
@@ -29,7 +29,9 @@ def _mine(user):
 
 @login_required
 def my_file(request):
-    households = _mine(request.user).prefetch_related("members")
+    households = _mine(request.user).prefetch_related(
+        "members", "pairings__helper", Prefetch("payments", ReliefPayment.objects.order_by("id"))
+    )
     return render(request, "assistance/my_file.html", {"households": households})
 
 

@@ -311,3 +311,16 @@ def test_indicators(tree, officers, make_user):
     assert (
         values(make_user("legal_staff", tree.town_a), 2026)["assistance.relief_budget_left"] is None
     )
+
+
+def test_the_worker_sees_payments_and_helper_in_the_portal(tree, officers, make_user, client):
+    preparer, approver = officers
+    h = archived(tree, preparer)
+    relief.approve(apply(h, preparer, periods=1), acting_user=approver)
+    actions.pair(h, acting_user=preparer, helper=approver, helper_unit=tree.town_a)
+    worker = make_user("worker", tree.union_a)
+    worker.id_number = id_number(41)  # 赵困难1, the worker applying
+    worker.save()
+    client.force_login(worker, backend="gongjia.accounts.backends.RoleBackend")
+    page = client.get("/portal/assistance/").content.decode()
+    assert "2026-04" in page and "800.00" in page and approver.username in page
