@@ -212,20 +212,28 @@ def record_finances(household: Household, *, acting_user, year: int, **figures) 
         scope.check(acting_user, "change", household)
     h = Household.objects.select_for_update().get(pk=household.pk)
     _require_consent(h)
+    if year < 1990 or year > timezone.localdate().year:
+        raise ValidationError({"year": _("Give a past or the current year.")})
+    # Checked before anything is written (the household is left out: the year may be redone).
+    YearFinance(household=h, year=year, **figures).full_clean(exclude=["household"])
     f, _created = YearFinance.objects.update_or_create(household=h, year=year, defaults=figures)
-    f.full_clean()
     region = h.unit.region.code if h.unit.region_id else ""
-    decision = rules.decide(
-        income=f.income_fen,
-        rigid=f.rigid_fen,
-        members=f.members_living,
-        region=region,
-        on=dt.date(year, 12, 31)
-        if dt.date(year, 12, 31) < timezone.localdate()
-        else timezone.localdate(),
-        accident_event=f.accident_event,
-        accident_cost=f.accident_cost_fen,
-    )
+    try:
+        decision = rules.decide(
+            income=f.income_fen,
+            rigid=f.rigid_fen,
+            members=f.members_living,
+            region=region,
+            on=dt.date(year, 12, 31)
+            if dt.date(year, 12, 31) < timezone.localdate()
+            else timezone.localdate(),
+            accident_event=f.accident_event,
+            accident_cost=f.accident_cost_fen,
+        )
+    except parameters.UnknownParameter:
+        raise ValidationError(
+            {"year": _("No minimum living standard is in force for %(y)s.") % {"y": year}}
+        ) from None
     d = CategoryDecision.objects.create(
         household=h,
         year=year,

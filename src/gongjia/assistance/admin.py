@@ -6,9 +6,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from gongjia.assistance import actions, relief
+from gongjia.assistance import actions, relief, rules
 from gongjia.assistance.models import (
     AssistanceRecord,
     CategoryDecision,
@@ -54,6 +55,25 @@ class MemberForm(forms.ModelForm):
             "schooling",
         ]
 
+    health_input = forms.CharField(
+        label=_("health and disability"),
+        max_length=500,
+        required=False,
+        help_text=_("Sensitive: stored encrypted, shown masked, only after the separate consent."),
+    )
+
+    def clean_health_input(self):
+        text = (self.cleaned_data.get("health_input") or "").strip()
+        household = getattr(self.instance, "household", None)
+        if text and (household is None or not actions.has_consent(household)):
+            raise forms.ValidationError(_("Record the worker's separate consent first."))
+        return text
+
+    def save(self, commit=True):
+        if self.cleaned_data.get("health_input"):
+            self.instance.health = self.cleaned_data["health_input"]
+        return super().save(commit)
+
     def clean_id_number_input(self):
         raw = self.cleaned_data.get("id_number_input")
         if not raw:
@@ -84,16 +104,22 @@ class MemberInline(admin.TabularInline):
     extra = 0
 
     def get_fields(self, request, obj=None):
-        # The ID number is entered when the household is filed, then only shown masked.
-        return (
-            self.fields
-            if obj is not None
-            else [*self.fields[:2], "id_number_input", *self.fields[3:]]
-        )
+        # The ID number is entered when the household is filed, then only shown masked; health
+        # data once the household's consent is on record.
+        if obj is None:
+            return [*self.fields[:2], "id_number_input", *self.fields[3:]]
+        return [*self.fields, "health_masked", "health_input"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*self.readonly_fields, "health_masked"]
 
     @admin.display(description=_("ID number"))
     def id_masked(self, obj):
         return pii.mask_id_list(obj.id_number)
+
+    @admin.display(description=_("health (masked)"))
+    def health_masked(self, obj):
+        return pii.mask_text(obj.health) if obj.pk else ""
 
 
 class FinanceInline(admin.TabularInline):
@@ -262,6 +288,82 @@ class HouseholdAdmin(ScopedAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return [*super().get_readonly_fields(request, obj), *(["unit"] if obj else [])]
+
+    change_form_outer_after_template = "assistance/admin/household_extras.html"
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path(
+                "<int:pk>/authorisation/",
+                view(self.authorisation_view),
+                name="assistance_household_authorisation",
+            ),
+            path(
+                "<int:pk>/finances/", view(self.finances_view), name="assistance_household_finances"
+            ),
+            path(
+                "<int:pk>/override/", view(self.override_view), name="assistance_household_override"
+            ),
+            *super().get_urls(),
+        ]
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and obj.pk and self.has_change_permission(request, obj):
+            last = obj.decisions.first()
+            context["household_tools"] = {
+                "authorised": actions.has_consent(obj),
+                "authorisation_url": reverse(
+                    "admin:assistance_household_authorisation", args=[obj.pk]
+                ),
+                "finances_url": reverse("admin:assistance_household_finances", args=[obj.pk]),
+                "override_url": reverse("admin:assistance_household_override", args=[obj.pk]),
+                "categories": Household.Category.choices,
+                "year": timezone.localdate().year - 1,
+                "computation": rules.explain(last.record) if last and last.record else None,
+                "decision": last,
+            }
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def authorisation_view(self, request, pk):
+        return self.record_post(
+            request, pk, lambda h: actions.record_authorisation(h, acting_user=request.user)
+        )
+
+    def finances_view(self, request, pk):
+        def do(h):
+            p = request.POST
+            try:
+                year = int(p.get("year", ""))
+                members = int(p.get("members_living", ""))
+            except ValueError:
+                raise ValidationError(
+                    _("Give the year and how many members live together.")
+                ) from None
+            actions.record_finances(
+                h,
+                acting_user=request.user,
+                year=year,
+                income_fen=relief.fen(p.get("income", "")),
+                rigid_fen=relief.fen(p.get("rigid", "") or "0"),
+                members_living=members,
+                accident_event=p.get("accident_event", "").strip()[:30],
+                accident_cost_fen=relief.fen(p.get("accident_cost", "") or "0"),
+            )
+
+        return self.record_post(request, pk, do)
+
+    def override_view(self, request, pk):
+        return self.record_post(
+            request,
+            pk,
+            lambda h: actions.override_category(
+                h,
+                acting_user=request.user,
+                category=request.POST.get("category", ""),
+                reason=request.POST.get("reason", ""),
+            ),
+        )
 
     def save_model(self, request, obj, form, change):
         if change:
@@ -915,17 +1017,6 @@ class PairingAdmin(Deidentified, ScopedAdmin):
             context["visit_kinds"] = Visit.Kind.choices
         return super().render_change_form(request, context, add, change, form_url, obj)
 
-    def _act(self, request, pk, do):
-        p = get_object_or_404(self.get_queryset(request), pk=pk)
-        if request.method != "POST" or not self.has_change_permission(request, p):
-            raise PermissionDenied
-        try:
-            do(p)
-            messages.success(request, _("Done."))
-        except ValidationError as e:
-            messages.error(request, " ".join(e.messages))
-        return HttpResponseRedirect(reverse("admin:assistance_pairing_change", args=[pk]))
-
     def visit_view(self, request, pk):
         def do(p):
             try:
@@ -940,10 +1031,12 @@ class PairingAdmin(Deidentified, ScopedAdmin):
                 notes=request.POST.get("notes", ""),
             )
 
-        return self._act(request, pk, do)
+        return self.record_post(request, pk, do)
 
     def end_view(self, request, pk):
-        return self._act(request, pk, lambda p: actions.end_pairing(p, acting_user=request.user))
+        return self.record_post(
+            request, pk, lambda p: actions.end_pairing(p, acting_user=request.user)
+        )
 
 
 class CheckUpForm(forms.ModelForm):

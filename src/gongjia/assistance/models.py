@@ -490,16 +490,16 @@ class ReliefPayment(models.Model):
     def __str__(self):
         return f"{self.household} · {self.period}"
 
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not self._state.adding:
+            raise ValueError("ledger entries are never edited: enter a reversal")
+        super().save(*args, **kwargs)
+
     @property
     def yuan(self) -> str:
         from decimal import Decimal
 
         return f"{Decimal(self.amount_fen) / 100:.2f}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None and not self._state.adding:
-            raise ValueError("ledger entries are never edited: enter a reversal")
-        super().save(*args, **kwargs)
 
 
 class AssistanceRecord(models.Model):

@@ -79,6 +79,23 @@ def yuan(fen: int) -> str:
     return f"{Decimal(fen) / 100:.2f}"
 
 
+def fen(yuan_text: str) -> int:
+    """An amount typed in yuan (up to two decimals, full-width digits and commas accepted) as
+    exact fen."""
+    from decimal import InvalidOperation
+
+    from gongjia.platform.validators import normalise_text
+
+    text = normalise_text(yuan_text).replace(",", "")
+    try:
+        amount = Decimal(text)
+    except InvalidOperation:
+        raise ValidationError(_("Give amounts in yuan, for example 1234.50.")) from None
+    if amount < 0 or amount != amount.quantize(Decimal("0.01")):
+        raise ValidationError(_("Give amounts in yuan, for example 1234.50."))
+    return int(amount * 100)
+
+
 def eligibility(household: Household, pol: dict, beneficiary: HouseholdMember | None) -> list:
     """Why the household cannot have this relief (empty when it can)."""
     problems = []

@@ -11,6 +11,7 @@ parameter (`assistance.strict_comparison`), since local texts differ.
 
 import datetime as dt
 from dataclasses import asdict, dataclass
+from decimal import Decimal
 
 from gongjia.platform import parameters
 
@@ -141,3 +142,40 @@ def filing_blockers(household, on: dt.date) -> list[str]:
 
 def _months_between(start: dt.date, end: dt.date) -> int:
     return (end.year - start.year) * 12 + end.month - start.month - (end.day < start.day)
+
+
+def explain(record: dict) -> list[tuple[str, str]]:
+    """A decision's computation in words and figures (yuan), from its stored record."""
+    from django.utils.translation import gettext as _
+
+    i, p = record.get("inputs", {}), record.get("parameters", {})
+    if not i or not p:
+        return []
+    n, b = i["members"], p["minimum_living_standard_fen"]
+    net = i["income_fen"] - i["rigid_fen"]
+
+    def y(fen):
+        return f"{Decimal(fen) / 100:,.2f}"
+
+    return [
+        (
+            _("income I − unavoidable expenditure R"),
+            f"{y(i['income_fen'])} − {y(i['rigid_fen'])} = {y(net)}",
+        ),
+        (_("members living together n"), str(n)),
+        (_("monthly minimum living standard B"), f"{y(b)}（{i['region'] or '—'}，{i['on']}）"),
+        (_("deep hardship if I − R is below 12 × n × B"), y(12 * n * b)),
+        (_("relative hardship if I − R is below 24 × n × B"), y(24 * n * b)),
+        (
+            _("accident costs, and the share of income that makes them decisive"),
+            f"{y(i['accident_cost_fen'])}，{p['accident_cost_share_percent']}%",
+        ),
+        (_("comparison strictly below"), _("yes") if p["strict_comparison"] else _("no")),
+        (_("result"), str(_label(record.get("category", ""))) or _("no category")),
+    ]
+
+
+def _label(category: str):
+    from gongjia.assistance.models import Household
+
+    return Household.Category(category).label if category else ""

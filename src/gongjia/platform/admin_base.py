@@ -163,6 +163,19 @@ class ScopedAdmin(ModelAdmin):
     def _change_url(self, obj):
         return reverse(url_name(obj, "change"), args=[obj.pk])
 
+    def record_post(self, request, object_id, do):
+        """Run one action on a record from a small form on its page (`do(obj)`), then go back
+        to the page with the outcome as a message."""
+        obj = get_object_or_404(self.get_queryset(request), pk=object_id)
+        if request.method != "POST" or not self.has_change_permission(request, obj):
+            raise PermissionDenied
+        try:
+            do(obj)
+            messages.success(request, _("Done."))
+        except (ValidationError, ValueError) as e:
+            messages.error(request, " ".join(getattr(e, "messages", [str(e)])))
+        return HttpResponseRedirect(self._change_url(obj))
+
     def transition_view(self, request, object_id, name):
         if request.method != "POST" or self.workflow is None:
             raise PermissionDenied

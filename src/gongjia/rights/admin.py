@@ -1,10 +1,10 @@
 import io
 
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -650,18 +650,6 @@ class NegotiationAdmin(ScopedAdmin):
             }
         return super().render_change_form(request, context, add, change, form_url, obj)
 
-    def _room_action(self, request, pk, do):
-        """Run one action of the negotiation room from the record's page, then go back to it."""
-        n = get_object_or_404(self.get_queryset(request), pk=pk)
-        if request.method != "POST" or not self.has_change_permission(request, n):
-            raise PermissionDenied
-        try:
-            do(n)
-            messages.success(request, _("Done."))
-        except (ValidationError, ValueError) as e:
-            messages.error(request, " ".join(getattr(e, "messages", [str(e)])))
-        return HttpResponseRedirect(reverse("admin:rights_negotiation_change", args=[pk]))
-
     def propose_view(self, request, pk):
         def do(n):
             p = request.POST
@@ -675,7 +663,7 @@ class NegotiationAdmin(ScopedAdmin):
                 clause, acting_user=request.user, side=p.get("side", ""), text=p.get("text", "")
             )
 
-        return self._room_action(request, pk, do)
+        return self.record_post(request, pk, do)
 
     def ballot_view(self, request, pk):
         def do(n):
@@ -686,13 +674,13 @@ class NegotiationAdmin(ScopedAdmin):
                 options=request.POST.get("options", "").splitlines(),
             )
 
-        return self._room_action(request, pk, do)
+        return self.record_post(request, pk, do)
 
     def close_ballot_view(self, request, pk, bid):
         def do(n):
             actions.close_ballot(get_object_or_404(n.ballots, pk=bid), acting_user=request.user)
 
-        return self._room_action(request, pk, do)
+        return self.record_post(request, pk, do)
 
     def package_view(self, request, pk):
         """The filing package: agreement, explanation, minutes, representatives, votes."""

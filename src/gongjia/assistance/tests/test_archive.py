@@ -294,3 +294,35 @@ def test_the_worker_applies_in_the_portal_with_the_separate_consent(tree, make_u
     r = client.post("/portal/assistance/apply/", {**form, "consent": "on"})
     assert r.status_code == 200 and h.number.encode() not in r.content
     assert Household.objects.count() == 1
+
+
+def test_consent_finances_and_override_from_the_household_page(tree, make_user, login_client):
+    from django.urls import reverse
+
+    officer = make_user("town_officer", tree.town_a)
+    h = household(tree)
+    c = login_client(officer)
+    page = c.get(reverse("admin:assistance_household_change", args=[h.pk])).content.decode()
+    assert "/authorisation/" in page
+    url = reverse("admin:assistance_household_finances", args=[h.pk])
+    form = {"year": "2025", "income": "40,000.50", "rigid": "5000", "members_living": "3"}
+    c.post(url, form)
+    assert not h.finances.exists()  # no consent yet: nothing stored
+    c.post(reverse("admin:assistance_household_authorisation", args=[h.pk]))
+    assert actions.has_consent(h)
+    for bad in ({**form, "income": "12.345"}, {**form, "income": "-1"}, {**form, "year": "2019"}):
+        c.post(url, bad)
+    assert not h.finances.exists()
+    c.post(url, form)
+    f = h.finances.get()
+    assert (f.income_fen, f.rigid_fen) == (4_000_050, 500_000)
+    h.refresh_from_db()
+    assert h.category == "deep"  # 35,000.50 < 12 × 3 × 1,240
+    page = c.get(reverse("admin:assistance_household_change", args=[h.pk])).content.decode()
+    assert "44,640.00" in page and "35,000.50" in page  # the computation, shown
+    c.post(
+        reverse("admin:assistance_household_override", args=[h.pk]),
+        {"category": "relative", "reason": "年底新增一人就业"},
+    )
+    h.refresh_from_db()
+    assert (h.category, h.category_overridden) == ("relative", True)

@@ -122,3 +122,10 @@ def test_a_change_in_the_back_office_regrades_the_household(tree, make_user, log
     form["members-0-work"] = "unemployed"
     c.post(reverse("admin:assistance_household_change", args=[h.pk]), form)
     assert not RiskGrade.objects.filter(member=worker).exists()  # no job, no grade
+    # Health data through the same page: masked afterwards, kept encrypted.
+    form["members-0-health_input"] = "腰椎间盘突出"
+    c.post(reverse("admin:assistance_household_change", args=[h.pk]), form)
+    worker.refresh_from_db()
+    assert worker.health == "腰椎间盘突出"
+    page = c.get(reverse("admin:assistance_household_change", args=[h.pk])).content.decode()
+    assert "腰椎间盘突出" not in page
