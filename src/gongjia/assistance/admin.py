@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from unfold.decorators import action
 
 from gongjia.assistance import actions, relief, rules
 from gongjia.assistance.models import (
@@ -285,6 +286,7 @@ class HouseholdAdmin(ScopedAdmin):
         "keep_until",
     ]
     inlines = [MemberInline, FinanceInline, DecisionInline]
+    actions_list = ["public_notice"]
 
     def get_readonly_fields(self, request, obj=None):
         return [*super().get_readonly_fields(request, obj), *(["unit"] if obj else [])]
@@ -324,6 +326,28 @@ class HouseholdAdmin(ScopedAdmin):
                 "decision": last,
             }
         return super().render_change_form(request, context, add, change, form_url, obj)
+
+    @action(description=_("Public notice of hardship households"), url_path="public-notice")
+    def public_notice(self, request):
+        """The public notice (公示) of the households under notice in the officer's scope: name,
+        unit and category only, never ID numbers, income or diagnoses (assistance.md §2)."""
+        from django.template.response import TemplateResponse
+
+        rows = (
+            self.get_queryset(request)
+            .filter(status=Household.Status.NOTICE)
+            .select_related("unit")
+            .order_by("unit__path", "number")
+        )
+        return TemplateResponse(
+            request,
+            "assistance/admin/public_notice.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Public notice of hardship households"),
+                "rows": rows,
+            },
+        )
 
     def authorisation_view(self, request, pk):
         return self.record_post(

@@ -326,3 +326,25 @@ def test_consent_finances_and_override_from_the_household_page(tree, make_user, 
     )
     h.refresh_from_db()
     assert (h.category, h.category_overridden) == ("relative", True)
+
+
+def test_the_public_notice_shows_name_unit_and_category_only(tree, make_user, login_client):
+    from django.urls import reverse
+
+    officer = make_user("town_officer", tree.town_a)
+    h = household(tree)
+    actions.record_authorisation(h, acting_user=officer)
+    actions.record_finances(
+        h, acting_user=officer, year=2025, income_fen=3_000_000, rigid_fen=0, members_living=3
+    )
+    for step in ("check", "visit", "confirm", "economic_ok", "start_notice"):
+        actions.household_step(h, step, acting_user=officer)
+    c = login_client(officer)
+    page = c.get(reverse("admin:assistance_household_public_notice")).content.decode()
+    assert "王困难" in page and "甲公司工会" in page and "3000000" not in page
+    assert id_number(1) not in page and h.number not in page
+    other = login_client(make_user("town_officer", tree.town_b))
+    assert (
+        "王困难"
+        not in other.get(reverse("admin:assistance_household_public_notice")).content.decode()
+    )
