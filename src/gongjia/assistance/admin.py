@@ -985,6 +985,12 @@ class PairingAdmin(Deidentified, ScopedAdmin):
             return []
         return [*self.readonly_fields, "household", "helper", "helper_unit", "visit_every_days"]
 
+    def has_change_permission(self, request, obj=None):
+        # The helper logs their own visits, whatever their role allows elsewhere.
+        if obj is not None and obj.helper_id == request.user.pk:
+            return True
+        return super().has_change_permission(request, obj)
+
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "helper":
             from gongjia.accounts.models import User

@@ -147,10 +147,9 @@ def apply(
     beneficiary: HouseholdMember | None = None,
 ) -> ReliefApplication:
     scope.check(acting_user, "change", household)
-    code = policy  # the argument keeps the API's name
     pol = check_application(
         household,
-        policy=code,
+        policy=policy,
         first_period=first_period,
         periods=periods,
         reason=reason,
@@ -161,7 +160,7 @@ def apply(
             number=f"JZ{timezone.localdate().year}{counters.allocate('relief_application')[0]:05d}",
             household=household,
             beneficiary=beneficiary,
-            policy=code,
+            policy=policy,
             first_period=months(first_period, 1)[0],
             periods=periods,
             amount_fen=pol["monthly_fen"],
@@ -174,7 +173,7 @@ def apply(
             "apply_relief",
             actor=acting_user,
             obj=a,
-            data={"to": a.status, "policy": code, "periods": months(first_period, periods)},
+            data={"to": a.status, "policy": policy, "periods": months(first_period, periods)},
         )
     return a
 

@@ -4,7 +4,14 @@ from django.db.models import Count, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from gongjia.assistance.models import Household, HouseholdMember
+from gongjia.assistance.models import (
+    Household,
+    HouseholdMember,
+    Pairing,
+    ReliefFund,
+    ReliefPayment,
+    RiskGrade,
+)
 from gongjia.platform.kpis import indicator
 from gongjia.platform.scope import restrict
 
@@ -39,8 +46,6 @@ def employed_members(user, year=None):
 
 
 def _risk(user, grade):
-    from gongjia.assistance.models import RiskGrade
-
     return (
         restrict(RiskGrade.objects.filter(grade=grade), user)
         .filter(member__household__status=Household.Status.ARCHIVED)
@@ -91,8 +96,6 @@ def _yuan(fen) -> float:
     by_year=True,
 )
 def relief_paid(user, year=None):
-    from gongjia.assistance.models import ReliefPayment
-
     year = year or timezone.localdate().year
     rows = restrict(ReliefPayment.objects.filter(year=year), user)
     return _yuan(rows.aggregate(s=Sum("amount_fen"))["s"])
@@ -107,7 +110,6 @@ def relief_paid(user, year=None):
 )
 def relief_budget_left(user, year=None):
     from gongjia.assistance import relief
-    from gongjia.assistance.models import ReliefFund
 
     year = year or timezone.localdate().year
     if not user.has_perm("assistance.view_relieffund"):
@@ -139,8 +141,6 @@ def exited(user, year=None):
     link="admin:assistance_pairing_changelist",
 )
 def visits_overdue(user, year=None):
-    from gongjia.assistance.models import Pairing
-
     return restrict(
         Pairing.objects.filter(ended_on=None, next_visit_on__lt=timezone.localdate()), user
     ).count()

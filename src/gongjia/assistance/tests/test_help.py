@@ -212,7 +212,7 @@ def test_annual_review_exit_follow_ups_and_relapse(tree, officer, make_user):
     assert CheckUp.objects.get(pk=calls[0].pk).outcome == "relapse"
 
 
-def test_back_office_pages(tree, officer, login_client):
+def test_back_office_pages(tree, officer, login_client, make_user):
     from django.urls import reverse
 
     h = archive(household(tree, officer), acting_user=officer, on=D(2026, 3, 2))
@@ -253,6 +253,15 @@ def test_back_office_pages(tree, officer, login_client):
         {"visited_on": TODAY.isoformat(), "kind": "phone", "notes": "电话了解就业"},
     )
     assert p.visits.get().kind == "phone"
+    helper = make_user("union_officer", tree.union_a)  # may only view assistance records
+    Pairing.objects.filter(pk=p.pk).update(helper=helper)
+    c.force_login(helper, backend="gongjia.accounts.backends.RoleBackend")
+    c.post(
+        reverse("admin:assistance_pairing_visit", args=[p.pk]),
+        {"visited_on": TODAY.isoformat(), "kind": "home", "notes": "入户"},
+    )
+    assert p.visits.count() == 2  # the helper logs their own visit
+    c.force_login(officer, backend="gongjia.accounts.backends.RoleBackend")
     actions.open_annual_reviews(TODAY.year)
     review = CheckUp.objects.get(household=h)
     url = reverse("admin:assistance_checkup_change", args=[review.pk])
