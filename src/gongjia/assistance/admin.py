@@ -73,16 +73,25 @@ class MemberForm(forms.ModelForm):
     def save(self, commit=True):
         if self.cleaned_data.get("health_input"):
             self.instance.health = self.cleaned_data["health_input"]
+        if self.cleaned_data.get("id_number_input") and self.instance.household_id:
+            parsed = validators.parse_id_number(self.cleaned_data["id_number_input"])
+            self.instance.id_number, self.instance.birth_date = parsed.value, parsed.birth_date
         return super().save(commit)
 
     def clean_id_number_input(self):
         raw = self.cleaned_data.get("id_number_input")
         if not raw:
             return ""
+        if self.instance.pk and self.instance.id_number:
+            raise forms.ValidationError(_("The ID number is already recorded."))
         try:
-            return validators.validate_id_number(raw)
+            value = validators.validate_id_number(raw)
         except ValidationError as e:
             raise forms.ValidationError(e.messages) from None
+        key = pii.lookup(HouseholdMember, "id_number", value)["id_number_bidx"]
+        if HouseholdMember.objects.filter(id_number_bidx=key).exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError(_("A member already belongs to another archive."))
+        return value
 
 
 class MemberInline(admin.TabularInline):
@@ -109,7 +118,8 @@ class MemberInline(admin.TabularInline):
         # data once the household's consent is on record.
         if obj is None:
             return [*self.fields[:2], "id_number_input", *self.fields[3:]]
-        return [*self.fields, "health_masked", "health_input"]
+        # A member added later (or recorded without one) takes the ID number once.
+        return [*self.fields, "id_number_input", "health_masked", "health_input"]
 
     def get_readonly_fields(self, request, obj=None):
         return [*self.readonly_fields, "health_masked"]

@@ -129,3 +129,23 @@ def test_a_change_in_the_back_office_regrades_the_household(tree, make_user, log
     assert worker.health == "腰椎间盘突出"
     page = c.get(reverse("admin:assistance_household_change", args=[h.pk])).content.decode()
     assert "腰椎间盘突出" not in page
+    # The member recorded without an ID number takes one, once; a person in another archive
+    # is refused on the form.
+    from gongjia.members.testing import id_number
+
+    other = make_household(tree, tree.town_a)
+    holder = other.members.get()
+    holder.id_number = id_number(77)
+    holder.save()  # (through save: the blind index follows)
+    c.post(
+        reverse("admin:assistance_household_change", args=[h.pk]),
+        {**form, "members-0-id_number_input": id_number(77)},
+    )
+    worker.refresh_from_db()
+    assert not worker.id_number  # refused: that person is in another archive
+    c.post(
+        reverse("admin:assistance_household_change", args=[h.pk]),
+        {**form, "members-0-id_number_input": id_number(78)},
+    )
+    worker.refresh_from_db()
+    assert worker.id_number == id_number(78) and worker.birth_date is not None
