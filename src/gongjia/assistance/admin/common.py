@@ -1,0 +1,30 @@
+"""What the assistance admin pages share: de-identified export columns, yuan, form errors."""
+
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from gongjia.assistance import relief
+
+
+class Deidentified:
+    """Exports name the archive, never the person: `export_fields` use these columns."""
+
+    @admin.display(description=_("archive number"))
+    def household_number(self, obj):
+        h = getattr(obj, "household", None) or obj.member.household
+        return h.number
+
+    @admin.display(description=_("base union"))
+    def household_unit(self, obj):
+        h = getattr(obj, "household", None) or obj.member.household
+        return str(h.unit)
+
+
+def in_yuan(fen):
+    return relief.yuan(fen) if fen is not None else "—"
+
+
+def form_errors(form, error: ValidationError):
+    for field, errors in error.message_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
