@@ -6,13 +6,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, Q
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from gongjia.assistance import actions
-from gongjia.assistance.models import Household, HouseholdMember, ReliefPayment
+from gongjia.assistance.models import Household, HouseholdMember, Pairing, ReliefPayment, Visit
 from gongjia.members.models import Member
 from gongjia.platform import notifications, pii, validators
 
@@ -182,3 +183,50 @@ def apply(request):
         "assistance/apply.html",
         {"form": form, "rows": range(OTHER_MEMBERS)},
     )
+
+
+class VisitForm(forms.Form):
+    visited_on = forms.DateField(
+        label=gettext_lazy("visited on"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    kind = forms.ChoiceField(label=gettext_lazy("kind"), choices=Visit.Kind.choices)
+    notes = forms.CharField(
+        label=gettext_lazy("notes"),
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+@login_required
+def my_pairings(request):
+    """A helper (a cadre, or a volunteer with only a portal account) sees the households they
+    are paired with and logs visits from their phone."""
+    pairings = (
+        Pairing.objects.filter(helper=request.user, ended_on=None)
+        .select_related("household")
+        .order_by("next_visit_on")
+    )
+    return render(
+        request,
+        "assistance/my_pairings.html",
+        {"pairings": pairings, "today": timezone.localdate(), "form": VisitForm()},
+    )
+
+
+@login_required
+def log_visit(request, pk):
+    p = get_object_or_404(Pairing, pk=pk, helper=request.user, ended_on=None)
+    form = VisitForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.log_visit(p, acting_user=request.user, **form.cleaned_data)
+        except ValidationError as e:
+            for field, errs in e.message_dict.items():
+                form.add_error(field if field in form.fields else None, errs)
+        else:
+            messages.success(
+                request, _("Visit logged. Next visit due %(d)s.") % {"d": p.next_visit_on}
+            )
+            return redirect("portal:assistance-pairings")
+    return render(request, "assistance/log_visit.html", {"pairing": p, "form": form})

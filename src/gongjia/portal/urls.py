@@ -15,6 +15,12 @@ urlpatterns = [
     path("member/apply/", member_views.apply, name="member-apply"),
     path("assistance/", assistance_views.my_file, name="assistance-mine"),
     path("assistance/apply/", assistance_views.apply, name="assistance-apply"),
+    path("assistance/pairings/", assistance_views.my_pairings, name="assistance-pairings"),
+    path(
+        "assistance/pairings/<int:pk>/visit/",
+        assistance_views.log_visit,
+        name="assistance-visit",
+    ),
     path("rights/", rights_views.my_requests, name="rights-mine"),
     path("rights/new/", rights_views.new_request, name="rights-new"),
     path("rights/<int:pk>/", rights_views.request_detail, name="rights-request"),

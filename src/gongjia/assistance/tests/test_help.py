@@ -339,3 +339,29 @@ def test_back_office_household_with_bank_account_and_exclusions(tree, officer, l
     page = c.get(reverse("admin:assistance_household_change", args=[h.pk]))
     assert b"6222020200112233" not in page.content
     assert b"two_homes" in page.content  # the exclusions to tick
+
+
+def test_a_volunteer_logs_visits_from_the_portal(tree, officer, make_user, client):
+    h = archive(household(tree, officer), acting_user=officer, on=D(2026, 3, 2))
+    volunteer = make_user("worker", tree.union_a)  # no back-office account
+    p = actions.pair(
+        h,
+        acting_user=officer,
+        helper=volunteer,
+        helper_unit=tree.union_a,
+        on=TODAY - dt.timedelta(days=40),
+    )
+    client.force_login(volunteer, backend="gongjia.accounts.backends.RoleBackend")
+    page = client.get("/portal/assistance/pairings/").content.decode()
+    assert h.number in page and h.head_name in page
+    url = f"/portal/assistance/pairings/{p.pk}/visit/"
+    r = client.post(url, {"visited_on": (TODAY + dt.timedelta(days=2)).isoformat(), "kind": "home"})
+    assert r.status_code == 200 and not p.visits.exists()  # a future date is refused
+    r = client.post(url, {"visited_on": TODAY.isoformat(), "kind": "home", "notes": "母亲住院"})
+    assert r.status_code == 302 and p.visits.get().notes == "母亲住院"
+    p.refresh_from_db()
+    assert p.next_visit_on == TODAY + dt.timedelta(days=30)
+    other = make_user("worker", tree.union_a)
+    client.force_login(other, backend="gongjia.accounts.backends.RoleBackend")
+    assert client.get(url).status_code == 404  # only the helper
+    assert h.number not in client.get("/portal/assistance/pairings/").content.decode()
