@@ -104,6 +104,15 @@ class MemberInline(admin.TabularInline):
     autocomplete_fields = ["employer", "member"]
     extra = 0
 
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        # A row of the table has no room for the add/change/delete/view icons of each choice.
+        widget = getattr(field, "widget", None)
+        for flag in ("add", "change", "delete", "view"):
+            if hasattr(widget, f"can_{flag}_related"):
+                setattr(widget, f"can_{flag}_related", False)
+        return field
+
     def get_fields(self, request, obj=None):
         # The ID number is entered when the household is filed, then only shown masked; health
         # data once the household's consent is on record.

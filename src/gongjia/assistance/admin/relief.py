@@ -79,7 +79,7 @@ class ReliefApplicationAdmin(Deidentified, ScopedAdmin):
     list_display = [
         "number",
         "household",
-        "policy",
+        "policy_name",
         "first_period",
         "periods",
         "monthly",
@@ -92,7 +92,7 @@ class ReliefApplicationAdmin(Deidentified, ScopedAdmin):
         "number",
         "household_number",
         "household_unit",
-        "policy",
+        "policy_name",
         "first_period",
         "periods",
         "monthly",
@@ -173,7 +173,7 @@ class ReliefPaymentAdmin(Deidentified, ScopedAdmin):
     nav_order = 31
     list_display = [
         "household",
-        "policy",
+        "policy_name",
         "period",
         "kind",
         "amount",
@@ -186,7 +186,7 @@ class ReliefPaymentAdmin(Deidentified, ScopedAdmin):
     export_fields = (
         "household_number",
         "household_unit",
-        "policy",
+        "policy_name",
         "period",
         "kind",
         "amount",
