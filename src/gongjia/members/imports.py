@@ -438,14 +438,30 @@ def _differences(current: tuple, row: tuple) -> dict:
     return diff
 
 
-def _copy_rows(table_name: str, cols: list[str], rows: list[tuple]):
+def _copy_rows(table_name: str, cols: list[str], rows: list[tuple], dates: tuple[int, ...] = ()):
+    """Insert many rows; `dates`: positions of ISO date texts in each row."""
     with connection.cursor() as cur:
         if connection.vendor == "sqlite":
             # Index maintenance of a large insert needs far more than SQLite's 2 MB page cache.
             cur.execute("PRAGMA cache_size = -262144")  # 256 MB, this connection only
         if connection.vendor == "postgresql":
-            with cur.cursor.copy(f"COPY {table_name} ({', '.join(cols)}) FROM STDIN") as copy:
+            # Binary COPY: the server parses no text (half the time of a text COPY at a million
+            # rows); each value goes as the column's own type, dates as dates.
+            cur.execute(
+                "SELECT attname, format_type(atttypid, NULL) FROM pg_attribute"
+                " WHERE attrelid = %s::regclass AND attnum > 0 AND NOT attisdropped",
+                [table_name],
+            )
+            types = dict(cur.fetchall())
+            fromiso = dt.date.fromisoformat
+            sql = f"COPY {table_name} ({', '.join(cols)}) FROM STDIN (FORMAT BINARY)"
+            with cur.cursor.copy(sql) as copy:
+                copy.set_types([types[c] for c in cols])
                 for r in rows:
+                    if dates:
+                        r = list(r)
+                        for i in dates:
+                            r[i] = fromiso(r[i])
                     copy.write_row(r)
         else:
             marks = ", ".join(["%s"] * len(cols))
@@ -632,6 +648,7 @@ def _write(new_rows, changed, user, path: Path, result: Result):
                     (*row[V_FIELDS:], row[V_BIDX], number, status, "", now, now)
                     for row, number in zip(new_rows, numbers, strict=True)
                 ),
+                dates=(INSERT_COLUMNS.index("birth_date"), INSERT_COLUMNS.index("join_date")),
             )
             result.timings["members copied"] = time.perf_counter() - started
             with connection.cursor() as cur:
