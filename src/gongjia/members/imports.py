@@ -266,8 +266,11 @@ class RowChecker:
                 mobile = mobile.replace("-", "").removeprefix("+86")
             if len(mobile) != 11 or not mobile.isdigit() or mobile[0] != "1" or mobile[1] in "012":
                 errors.add(c_mobile, _("should be 11 digits beginning with 13 to 19."))
-            code = compact(v[3])
-            union_id = units.get(code)
+            # Most cells are clean already: the raw value is tried before it is normalised.
+            union_id = units.get(v[3]) if v[3].__class__ is str else None
+            if union_id is None:
+                code = compact(v[3])
+                union_id = units.get(code)
             if union_id is None:
                 if not code:
                     errors.add(c_union, _("is empty: write the code of the grassroots union."))
@@ -297,6 +300,9 @@ class RowChecker:
                     )
             coded = []
             for col, default, cell in zip(choice_cols, defaults, v[6:10], strict=True):
+                if cell.__class__ is str and cell in col.mapping:
+                    coded.append(col.mapping[cell])
+                    continue
                 value = compact(cell) if cell else ""
                 if not value:
                     coded.append(default)
