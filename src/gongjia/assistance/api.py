@@ -11,7 +11,15 @@ from gongjia.assistance.models import Household, HouseholdMember
 from gongjia.assistance.workflows import household_workflow
 from gongjia.orgs.models import OrgUnit
 from gongjia.platform import pii, scope
-from gongjia.platform.api_base import ErrorOut, page, reference, require_perm, scoped_get
+from gongjia.platform.api_base import (
+    ErrorOut,
+    TransitionOut,
+    allowed_transitions,
+    page,
+    reference,
+    require_perm,
+    scoped_get,
+)
 from gongjia.platform.models import Consent
 
 router = Router(tags=["assistance"])
@@ -136,12 +144,6 @@ def get_household(request, household_id: int):
     return scoped_get(request, HOUSEHOLDS, household_id)
 
 
-class TransitionOut(Schema):
-    name: str
-    label: str
-    note_required: bool
-
-
 class TransitionIn(Schema):
     name: str
     note: str = ""
@@ -152,10 +154,7 @@ class TransitionIn(Schema):
 @router.get("/households/{household_id}/transitions", response={200: list[TransitionOut], **ERRORS})
 def household_transitions(request, household_id: int):
     h = scoped_get(request, HOUSEHOLDS, household_id)
-    return [
-        {"name": t.name, "label": str(t.label), "note_required": t.note_required}
-        for t in household_workflow.allowed(h, request.user)
-    ]
+    return allowed_transitions(household_workflow, h, request.user)
 
 
 @router.post("/households/{household_id}/transitions", response={200: HouseholdOut, **ERRORS})

@@ -12,7 +12,15 @@ from gongjia.members.models import Founding, Member
 from gongjia.members.workflows import founding_workflow, member_workflow
 from gongjia.orgs.models import Enterprise, OrgUnit, Region
 from gongjia.platform import pii, scope, validators
-from gongjia.platform.api_base import ErrorOut, page, reference, require_perm, scoped_get
+from gongjia.platform.api_base import (
+    ErrorOut,
+    TransitionOut,
+    allowed_transitions,
+    page,
+    reference,
+    require_perm,
+    scoped_get,
+)
 
 router = Router(tags=["members"])
 # Mounted before `router`, so that /members/foundings is not taken for a member id.
@@ -192,19 +200,6 @@ def reveal(request, member_id: int, payload: RevealIn):
     }
 
 
-class TransitionOut(Schema):
-    name: str
-    label: str
-    note_required: bool
-
-
-def _allowed(workflow, obj, user) -> list[dict]:
-    return [
-        {"name": t.name, "label": str(t.label), "note_required": t.note_required}
-        for t in workflow.allowed(obj, user)
-    ]
-
-
 class TransitionIn(Schema):
     name: str
     note: str = ""
@@ -214,7 +209,7 @@ class TransitionIn(Schema):
 @router.get("/{member_id}/transitions", response={200: list[TransitionOut], **ERRORS})
 def member_transitions(request, member_id: int):
     member = scoped_get(request, MEMBERS, member_id)
-    return _allowed(member_workflow, member, request.user)
+    return allowed_transitions(member_workflow, member, request.user)
 
 
 @router.post("/{member_id}/transitions", response={200: MemberOut, **ERRORS})
@@ -375,7 +370,7 @@ def update_founding(request, founding_id: int, payload: FoundingPatch):
 @foundings.get("/{founding_id}/transitions", response={200: list[TransitionOut], **ERRORS})
 def founding_transitions(request, founding_id: int):
     f = scoped_get(request, FOUNDINGS, founding_id)
-    return _allowed(founding_workflow, f, request.user)
+    return allowed_transitions(founding_workflow, f, request.user)
 
 
 @foundings.post("/{founding_id}/transitions", response={200: FoundingOut, **ERRORS})

@@ -150,3 +150,23 @@ def apply_changes(obj, data: dict, *, validate_unique: bool = True):
         setattr(obj, k, v)
     obj.full_clean(validate_unique=validate_unique)
     return obj
+
+
+class TransitionOut(Schema):
+    name: str
+    label: str
+    note_required: bool
+    required: list[str]
+
+
+def allowed_transitions(workflow, obj, user) -> list[dict]:
+    """The steps `user` may take on `obj` now, for `GET …/transitions` of every API."""
+    return [
+        {
+            "name": t.name,
+            "label": str(t.label),
+            "note_required": t.note_required,
+            "required": list(t.required),
+        }
+        for t in workflow.allowed(obj, user)
+    ]

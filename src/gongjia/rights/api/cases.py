@@ -1,0 +1,385 @@
+"""/api/v1/rights/cases: "1+X" dispute cases, their transitions, referrals and feedback."""
+
+import datetime as dt
+from decimal import Decimal
+from typing import Annotated
+
+from django.db.models import Q
+from django.http import Http404
+from django.utils import timezone
+from ninja import Field, FilterLookup, FilterSchema, Query, Schema, Status
+
+from gongjia.orgs.models import Enterprise
+from gongjia.platform import pii, scope
+from gongjia.platform.api_base import (
+    TransitionOut,
+    allowed_transitions,
+    page,
+    reference,
+    require_perm,
+    scoped_get,
+)
+from gongjia.rights import actions, selectors
+from gongjia.rights.api.base import ERRORS, router, under_branch, unit_ref
+from gongjia.rights.models import (
+    Agency,
+    CaseClaim,
+    DisputeCase,
+    Station,
+    TeamMember,
+)
+from gongjia.rights.workflows import OPEN, case_workflow
+
+# --- dispute cases ------------------------------------------------------------------------------
+
+
+class CaseWorkerOut(Schema):
+    id: int
+    name: str
+    id_number_masked: str
+    mobile_masked: str
+    member_id: int | None
+    representative: bool
+
+    @staticmethod
+    def resolve_id_number_masked(obj):
+        return pii.mask_id_detail(obj.id_number)
+
+    @staticmethod
+    def resolve_mobile_masked(obj):
+        return pii.mask_mobile(obj.mobile)
+
+
+class CaseClaimOut(Schema):
+    kind: str
+    amount: Decimal | None
+    description: str
+
+
+class LimitationEventOut(Schema):
+    kind: str
+    on: dt.date
+    note: str
+
+
+class ReferralOut(Schema):
+    id: int
+    kind: str
+    agency: str
+    entrusted_on: dt.date
+    due_on: dt.date
+    result: str
+    returned_on: dt.date | None
+    feedback_letter: str
+
+    @staticmethod
+    def resolve_agency(obj):
+        return obj.agency.name
+
+
+class CaseOut(Schema):
+    id: int
+    number: str
+    unit_code: str
+    station_id: int | None
+    channel: str
+    oral: bool
+    employer_id: int | None
+    employer_name: str
+    received_on: dt.date
+    summary: str
+    facts: dict
+    common_claim: bool
+    collective: bool
+    status: str
+    handler_id: int | None
+    known_on: dt.date | None
+    wage_arrears: bool
+    employment_ended_on: dt.date | None
+    limitation_expires_on: dt.date | None
+    clock: str
+    due_on: dt.date | None
+    overdue: bool
+    agreement_effective_on: dt.date | None
+    award_received_on: dt.date | None
+    final_award: bool | None
+    closure: str
+    fully_performed: bool
+    closed_on: dt.date | None
+    workers: list[CaseWorkerOut]
+    claims: list[CaseClaimOut]
+    limitation_events: list[LimitationEventOut]
+    referrals: list[ReferralOut]
+
+    @staticmethod
+    def resolve_unit_code(obj):
+        return obj.unit.code
+
+    @staticmethod
+    def resolve_collective(obj):
+        return selectors.is_collective(obj)
+
+    @staticmethod
+    def resolve_overdue(obj):
+        return bool(obj.due_on and obj.status in OPEN and obj.due_on < timezone.localdate())
+
+    @staticmethod
+    def resolve_workers(obj):
+        return list(obj.workers.all())
+
+    @staticmethod
+    def resolve_claims(obj):
+        return list(obj.claims.all())
+
+    @staticmethod
+    def resolve_limitation_events(obj):
+        return list(obj.limitation_events.all())
+
+    @staticmethod
+    def resolve_referrals(obj):
+        return list(obj.referrals.all())
+
+
+class CasePage(Schema):
+    count: int
+    offset: int
+    limit: int
+    items: list[CaseOut]
+
+
+class CaseWorkerIn(Schema):
+    name: str = Field(..., min_length=1, max_length=50)
+    id_number: str = ""
+    mobile: str = ""
+    representative: bool = False
+
+
+class CaseClaimIn(Schema):
+    kind: CaseClaim.Kind
+    amount: Decimal | None = Field(None, ge=0, max_digits=12, decimal_places=2)
+    description: str = ""
+
+
+class CaseIn(Schema):
+    unit_code: str
+    channel: DisputeCase.Channel
+    station_id: int | None = None
+    oral: bool = False
+    oral_record: str = ""
+    employer_id: int | None = None
+    employer_name: str = ""
+    received_on: dt.date | None = None
+    summary: str = Field(..., min_length=2)
+    facts: dict[str, str] = {}
+    common_claim: bool = False
+    handler_id: int | None = None
+    known_on: dt.date | None = None
+    wage_arrears: bool = False
+    employment_ended_on: dt.date | None = None
+    workers: list[CaseWorkerIn] = Field(..., min_length=1)
+    claims: list[CaseClaimIn] = []
+
+
+class CasePatch(Schema):
+    station_id: int | None = None
+    oral_record: str | None = None
+    employer_name: str | None = None
+    summary: str | None = None
+    facts: dict[str, str] | None = None
+    common_claim: bool | None = None
+    handler_id: int | None = None
+    known_on: dt.date | None = None
+    wage_arrears: bool | None = None
+    employment_ended_on: dt.date | None = None
+
+
+class CaseFilter(FilterSchema):
+    status: DisputeCase.Status | None = None
+    channel: DisputeCase.Channel | None = None
+    under: str | None = None
+    received_year: Annotated[int | None, FilterLookup("received_on__year")] = None
+    q: Annotated[str | None, FilterLookup(["number", "employer_name__icontains"])] = None
+    overdue: bool | None = None
+
+    def filter_under(self, value):
+        return under_branch(value, "unit__path")
+
+    def filter_overdue(self, value):
+        if value is None:
+            return Q()
+        late = Q(status__in=OPEN, due_on__lt=timezone.localdate())
+        return late if value else ~late
+
+
+CASES = DisputeCase.objects.select_related("unit").prefetch_related(
+    "workers", "claims", "limitation_events", "referrals__agency"
+)
+
+
+def _case_refs(request, data: dict) -> dict:
+    for field, model in (("station_id", Station), ("handler_id", TeamMember)):
+        if field in data:
+            pk = data.pop(field)
+            data[field[:-3]] = (
+                reference(
+                    scope.restrict(model.objects.all(), request.user),
+                    field,
+                    f"{pk} 不存在或不在您的管辖范围内",
+                    pk=pk,
+                )
+                if pk
+                else None
+            )
+    if "employer_id" in data:
+        pk = data.pop("employer_id")
+        data["employer"] = (
+            reference(
+                scope.restrict(Enterprise.objects.all(), request.user),
+                "employer_id",
+                f"企业 {pk} 不存在或不在您的管辖范围内",
+                pk=pk,
+            )
+            if pk
+            else None
+        )
+    return data
+
+
+@router.get("/cases", response={200: CasePage, **ERRORS})
+def list_cases(
+    request, filters: Query[CaseFilter], mine: bool = False, offset: int = 0, limit: int = 50
+):
+    """Cases in scope; `mine=true`: the caller's own, as the handler; `overdue=true`: open
+    cases past their deadline."""
+    qs = filters.filter(scope.restrict(CASES, request.user))
+    if mine:
+        qs = qs.filter(handler__user=request.user)
+    return page(qs.order_by("-received_on", "-id"), offset, limit)
+
+
+@router.post("/cases", response={201: CaseOut, **ERRORS})
+def create_case(request, payload: CaseIn):
+    require_perm(request, DisputeCase, "add")
+    data = payload.dict()
+    unit = unit_ref(request, DisputeCase, data.pop("unit_code"), "unit_code")
+    workers, claims = data.pop("workers"), data.pop("claims")
+    data = {k: v for k, v in _case_refs(request, data).items() if v is not None}
+    case = actions.open_case(
+        acting_user=request.user, unit=unit, workers=workers, claims=claims, **data
+    )
+    return Status(201, CASES.get(pk=case.pk))
+
+
+@router.get("/cases/{case_id}", response={200: CaseOut, **ERRORS})
+def get_case(request, case_id: int):
+    return scoped_get(request, CASES, case_id)
+
+
+@router.patch("/cases/{case_id}", response={200: CaseOut, **ERRORS})
+def update_case(request, case_id: int, payload: CasePatch):
+    require_perm(request, DisputeCase, "change")
+    case = scoped_get(request, CASES, case_id, "change")
+    data = _case_refs(request, payload.dict(exclude_unset=True))
+    actions.update_case(case, acting_user=request.user, **data)
+    return CASES.get(pk=case.pk)
+
+
+class CaseTransitionIn(Schema):
+    name: str
+    note: str = ""
+    on: dt.date | None = None
+    agreement_effective_on: dt.date | None = None
+    award_received_on: dt.date | None = None
+    closure: DisputeCase.Closure | None = None
+    fully_performed: bool | None = None
+    confirmation: str | None = None
+    agency_id: int | None = None
+    after_settlement: bool = False
+
+
+@router.get("/cases/{case_id}/transitions", response={200: list[TransitionOut], **ERRORS})
+def case_transitions(request, case_id: int):
+    """The steps the caller may take on this case now."""
+    case = scoped_get(request, CASES, case_id)
+    return allowed_transitions(case_workflow, case, request.user)
+
+
+@router.post("/cases/{case_id}/transitions", response={200: CaseOut, **ERRORS})
+def perform_case_transition(request, case_id: int, payload: CaseTransitionIn):
+    """Perform one step. Two officers moving the same case at once: one wins, the other gets
+    a message naming the step and the state the case is in now."""
+    case = scoped_get(request, CASES, case_id)
+    values = {
+        k: v
+        for k, v in payload.dict(
+            include={"agreement_effective_on", "award_received_on", "closure", "fully_performed"}
+        ).items()
+        if v is not None
+    }
+    if payload.confirmation:
+        values["confirmation"] = payload.confirmation
+    if payload.after_settlement:
+        values["after_settlement"] = True
+    if payload.agency_id:
+        values["agency"] = reference(
+            scope.restrict(Agency.objects.all(), request.user),
+            "agency_id",
+            f"协作单位 {payload.agency_id} 不存在",
+            pk=payload.agency_id,
+        )
+    actions.case_step(
+        case,
+        payload.name,
+        acting_user=request.user,
+        note=payload.note,
+        on=payload.on,
+        values=values,
+    )
+    return CASES.get(pk=case.pk)
+
+
+class ReferralIn(Schema):
+    agency_id: int
+    handler_name: str = ""
+    on: dt.date | None = None
+
+
+@router.post("/cases/{case_id}/referrals", response={201: CaseOut, **ERRORS})
+def refer_case(request, case_id: int, payload: ReferralIn):
+    case = scoped_get(request, CASES, case_id, "change")
+    agency = reference(
+        scope.restrict(Agency.objects.all(), request.user),
+        "agency_id",
+        f"协作单位 {payload.agency_id} 不存在",
+        pk=payload.agency_id,
+    )
+    actions.refer(
+        case,
+        acting_user=request.user,
+        agency=agency,
+        on=payload.on,
+        handler_name=payload.handler_name,
+    )
+    return Status(201, CASES.get(pk=case.pk))
+
+
+class FeedbackIn(Schema):
+    result: str
+    feedback_letter: str = ""
+    on: dt.date | None = None
+
+
+@router.post("/cases/{case_id}/referrals/{referral_id}/feedback", response={200: CaseOut, **ERRORS})
+def referral_feedback(request, case_id: int, referral_id: int, payload: FeedbackIn):
+    case = scoped_get(request, CASES, case_id, "change")
+    edge = case.referrals.filter(pk=referral_id).first()
+    if edge is None:
+        raise Http404
+    actions.record_feedback(
+        edge,
+        acting_user=request.user,
+        result=payload.result,
+        letter=payload.feedback_letter,
+        on=payload.on,
+    )
+    return CASES.get(pk=case.pk)
