@@ -316,7 +316,8 @@ def household_step(household: Household, name: str, *, acting_user, note="", on=
         if name == "exit":
             values["exited_on"] = on
             # Archive Measures: files kept 10 years after withdrawal.
-            values["keep_until"] = workdays.add_months(on, 120)
+            years = parameters.value("assistance.files_kept_years", on=on)
+            values["keep_until"] = workdays.add_months(on, 12 * years)
             # Follow-up calls to catch a relapse; an active helper's pairing ends.
             for months in parameters.value("assistance.follow_up_months", on=on):
                 CheckUp.objects.get_or_create(

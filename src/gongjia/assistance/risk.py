@@ -42,12 +42,15 @@ def factors(member: HouseholdMember, on: dt.date) -> dict[str, bool]:
         else None
     )
     low_skill = parameters.value("assistance.risk_low_skill_level", on=on)
+    window = parameters.value("assistance.risk_thresholds", on=on)
     return {
         "layoff_plan": "layoff_plan" in signals,
         "monitored": "monitored" in signals,
         "wage_arrears": "wage_arrears" in signals or member.wage_arrears,
-        "contract_ending": bool(ends and on <= ends <= on + dt.timedelta(days=90)),
-        "age_45": age is not None and age >= 45,
+        "contract_ending": bool(
+            ends and on <= ends <= on + dt.timedelta(days=window["contract_ends_within_days"])
+        ),
+        "age_45": age is not None and age >= window["age_from"],
         "sole_earner": employed == 1,
         "archived": household.status == Household.Status.ARCHIVED,
         "low_skill": skill is not None and skill <= low_skill,
