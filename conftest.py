@@ -156,6 +156,29 @@ def tree(db):
 PASSWORD = "Test-pass-2026"
 
 
+def otp_now(username: str) -> str | None:
+    """The user's current second-factor code. A code is accepted once; tests sign in more than
+    once within one 30-second step, so the step used last is forgotten first."""
+    import pyotp
+
+    from gongjia.accounts.models import User
+
+    user = User.objects.get(username__iexact=username)
+    User.objects.filter(pk=user.pk).update(totp_last_step=None)
+    return pyotp.TOTP(user.totp_secret).now() if user.totp_secret else None
+
+
+def sign_in(client, username: str, password: str = PASSWORD) -> str:
+    """An API token through /api/v1/auth/token, with the second factor where required."""
+    r = client.post(
+        "/api/v1/auth/token",
+        {"username": username, "password": password, "otp": otp_now(username)},
+        content_type="application/json",
+    )
+    assert r.status_code == 200, r.json()
+    return r.json()["token"]
+
+
 @pytest.fixture
 def make_user(db):
     from gongjia.accounts import actions

@@ -1,17 +1,12 @@
 import pytest
 
-from conftest import PASSWORD
+from conftest import PASSWORD, sign_in
 
 
 @pytest.fixture
 def api(tree, make_user, client):
     officer = make_user("town_officer", tree.town_a, username="officer_a")
-    r = client.post(
-        "/api/v1/auth/token",
-        {"username": "officer_a", "password": PASSWORD},
-        content_type="application/json",
-    )
-    token = r.json()["token"]
+    token = sign_in(client, "officer_a", PASSWORD)
 
     class Api:
         def get(self, url, **kw):

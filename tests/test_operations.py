@@ -5,6 +5,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from conftest import sign_in
 from gongjia.accounts.models import User
 from gongjia.orgs.models import Enterprise, OrgUnit, Region
 from gongjia.platform import audit
@@ -66,13 +67,13 @@ def test_user_add_list_disable(tree):
         "add",
         "ops2",
         "--role",
-        "town_officer",
+        "worker",
         "--unit",
-        "A",
+        "A-1",
         "--password-stdin",
         stdin="Strong-pass-2\n",
     )
-    assert "TOTP" not in out
+    assert "TOTP" not in out  # only the worker's own portal account goes without
     assert "ops2\tactive" in run("user", "list")
     run("user", "disable", "ops2")
     assert not User.objects.get(username="ops2").is_active
@@ -138,11 +139,7 @@ def test_demo_builds_the_district_and_is_idempotent(db, client, monkeypatch):
     assert a["assistance.relief_paid"] > 0 and a["assistance.relief_budget_left"] > 0
     assert a["assistance.visits_overdue"] > 0 and a["assistance.exited"] > 0
     assert v26["rights.enterprises_with_collective_contract"] >= 9
-    token = client.post(
-        "/api/v1/auth/token",
-        {"username": "chengxiang", "password": "Gongjia@2026"},
-        content_type="application/json",
-    ).json()["token"]
+    token = sign_in(client, "chengxiang", "Gongjia@2026")
     r = client.get("/api/v1/cockpit/kpis?year=2020", HTTP_AUTHORIZATION=f"Bearer {token}")
     town = {k["key"]: k["value"] for k in r.json()}
     assert 0 < town["members.new_unions"] < 174  # a town officer sees the town's share

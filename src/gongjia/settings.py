@@ -69,6 +69,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "gongjia.platform.middleware.ContentSecurityPolicyMiddleware",
     "gongjia.platform.middleware.RequestContextMiddleware",
+    "gongjia.platform.middleware.RequestSizeMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -105,8 +106,12 @@ TEMPLATES = [
 _db_url = os.environ.get("DATABASE_URL") or ""
 if _db_url:
     DATABASES = {
+        # Health checks: a connection the server dropped (restart, terminated backend) is
+        # noticed before the first query of a request and opened again, never a 500.
         "default": dj_database_url.parse(
-            _db_url, conn_max_age=int(os.environ.get("GONGJIA_DB_CONN_MAX_AGE", "60"))
+            _db_url,
+            conn_max_age=int(os.environ.get("GONGJIA_DB_CONN_MAX_AGE", "60")),
+            conn_health_checks=True,
         )
     }
 else:

@@ -82,7 +82,17 @@ class RoleAssignmentAdmin(ScopedAdmin):
         except ValidationError as e:
             messages.error(request, " ".join(e.messages))
             raise PermissionDenied(" ".join(e.messages)) from None
+        secret = ra.new_totp_secret
         obj.__dict__.update(ra.__dict__)
+        if secret:
+            messages.warning(
+                request,
+                _(
+                    "%(u)s now needs a second factor: give them this secret for their "
+                    "authenticator app, once, in person: %(s)s"
+                )
+                % {"u": obj.user.username, "s": secret},
+            )
 
     @admin.action(description=_("Revoke selected roles"), permissions=["change"])
     def revoke(self, request, queryset):

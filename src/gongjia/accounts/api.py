@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 
 from gongjia.accounts import actions, security
 from gongjia.accounts.middleware import password_change_due
@@ -13,15 +13,22 @@ router = Router(tags=["auth"])
 
 
 class TokenIn(Schema):
-    username: str
-    password: str
-    otp: str | None = None
+    username: str = Field(..., max_length=150)
+    password: str = Field(..., max_length=256)
+    otp: str | None = Field(None, max_length=12)
 
 
 class TokenOut(Schema):
     token: str
     token_type: str = "Bearer"
     expires_at: dt.datetime
+
+
+class PasswordIn(Schema):
+    username: str = Field(..., max_length=150)
+    old_password: str = Field(..., max_length=256)
+    new_password: str = Field(..., max_length=256)
+    otp: str | None = Field(None, max_length=12)
 
 
 class RoleOut(Schema):
@@ -58,8 +65,31 @@ def token_endpoint(api):
                 request,
                 403,
                 "password_change_required",
-                "初始密码或过期密码必须先修改（请登录门户修改密码）",
+                "初始密码或过期密码必须先修改：请调用 POST /api/v1/auth/password"
+                "（username、old_password、new_password，需要时加 otp），成功后即返回新令牌",
             )
+        raw, token = actions.issue_token(result.user)
+        return {"token": raw, "expires_at": token.expires_at}
+
+    @router.post(
+        "/auth/password",
+        auth=None,
+        response={200: TokenOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 422: ErrorOut},
+    )
+    def change_password(request, payload: PasswordIn):
+        """Change one's own password with the current one (and the second factor where the role
+        requires it): the way an API client whose initial or expired password must be changed
+        gets going. Every token of the account ends; the answer carries a new one."""
+        result = security.login_check(request, payload.username, payload.old_password, payload.otp)
+        if not result.ok:
+            status = 403 if result.code == "locked" else 401
+            return error(api, request, status, result.code, result.message)
+        actions.change_own_password(
+            result.user,
+            payload.old_password,
+            payload.new_password,
+            ip=security.client_ip(request),
+        )
         raw, token = actions.issue_token(result.user)
         return {"token": raw, "expires_at": token.expires_at}
 

@@ -22,6 +22,10 @@ class User(AbstractUser):
     must_change_password = models.BooleanField(_("must change password"), default=True)
     password_changed_at = models.DateTimeField(_("password changed"), null=True, blank=True)
     totp_secret = ProtectedField(_("second-factor secret"), kind="secret")
+    # The last 30-second step whose code was accepted: a code works once (RFC 6238 §5.2).
+    totp_last_step = models.BigIntegerField(null=True, blank=True, editable=False)
+    # Set when an administrator resets the password: the user is told at the next sign-in.
+    password_reset_at = models.DateTimeField(_("password reset"), null=True, blank=True)
 
     objects = UserManager()
 

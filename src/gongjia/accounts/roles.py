@@ -56,6 +56,9 @@ _MANAGE = (
     "platform.add_attachment",
 )
 
+# The second factor (GB/T 22239-2019 8.1.4.1 d) is required of every role whose scope is wider
+# than one grassroots union or that may reveal personal data: every back-office role (a union
+# officer reveals members' ID numbers); only the worker's own portal account goes without.
 ROLES: dict[str, Role] = {
     r.key: r
     for r in [
@@ -71,7 +74,12 @@ ROLES: dict[str, Role] = {
             ),
             second_factor=True,
         ),
-        Role("town_officer", _("Town or street federation officer"), (*_MANAGE, *OWN_RECORDS)),
+        Role(
+            "town_officer",
+            _("Town or street federation officer"),
+            (*_MANAGE, *OWN_RECORDS),
+            second_factor=True,
+        ),
         Role(
             "union_officer",
             _("Grassroots union officer"),
@@ -84,16 +92,19 @@ ROLES: dict[str, Role] = {
                 "platform.add_attachment",
                 *OWN_RECORDS,
             ),
+            second_factor=True,
         ),
         Role(
             "legal_staff",
             _("Lawyer or mediator"),
             ("orgs.view_*", "rights.*", "platform.add_attachment", *OWN_RECORDS),
+            second_factor=True,
         ),
         Role(
             "judge",
             _("Competition judge"),
             ("orgs.view_orgunit", "skills.view_*", "skills.score_*", *OWN_RECORDS),
+            second_factor=True,
         ),
         Role("worker", _("Worker"), (), back_office=False),
         Role(

@@ -13,6 +13,8 @@ from gongjia.orgs.models import OrgUnit
 from gongjia.platform import pii, scope
 from gongjia.platform.api_base import (
     ErrorOut,
+    Limit,
+    Offset,
     TransitionOut,
     allowed_transitions,
     page,
@@ -26,7 +28,7 @@ router = Router(tags=["assistance"])
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
 
-class MemberOut(Schema):
+class HouseholdMemberOut(Schema):
     name: str
     relationship: str
     id_number_masked: str
@@ -55,7 +57,7 @@ class HouseholdOut(Schema):
     archived_on: dt.date | None
     exit_reason: str
     exited_on: dt.date | None
-    members: list[MemberOut]
+    members: list[HouseholdMemberOut]
 
     @staticmethod
     def resolve_unit_code(obj):
@@ -116,7 +118,9 @@ HOUSEHOLDS = Household.objects.select_related("unit").prefetch_related("members"
 
 
 @router.get("/households", response={200: HouseholdPage, **ERRORS})
-def list_households(request, filters: Query[HouseholdFilter], offset: int = 0, limit: int = 50):
+def list_households(
+    request, filters: Query[HouseholdFilter], offset: Offset = 0, limit: Limit = 50
+):
     qs = filters.filter(scope.restrict(HOUSEHOLDS, request.user)).order_by("-id")
     return page(qs, offset, limit)
 

@@ -5,7 +5,7 @@ from ninja import Router, Schema
 
 from gongjia.orgs.models import OrgUnit
 from gongjia.platform import kpis, scope
-from gongjia.platform.api_base import ErrorOut
+from gongjia.platform.api_base import ErrorOut, Year
 
 router = Router(tags=["cockpit"])
 
@@ -21,12 +21,10 @@ class KpiOut(Schema):
 
 
 @router.get("/kpis", response={200: list[KpiOut], 401: ErrorOut, 422: ErrorOut})
-def list_kpis(request, year: int | None = None, key: str | None = None, under: str | None = None):
+def list_kpis(request, year: Year | None = None, key: str | None = None, under: str | None = None):
     """Indicators as a list; `key` (comma-separated) limits the list to those keys; `under`
     (a unit code, e.g. a town federation) gives the figures of that branch of the caller's
     scope."""
-    if year is not None and not 1900 <= year <= 2100:
-        raise ValidationError({"year": ["年份应在 1900 到 2100 之间"]})
     keys = [k.strip() for k in key.split(",")] if key else None
     user = request.user
     if under:

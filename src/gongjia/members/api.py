@@ -14,9 +14,13 @@ from gongjia.orgs.models import Enterprise, OrgUnit, Region
 from gongjia.platform import pii, scope, validators
 from gongjia.platform.api_base import (
     ErrorOut,
+    Limit,
+    Offset,
     TransitionOut,
+    Year,
     allowed_transitions,
     page,
+    patch_changes,
     reference,
     require_perm,
     scoped_get,
@@ -105,7 +109,7 @@ class MemberFilter(FilterSchema):
     q: Annotated[str | None, FilterLookup(["name__icontains", "member_number"])] = None
     under: str | None = None
     id_number: str | None = None
-    joined_year: Annotated[int | None, FilterLookup("join_date__year")] = None
+    joined_year: Annotated[Year | None, FilterLookup("join_date__year")] = None
 
     def filter_under(self, value):
         if not value:
@@ -153,7 +157,7 @@ def _refs(request, data: dict) -> dict:
 
 
 @router.get("", response={200: MemberPage, **ERRORS})
-def list_members(request, filters: Query[MemberFilter], offset: int = 0, limit: int = 50):
+def list_members(request, filters: Query[MemberFilter], offset: Offset = 0, limit: Limit = 50):
     qs = filters.filter(scope.restrict(MEMBERS, request.user)).order_by("-id")
     return page(qs, offset, limit)
 
@@ -176,7 +180,7 @@ def update_member(request, member_id: int, payload: MemberPatch):
     require_perm(request, Member, "change")
     member = scoped_get(request, MEMBERS, member_id, "change")
     actions.update(
-        member, acting_user=request.user, **_refs(request, payload.dict(exclude_unset=True))
+        member, acting_user=request.user, **_refs(request, patch_changes(payload, Member))
     )
     return MEMBERS.get(pk=member.pk)
 
@@ -311,7 +315,7 @@ class FoundingFilter(FilterSchema):
     status: Founding.Status | None = None
     field: Founding.Field | None = None
     federation_code: Annotated[str | None, FilterLookup("federation__code")] = None
-    approved_year: Annotated[int | None, FilterLookup("approved_on__year")] = None
+    approved_year: Annotated[Year | None, FilterLookup("approved_on__year")] = None
 
 
 FOUNDINGS = Founding.objects.select_related("federation", "region", "unit")
@@ -340,7 +344,7 @@ def _founding_refs(request, data):
 
 
 @foundings.get("", response={200: FoundingPage, **ERRORS})
-def list_foundings(request, filters: Query[FoundingFilter], offset: int = 0, limit: int = 50):
+def list_foundings(request, filters: Query[FoundingFilter], offset: Offset = 0, limit: Limit = 50):
     return page(
         filters.filter(scope.restrict(FOUNDINGS, request.user)).order_by("-id"), offset, limit
     )
@@ -363,7 +367,7 @@ def get_founding(request, founding_id: int):
 def update_founding(request, founding_id: int, payload: FoundingPatch):
     require_perm(request, Founding, "change")
     f = scoped_get(request, FOUNDINGS, founding_id, "change")
-    actions.update_founding(f, acting_user=request.user, **payload.dict(exclude_unset=True))
+    actions.update_founding(f, acting_user=request.user, **patch_changes(payload, Founding))
     return FOUNDINGS.get(pk=f.pk)
 
 

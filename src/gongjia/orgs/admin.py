@@ -85,9 +85,6 @@ class OrgUnitAdmin(TreeListMixin, ScopedAdmin):
         "address",
     )
 
-    def has_delete_permission(self, request, obj=None):
-        return False  # units are deregistered, never deleted: records refer to them
-
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
         parents = scope.units_in_scope(request.user, OrgUnit, "add" if obj is None else "change")
@@ -132,9 +129,6 @@ class RegionAdmin(TreeListMixin, ScopedAdmin):
 
     def has_add_permission(self, request):
         return False  # divisions come from the official code list (`gongjia demo` loads them)
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Enterprise)

@@ -10,7 +10,16 @@ from ninja import Field, FilterLookup, FilterSchema, Query, Router, Schema, Stat
 from gongjia.orgs import actions
 from gongjia.orgs.models import Enterprise, OrgUnit, Region
 from gongjia.platform import scope
-from gongjia.platform.api_base import ErrorOut, page, reference, require_perm, scoped_get
+from gongjia.platform.api_base import (
+    ErrorOut,
+    Limit,
+    Offset,
+    page,
+    patch_changes,
+    reference,
+    require_perm,
+    scoped_get,
+)
 
 router = Router(tags=["orgs"])
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
@@ -66,7 +75,7 @@ def _with_parent_codes(nodes):
 
 
 @router.get("/regions", response={200: RegionPage, **ERRORS})
-def list_regions(request, filters: Query[RegionFilter], offset: int = 0, limit: int = 100):
+def list_regions(request, filters: Query[RegionFilter], offset: Offset = 0, limit: Limit = 100):
     qs = filters.filter(scope.restrict(Region.objects.all(), request.user)).order_by("path")
     return page(qs, offset, limit, prepare=_with_parent_codes)
 
@@ -202,7 +211,7 @@ def _unit_by_code(request, code, field, action="view"):
 
 
 @router.get("/units", response={200: UnitPage, **ERRORS})
-def list_units(request, filters: Query[UnitFilter], offset: int = 0, limit: int = 100):
+def list_units(request, filters: Query[UnitFilter], offset: Offset = 0, limit: Limit = 100):
     qs = filters.filter(scope.restrict(OrgUnit.objects.select_related("region"), request.user))
     return page(qs.order_by("path"), offset, limit, prepare=_with_parent_codes)
 
@@ -231,7 +240,7 @@ def update_unit(request, code: str, payload: UnitPatch):
     unit = get_object_or_404(
         scope.restrict(OrgUnit.objects.all(), request.user, "change"), code=code
     )
-    data = payload.dict(exclude_unset=True)
+    data = patch_changes(payload, OrgUnit)
     parent_code = data.pop("parent_code", None)
     if "region_code" in data:
         data["region"] = _region(data.pop("region_code"))
@@ -324,7 +333,9 @@ ENTERPRISE_QS = Enterprise.objects.select_related("region", "federation", "union
 
 
 @router.get("/enterprises", response={200: EnterprisePage, **ERRORS})
-def list_enterprises(request, filters: Query[EnterpriseFilter], offset: int = 0, limit: int = 100):
+def list_enterprises(
+    request, filters: Query[EnterpriseFilter], offset: Offset = 0, limit: Limit = 100
+):
     qs = filters.filter(scope.restrict(ENTERPRISE_QS, request.user)).order_by("id")
     return page(qs, offset, limit)
 
@@ -346,6 +357,6 @@ def create_enterprise(request, payload: EnterpriseIn):
 def update_enterprise(request, ent_id: int, payload: EnterprisePatch):
     require_perm(request, Enterprise, "change")
     ent = scoped_get(request, ENTERPRISE_QS, ent_id, "change")
-    data = _enterprise_refs(request, payload.dict(exclude_unset=True))
+    data = _enterprise_refs(request, patch_changes(payload, Enterprise))
     actions.update_enterprise(ent, acting_user=request.user, **data)
     return ENTERPRISE_QS.get(pk=ent.pk)

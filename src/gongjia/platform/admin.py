@@ -1,12 +1,15 @@
 from auditlog.models import LogEntry
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from django_tasks_db.models import DBTaskResult
 from unfold.contrib.filters.admin import RangeDateTimeFilter
 
+from gongjia.platform import jobs
 from gongjia.platform.admin_base import ReadOnlyAdmin, ScopedAdmin
 from gongjia.platform.models import AuditEvent, Consent, Job, Notification
 
@@ -97,12 +100,27 @@ class JobAdmin(ReadOnlyAdmin):
                 self.admin_site.admin_view(self.progress_view),
                 name="platform_job_progress",
             ),
+            path(
+                "<uuid:job_id>/run-again/",
+                self.admin_site.admin_view(self.run_again_view),
+                name="platform_job_run_again",
+            ),
             *super().get_urls(),
         ]
 
     def progress_view(self, request, job_id):
         job = get_object_or_404(self.get_queryset(request), pk=job_id)
         return TemplateResponse(request, "platform/admin/job_progress.html", {"original": job})
+
+    def run_again_view(self, request, job_id):
+        job = get_object_or_404(self.get_queryset(request), pk=job_id)
+        if request.method != "POST":
+            raise PermissionDenied
+        try:
+            job = jobs.run_again(job, user=request.user)
+        except ValidationError as e:
+            messages.error(request, " ".join(e.messages))
+        return HttpResponseRedirect(reverse("admin:platform_job_change", args=[job.pk]))
 
 
 @admin.register(Notification)

@@ -83,9 +83,15 @@ class ScopedAdmin(ModelAdmin):
         return obj is None or scope.can(request.user, "change", obj)
 
     def has_delete_permission(self, request, obj=None):
-        if not self._perm(request, "delete"):
-            return False
-        return obj is None or scope.can(request.user, "delete", obj)
+        # Nothing is deleted: records end through actions (withdraw, close, revoke, deregister,
+        # exit), which keep them and write the timeline. No delete page, no bulk delete.
+        return False
+
+    def get_inline_instances(self, request, obj=None):
+        inlines = super().get_inline_instances(request, obj)
+        for inline in inlines:
+            inline.can_delete = False  # rows on a record's page are kept the same way
+        return inlines
 
     def has_add_permission(self, request):
         return self._perm(request, "add")
@@ -262,7 +268,4 @@ class ReadOnlyAdmin(ScopedAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
         return False

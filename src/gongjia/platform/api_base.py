@@ -1,14 +1,18 @@
 """API machinery: authentication, the one error format, scoped lookups and pagination."""
 
+import datetime as dt
+import json
 import logging
+from typing import Annotated
 
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.http import Http404
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI, Schema
+from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as SchemaError
+from ninja.parser import Parser
 from ninja.security import HttpBearer, django_auth
 
 from gongjia.platform import scope
@@ -22,18 +26,142 @@ class ErrorOut(Schema):
     errors: dict[str, list[str]] = {}
 
 
+# Every operation may answer these; the OpenAPI document lists them for each (see GongjiaAPI).
+ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+
+# Bounded query parameters: a year the records could hold, an offset and a page size a
+# database can take (an unbounded integer overflows the database's 64 bits: a 500).
+YEAR_MIN, YEAR_MAX = 1949, 2100
+Year = Annotated[int, Field(ge=YEAR_MIN, le=YEAR_MAX, description="公历年份（1949–2100）")]
+Offset = Annotated[int, Field(ge=0, le=1_000_000_000, description="跳过的条数")]
+Limit = Annotated[int, Field(ge=1, le=500, description="每页条数（1–500）")]
+
+
+class BodyProblem(ValueError):
+    """A request body refused before its schema is checked; the message says why."""
+
+    def __init__(self, message: str, errors: dict | None = None):
+        super().__init__(message)
+        self.message, self.errors = message, errors or {}
+
+
+# C0 control characters other than tab, line feed and carriage return: never wanted in a text,
+# and PostgreSQL refuses NUL outright.
+_CONTROLS = dict.fromkeys(c for c in range(32) if c not in (9, 10, 13))
+
+
+def clean_text(value: str) -> str:
+    """The one text cleaner of the API: control characters removed (NUL included)."""
+    return value.translate(_CONTROLS) if not value.isprintable() else value
+
+
+class CleanJsonParser(Parser):
+    """JSON bodies and query strings as the platform accepts them: a body is one JSON object;
+    every text is cleaned and no longer than `api.max_text_chars`; no list is longer than
+    `api.max_list_items`; nesting is shallow."""
+
+    MAX_DEPTH = 8
+
+    def parse_body(self, request):
+        try:
+            data = json.loads(request.body)
+        except (ValueError, UnicodeDecodeError):
+            raise BodyProblem(_("The request body is not valid JSON.")) from None
+        if not isinstance(data, dict):
+            raise BodyProblem(_("The request body must be a JSON object."))
+        return self._clean(data, "", 0, self._limits())
+
+    def parse_querydict(self, data, list_fields, request):
+        limits = self._limits()
+        parsed = super().parse_querydict(data, list_fields, request)
+        return {k: self._clean(v, k, 1, limits) for k, v in parsed.items()}
+
+    @staticmethod
+    def _limits():
+        from gongjia.platform import parameters
+
+        return parameters.value("api.max_text_chars"), parameters.value("api.max_list_items")
+
+    def _clean(self, value, where: str, depth: int, limits):
+        max_text, max_items = limits
+        field = where or "__all__"
+        if isinstance(value, str):
+            if len(value) > max_text:
+                raise BodyProblem(
+                    _("At most %(n)s characters.") % {"n": f"{max_text:,}"},
+                    {field: [_("At most %(n)s characters.") % {"n": f"{max_text:,}"}]},
+                )
+            return clean_text(value)
+        if depth > self.MAX_DEPTH:
+            raise BodyProblem(_("The request body is nested too deeply."))
+        if isinstance(value, list):
+            if len(value) > max_items:
+                message = _("At most %(n)s items.") % {"n": f"{max_items:,}"}
+                raise BodyProblem(message, {field: [message]})
+            return [self._clean(v, where, depth + 1, limits) for v in value]
+        if isinstance(value, dict):
+            return {
+                clean_text(str(k)): self._clean(
+                    v, f"{where}.{k}" if where else str(k), depth + 1, limits
+                )
+                for k, v in value.items()
+            }
+        return value
+
+
+class GongjiaAPI(NinjaAPI):
+    """The API with the platform's parser, and an OpenAPI document that lists, for every
+    operation, the error answers every operation may give (the one error format)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(parser=CleanJsonParser(), **kwargs)
+
+    def get_openapi_schema(self, *args, **kwargs):
+        schema = super().get_openapi_schema(*args, **kwargs)
+        ref = {"$ref": "#/components/schemas/ErrorOut"}
+        described = {
+            "400": "请求有误 / Bad request",
+            "401": "未登录或令牌无效 / Not signed in",
+            "403": "无权操作 / Forbidden",
+            "404": "不存在或不在管辖范围内 / Not found",
+            "413": "请求体过大 / Request too large",
+            "422": "请求数据有误 / Invalid data",
+        }
+        for operations in schema.get("paths", {}).values():
+            for operation in operations.values():
+                responses = operation.setdefault("responses", {})
+                for code, text in described.items():
+                    responses.setdefault(
+                        code,
+                        {"description": text, "content": {"application/json": {"schema": ref}}},
+                    )
+        schema.setdefault("components", {}).setdefault("schemas", {}).setdefault(
+            "ErrorOut", ErrorOut.model_json_schema()
+        )
+        return schema
+
+
 class BearerToken(HttpBearer):
     def authenticate(self, request, token):
         from gongjia.accounts.models import ApiToken
+        from gongjia.platform import parameters
 
+        now = timezone.now()
         found = (
             ApiToken.objects.select_related("user")
-            .filter(digest=ApiToken.digest_of(token), expires_at__gt=timezone.now())
+            .filter(digest=ApiToken.digest_of(token), expires_at__gt=now)
             .first()
         )
         if found is None or not found.user.is_active:
             return None
-        ApiToken.objects.filter(pk=found.pk).update(last_used_at=timezone.now())
+        idle = dt.timedelta(minutes=parameters.value("security.api_token_idle_minutes"))
+        last = found.last_used_at or found.created_at
+        if last < now - idle:
+            ApiToken.objects.filter(pk=found.pk).delete()  # idle too long: it ends
+            return None
+        if now - last > dt.timedelta(minutes=1):
+            # Written at most once a minute: a busy client does not queue a write per request.
+            ApiToken.objects.filter(pk=found.pk).update(last_used_at=now)
         request.user = found.user
         return found.user
 
@@ -99,7 +227,17 @@ def install_error_handlers(api: NinjaAPI):
     @api.exception_handler(HttpError)
     @_zh
     def http_error(request, exc):
+        cause = exc.__cause__
+        if isinstance(cause, BodyProblem):
+            return error(api, request, 422, "invalid", cause.message, cause.errors)
+        if exc.status_code == 400:  # the framework's own words are English
+            return error(api, request, 400, "invalid", _("The request could not be read."))
         return error(api, request, exc.status_code, "error", str(exc))
+
+    @api.exception_handler(BodyProblem)
+    @_zh
+    def body_problem(request, exc):
+        return error(api, request, 422, "invalid", exc.message, exc.errors)
 
     @api.exception_handler(Exception)
     @_zh
@@ -142,6 +280,33 @@ def page(queryset, offset: int, limit: int, prepare=None) -> dict:
         "limit": limit,
         "items": items,
     }
+
+
+def patch_changes(payload, model) -> dict:
+    """The fields a PATCH sets: only those sent. An explicit null empties a field that may be
+    empty (null, or blank text) and is refused, naming the field, where the field is required;
+    references by code (not fields of the model) are left to their resolvers."""
+    from django.core.exceptions import FieldDoesNotExist
+    from django.db import models as m
+
+    data = payload.dict(exclude_unset=True)
+    errors = {}
+    for name, value in list(data.items()):
+        if value is not None:
+            continue
+        try:
+            field = model._meta.get_field(name)
+        except FieldDoesNotExist:
+            continue
+        if field.null:
+            continue
+        if field.blank and isinstance(field, (m.CharField, m.TextField)):
+            data[name] = ""
+            continue
+        errors[name] = [_("This field cannot be emptied: leave it out to keep its value.")]
+    if errors:
+        raise ValidationError(errors)
+    return data
 
 
 def apply_changes(obj, data: dict, *, validate_unique: bool = True):

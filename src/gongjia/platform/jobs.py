@@ -27,8 +27,12 @@ def progress(job: Job, done: int, total: int | None = None, message: str | None 
 
 @task()
 def run_job(job_id: str):
+    from gongjia.platform.worker import WORKER_ID
+
     job = Job.objects.get(pk=job_id)
-    Job.objects.filter(pk=job.pk).update(status=Job.Status.RUNNING)
+    if job.status != Job.Status.QUEUED:
+        return  # already run, or failed by the recovery of a stopped worker
+    Job.objects.filter(pk=job.pk).update(status=Job.Status.RUNNING, worker_id=WORKER_ID)
     try:
         func = import_string(job.kind)
         result = func(job, **job.params) or {}
@@ -49,6 +53,18 @@ def start(kind: str, *, label: str, user, params: dict | None = None) -> Job:
     job = Job.objects.create(kind=kind, label=label, user=user, params=params or {})
     transaction.on_commit(lambda: run_job.enqueue(job_id=str(job.pk)))
     return job
+
+
+def run_again(job: Job, *, user) -> Job:
+    """A failed job, run again as a new job with the same work (the failed one stays on record)."""
+    from django.core.exceptions import ValidationError
+    from django.utils.translation import gettext as _
+
+    if job.status != Job.Status.FAILED:
+        raise ValidationError(_("Only a failed job can be run again."))
+    if job.user_id != user.pk:
+        raise ValidationError(_("Only the person who started a job can run it again."))
+    return start(job.kind, label=job.label, user=user, params=job.params)
 
 
 def result_download(request, job_id):

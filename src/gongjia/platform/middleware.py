@@ -1,4 +1,8 @@
-"""Request context for audit rows, and the Content Security Policy."""
+"""Request context for audit rows, the Content Security Policy, and the request size."""
+
+from django.conf import settings
+from django.http import HttpResponse, JsonResponse
+from django.utils.translation import gettext as _
 
 from gongjia.platform import audit
 
@@ -39,3 +43,27 @@ class RequestContextMiddleware:
             return self.get_response(request)
         finally:
             audit.current_ip.reset(token)
+
+
+class RequestSizeMiddleware:
+    """A body larger than the platform reads in memory is refused with 413 before it is read
+    (files uploaded as multipart forms are streamed to disk and checked by their own rules)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        multipart = request.META.get("CONTENT_TYPE", "").startswith("multipart/form-data")
+        if length > settings.DATA_UPLOAD_MAX_MEMORY_SIZE and not multipart:
+            limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE // 2**20
+            message = _("The request is larger than %(m)d MB.") % {"m": limit}
+            if request.path.startswith("/api/"):
+                return JsonResponse(
+                    {"code": "too_large", "message": message, "errors": {}}, status=413
+                )
+            return HttpResponse(message, status=413, content_type="text/plain; charset=utf-8")
+        return self.get_response(request)

@@ -116,6 +116,7 @@ class Job(models.Model):
     message = models.TextField(_("message"), blank=True, default="")
     params = models.JSONField(default=dict, blank=True)
     result_file = models.CharField(_("result file"), max_length=300, blank=True, default="")
+    worker_id = models.CharField(max_length=64, blank=True, default="")
     created_at = models.DateTimeField(_("created"), default=timezone.now, db_index=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
 
@@ -221,8 +222,12 @@ class Consent(models.Model):
 
 
 class Heartbeat(models.Model):
+    """One row per worker process, beaten every interval; `/healthz` and the recovery of
+    orphaned jobs judge a worker gone after a few missed intervals."""
+
     name = models.CharField(max_length=64, primary_key=True)
     beat_at = models.DateTimeField()
+    interval_s = models.FloatField(default=2.0)
 
     class Meta:
         verbose_name = _("heartbeat")

@@ -7,7 +7,7 @@ from pathlib import Path
 from django.conf import settings
 
 from gongjia.platform import parameters
-from gongjia.platform.worker import sweep
+from gongjia.platform.worker import fail_orphaned_jobs, sweep
 
 TEMPORARY_FOLDERS = ("imports", "exports", "templates")
 
@@ -30,3 +30,8 @@ def purge_temporary_files(now: float | None = None) -> int:
 @sweep("platform.temporary_files", every_seconds=3600)
 def temporary_files():
     purge_temporary_files()
+
+
+@sweep("platform.orphaned_jobs", every_seconds=10)
+def orphaned_jobs():
+    fail_orphaned_jobs()

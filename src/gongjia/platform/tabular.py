@@ -11,15 +11,14 @@ import datetime as dt
 import io
 import re
 import unicodedata
-import zipfile
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import python_calamine
 import xlsxwriter
 from django.utils.translation import gettext as _
+
+from gongjia.platform import sheetguard
 
 IGNORED_HEADERS = {"序号", "备注", "错误说明"}
 MAX_COLUMNS = 200
@@ -123,59 +122,19 @@ def _kind(path: Path) -> str:
 
 
 def _rows_xlsx(path: Path) -> Iterator[list]:
-    # The formula scan reads the zip while calamine parses the sheet: both release the
-    # interpreter lock, so on a large file the scan costs no time of its own.
-    scan = ThreadPoolExecutor(1)
-    formulas = scan.submit(_has_formulas, path)
-    scan.shutdown(wait=False)
     try:
-        book = python_calamine.CalamineWorkbook.from_path(str(path))
-        sheet = book.get_sheet_by_index(0)
-    except python_calamine.PasswordError:
-        raise FileProblem(
-            _("The workbook is password-protected: remove the password and upload it again.")
-        ) from None
-    except Exception:  # noqa: BLE001  calamine raises several kinds for broken files
-        raise FileProblem(
-            _(
-                "The file is damaged or not an Excel workbook: open it in Excel, "
-                "save it as .xlsx and upload it again."
-            )
-        ) from None
-    if sheet.merged_cell_ranges:
-        raise FileProblem(
-            _(
-                "The sheet has merged cells: unmerge them so that every row holds "
-                "one person, then upload it again."
-            )
-        )
-    if formulas.result():
-        raise FileProblem(
-            _(
-                "The sheet contains formulas: copy the cells and paste them as "
-                "values, then upload it again."
-            )
-        )
-    yield from sheet.iter_rows()
-
-
-def _has_formulas(path: Path) -> bool:
-    """Scan the first sheet's XML for formula elements without parsing it."""
-    with zipfile.ZipFile(path) as z:
-        names = sorted(n for n in z.namelist() if re.match(r"xl/worksheets/sheet\d+\.xml$", n))
-        if not names:
-            return False
-        tail = b""
-        with z.open(names[0]) as f:
-            while chunk := f.read(1 << 20):
-                block = tail + chunk
-                if b"<f>" in block or b"<f " in block:
-                    return True
-                tail = chunk[-3:]
-    return False
+        yield from sheetguard.xlsx_rows(path)
+    except sheetguard.SheetProblem as e:
+        raise FileProblem(str(e)) from None
 
 
 def _rows_csv(path: Path) -> Iterator[list]:
+    limit = sheetguard.Limits.current().part_bytes
+    if path.stat().st_size > limit:
+        raise FileProblem(
+            _("The file is larger than %(l)s MB: split it into several files.")
+            % {"l": f"{limit // 2**20:,}"}
+        )
     raw = path.read_bytes()
     for encoding in ("utf-8-sig", "gb18030"):
         try:
@@ -268,14 +227,18 @@ def read_table(path, columns: list[Column]) -> Table:
             if len(raw) < width:
                 raw = [*raw, *[""] * (width - len(raw))]
             values = [raw[i] if i >= 0 else "" for i in take]
-            if not any(values):  # blank (a lone 0 is no record either)
-                continue
+            if not any(values) or all(_blank(v) for v in values):
+                continue  # blank (a lone 0, or cells of spaces only, is no record either)
             found = True
             yield number, values
         if not found:
             raise FileProblem(_("The file has headers but no data rows."))
 
     return Table(columns=columns, positions=positions, rows=gen())
+
+
+def _blank(value) -> bool:
+    return not value or (value.__class__ is str and value.isspace())
 
 
 # --- writing templates and error files ----------------------------------------------------------

@@ -3,7 +3,7 @@ from django.db.migrations.executor import MigrationExecutor
 from django.http import JsonResponse
 from django.utils import timezone
 
-WORKER_STALE_SECONDS = 300  # the worker beats every few seconds; five minutes means it is gone
+from gongjia.platform.worker import STALE_INTERVALS
 
 
 def healthz(request):
@@ -21,15 +21,18 @@ def healthz(request):
             status = 503
         from gongjia.platform.models import Heartbeat
 
-        beat = Heartbeat.objects.filter(name="worker").first()
+        beat = Heartbeat.objects.order_by("-beat_at").first()
         if beat is None:
             body["worker"] = "never seen"
             status = 503
         else:
+            # Gone after three missed beats, not minutes later: a dead worker stops imports,
+            # exports and every deadline sweep.
             age = (timezone.now() - beat.beat_at).total_seconds()
             body["worker_heartbeat_age_s"] = round(age, 1)
-            body["worker"] = "ok" if age < WORKER_STALE_SECONDS else "stale"
-            if age >= WORKER_STALE_SECONDS:
+            fresh = age < STALE_INTERVALS * beat.interval_s
+            body["worker"] = "ok" if fresh else "stale"
+            if not fresh:
                 status = 503
     except Exception as exc:  # noqa: BLE001  any failure here means "not healthy"
         body["database"] = f"error: {exc.__class__.__name__}"

@@ -65,7 +65,10 @@ def password_change(request):
     if request.method == "POST" and form.is_valid():
         try:
             actions.change_own_password(
-                request.user, form.cleaned_data["old_password"], form.cleaned_data["new_password"]
+                request.user,
+                form.cleaned_data["old_password"],
+                form.cleaned_data["new_password"],
+                ip=security.client_ip(request),
             )
         except ValidationError as e:
             for field, errors in e.message_dict.items():

@@ -221,9 +221,6 @@ class ReliefPaymentAdmin(Deidentified, ScopedAdmin):
     def has_add_permission(self, request):
         return False
 
-    def has_delete_permission(self, request, obj=None):
-        return False
-
     def get_urls(self):
         return [
             path(

@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
-from conftest import PASSWORD
+from conftest import PASSWORD, sign_in
 from gongjia.members import actions
 from gongjia.members.models import Founding, Member, MembershipChange
 from gongjia.members.testing import id_number, make_member
@@ -182,11 +182,7 @@ def test_members_api(tree, make_user, client):
     m = mm(tree, tree.town_a)
     mm(tree, tree.town_b)
     make_user("union_officer", tree.union_a, username="uo")
-    token = client.post(
-        "/api/v1/auth/token",
-        {"username": "uo", "password": PASSWORD},
-        content_type="application/json",
-    ).json()["token"]
+    token = sign_in(client, "uo", PASSWORD)
     h = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
     listing = client.get("/api/v1/members", **h).json()
     assert listing["count"] == 1
@@ -234,11 +230,7 @@ def test_members_api(tree, make_user, client):
 
 def test_foundings_api(tree, make_user, client):
     make_user("town_officer", tree.town_a, username="to")
-    token = client.post(
-        "/api/v1/auth/token",
-        {"username": "to", "password": PASSWORD},
-        content_type="application/json",
-    ).json()["token"]
+    token = sign_in(client, "to", PASSWORD)
     h = {"HTTP_AUTHORIZATION": f"Bearer {token}", "content_type": "application/json"}
     r = client.post(
         "/api/v1/members/foundings",
@@ -291,11 +283,7 @@ def test_member_list_query_count_is_pinned(tree, make_user, login_client):
 
 def test_founding_references_that_do_not_exist_are_refused_not_dropped(tree, make_user, client):
     make_user("town_officer", tree.town_a, username="to2")
-    token = client.post(
-        "/api/v1/auth/token",
-        {"username": "to2", "password": PASSWORD},
-        content_type="application/json",
-    ).json()["token"]
+    token = sign_in(client, "to2", PASSWORD)
     h = {"HTTP_AUTHORIZATION": f"Bearer {token}", "content_type": "application/json"}
     base = {"name": "x", "field": "park", "federation_code": "A", "started_on": "2020-02-01"}
     r = client.post("/api/v1/members/foundings", {**base, "region_code": "999"}, **h)

@@ -45,7 +45,6 @@ class ScoreInline(admin.TabularInline):
         return obj is None or obj.status == Evaluation.Status.SCORING
 
     has_add_permission = has_change_permission
-    has_delete_permission = has_change_permission
 
 
 @admin.register(Evaluation)

@@ -12,9 +12,13 @@ from ninja import Field, FilterLookup, FilterSchema, Query, Schema, Status
 from gongjia.orgs.models import Enterprise
 from gongjia.platform import pii, scope
 from gongjia.platform.api_base import (
+    Limit,
+    Offset,
     TransitionOut,
+    Year,
     allowed_transitions,
     page,
+    patch_changes,
     reference,
     require_perm,
     scoped_get,
@@ -197,7 +201,7 @@ class CaseFilter(FilterSchema):
     status: DisputeCase.Status | None = None
     channel: DisputeCase.Channel | None = None
     under: str | None = None
-    received_year: Annotated[int | None, FilterLookup("received_on__year")] = None
+    received_year: Annotated[Year | None, FilterLookup("received_on__year")] = None
     q: Annotated[str | None, FilterLookup(["number", "employer_name__icontains"])] = None
     overdue: bool | None = None
 
@@ -247,7 +251,7 @@ def _case_refs(request, data: dict) -> dict:
 
 @router.get("/cases", response={200: CasePage, **ERRORS})
 def list_cases(
-    request, filters: Query[CaseFilter], mine: bool = False, offset: int = 0, limit: int = 50
+    request, filters: Query[CaseFilter], mine: bool = False, offset: Offset = 0, limit: Limit = 50
 ):
     """Cases in scope; `mine=true`: the caller's own, as the handler; `overdue=true`: open
     cases past their deadline."""
@@ -279,7 +283,7 @@ def get_case(request, case_id: int):
 def update_case(request, case_id: int, payload: CasePatch):
     require_perm(request, DisputeCase, "change")
     case = scoped_get(request, CASES, case_id, "change")
-    data = _case_refs(request, payload.dict(exclude_unset=True))
+    data = _case_refs(request, patch_changes(payload, DisputeCase))
     actions.update_case(case, acting_user=request.user, **data)
     return CASES.get(pk=case.pk)
 

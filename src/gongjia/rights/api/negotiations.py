@@ -9,9 +9,12 @@ from ninja import Field, FilterSchema, Query, Schema, Status
 from gongjia.orgs.models import Enterprise
 from gongjia.platform import scope
 from gongjia.platform.api_base import (
+    Limit,
+    Offset,
     TransitionOut,
     allowed_transitions,
     page,
+    patch_changes,
     reference,
     require_perm,
     scoped_get,
@@ -199,7 +202,9 @@ def _enterprises(request, ids, field):
 
 
 @router.get("/negotiations", response={200: NegotiationPage, **ERRORS})
-def list_negotiations(request, filters: Query[NegotiationFilter], offset: int = 0, limit: int = 50):
+def list_negotiations(
+    request, filters: Query[NegotiationFilter], offset: Offset = 0, limit: Limit = 50
+):
     qs = filters.filter(scope.restrict(NEGOTIATIONS, request.user)).order_by("-id")
     return page(qs, offset, limit)
 
@@ -225,7 +230,7 @@ def get_negotiation(request, nid: int):
 def update_negotiation(request, nid: int, payload: NegotiationPatch):
     require_perm(request, Negotiation, "change")
     n = scoped_get(request, NEGOTIATIONS, nid, "change")
-    actions.update_negotiation(n, acting_user=request.user, **payload.dict(exclude_unset=True))
+    actions.update_negotiation(n, acting_user=request.user, **patch_changes(payload, Negotiation))
     return NEGOTIATIONS.get(pk=n.pk)
 
 

@@ -10,7 +10,15 @@ from ninja import Field, FilterLookup, FilterSchema, Query, Schema, Status
 
 from gongjia.orgs.models import Enterprise
 from gongjia.platform import scope
-from gongjia.platform.api_base import page, reference, require_perm, scoped_get
+from gongjia.platform.api_base import (
+    Limit,
+    Offset,
+    page,
+    patch_changes,
+    reference,
+    require_perm,
+    scoped_get,
+)
 from gongjia.rights import actions, selectors
 from gongjia.rights.api.base import ERRORS, region_refs, router, under_branch, unit_ref
 from gongjia.rights.models import (
@@ -98,7 +106,7 @@ STATIONS = Station.objects.select_related("host").prefetch_related("serves", "st
 
 
 @router.get("/stations", response={200: StationPage, **ERRORS})
-def list_stations(request, filters: Query[StationFilter], offset: int = 0, limit: int = 50):
+def list_stations(request, filters: Query[StationFilter], offset: Offset = 0, limit: Limit = 50):
     qs = filters.filter(scope.restrict(STATIONS, request.user)).distinct().order_by("id")
     return page(qs, offset, limit)
 
@@ -139,7 +147,7 @@ def get_station(request, station_id: int):
 def update_station(request, station_id: int, payload: StationPatch):
     require_perm(request, Station, "change")
     station = scoped_get(request, STATIONS, station_id, "change")
-    data = payload.dict(exclude_unset=True)
+    data = patch_changes(payload, Station)
     if "serves" in data:
         data["serves"] = region_refs(data["serves"] or [], "serves")
     actions.save_station(station, acting_user=request.user, **data)
@@ -273,7 +281,7 @@ def _team_refs(request, data: dict) -> dict:
 
 
 @router.get("/team", response={200: TeamPage, **ERRORS})
-def list_team(request, filters: Query[TeamFilter], offset: int = 0, limit: int = 50):
+def list_team(request, filters: Query[TeamFilter], offset: Offset = 0, limit: Limit = 50):
     qs = filters.filter(scope.restrict(TEAM, request.user)).distinct().order_by("id")
     return page(qs, offset, limit)
 
@@ -298,6 +306,6 @@ def get_team_member(request, member_id: int):
 def update_team_member(request, member_id: int, payload: TeamMemberPatch):
     require_perm(request, TeamMember, "change")
     m = scoped_get(request, TEAM, member_id, "change")
-    data = _team_refs(request, payload.dict(exclude_unset=True))
+    data = _team_refs(request, patch_changes(payload, TeamMember))
     actions.save_team_member(m, acting_user=request.user, **data)
     return TEAM.get(pk=m.pk)

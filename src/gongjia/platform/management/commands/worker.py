@@ -13,9 +13,8 @@ class Command(BaseCommand):
     def handle(self, *args, interval, once, **opts):
         if once:
             worker.discover()
-            worker.beat()
-            worker.run_due_sweeps()
-            worker.run_ready_tasks()
+            if not worker.one_round(interval):
+                raise SystemExit(1)
             return
         self.stdout.write("gongjia worker: running (Ctrl-C stops)")
         worker.run_forever(interval)
