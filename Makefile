@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install run test test-sqlite test-postgres lint bench messages clean
+.PHONY: install run test test-sqlite test-postgres lint bench fuzz messages clean
 
 install: $(STAMP)
 	@mkdir -p var
@@ -37,6 +37,10 @@ test-postgres:
 
 bench: install
 	@for f in bench/bench_*.py; do $(BIN)/python $$f || exit 1; done
+
+# The long API fuzzing run against the real server (FUZZ_SECONDS per user, default 300).
+fuzz: install
+	$(BIN)/python bench/fuzz_api.py
 
 messages: install
 	cd src/gongjia && ../../$(BIN)/gongjia manage makemessages -l zh_Hans --no-obsolete && ../../$(BIN)/gongjia manage compilemessages -l zh_Hans

@@ -112,12 +112,67 @@ def test_create_and_update_with_validation_messages(api, tree):
         ("get", "/api/v1/orgs/enterprises/99999999999999999999999", None),
         ("get", "/api/v1/cockpit/kpis?year=99999", None),
         ("patch", "/api/v1/orgs/units/A", {"name": ""}),
+        # What schemathesis found: explicit nulls, NUL bytes, years and offsets out of range,
+        # bodies that are not objects, texts and lists past their limits.
+        ("patch", "/api/v1/orgs/units/A", {"chair_name": None, "name": None}),
+        ("patch", "/api/v1/orgs/units/A", [None, None]),
+        ("patch", "/api/v1/orgs/units/A", 136654),
+        ("get", "/api/v1/members?joined_year=0", None),
+        ("get", "/api/v1/rights/cases?received_year=-5", None),
+        ("get", "/api/v1/members/foundings?approved_year=0", None),
+        ("get", "/api/v1/cockpit/kpis?year=1900", None),
+        ("get", "/api/v1/members?offset=9223372036854775808", None),
+        ("get", "/api/v1/assistance/households?offset=152026940118519119872", None),
+        ("post", "/api/v1/orgs/units", {"parent_code": "A", "code": "A-8", "name": "x" * 20001}),
+        ("post", "/api/v1/orgs/regions", {"code": "1", "name": "x", "serves": ["a"] * 1001}),
     ],
 )
 def test_bad_input_never_answers_500(api, method, url, data):
     r = getattr(api, method)(url, data) if data is not None else api.get(url)
     assert 400 <= r.status_code < 500, r.content
     assert set(r.json()) >= {"code", "message", "errors"}
+    assert r.json()["message"].isascii() is False  # said in Chinese
+
+
+def test_an_explicit_null_empties_what_may_be_empty_and_names_what_may_not(api):
+    r = api.patch("/api/v1/orgs/units/A", {"chair_name": None})
+    assert r.status_code == 200 and r.json()["chair_name"] == ""
+    r = api.patch("/api/v1/orgs/units/A", {"name": None})
+    assert r.status_code == 400 and "name" in r.json()["errors"]
+
+
+def test_nul_bytes_and_control_characters_are_cleaned(api):
+    r = api.patch("/api/v1/orgs/units/A", {"chair_name": "王\x00五\x07"})
+    assert r.status_code == 200 and r.json()["chair_name"] == "王五"
+    r = api.get("/api/v1/orgs/units?q=%00")
+    assert r.status_code == 200
+
+
+def test_a_body_too_large_answers_413(api, client):
+    r = client.post(
+        "/api/v1/orgs/units",
+        b"{" + b" " * (11 * 2**20) + b"}",
+        content_type="application/json",
+    )
+    assert r.status_code == 413 and r.json()["code"] == "too_large"
+
+
+def test_every_schema_has_its_own_name():
+    """Two schemas of one name share one entry in the OpenAPI document, and one of them then
+    describes the other's answers."""
+    from ninja import Schema
+
+    from gongjia.api import api  # noqa: F401  every router imported
+
+    def walk(cls):
+        for sub in cls.__subclasses__():
+            yield sub
+            yield from walk(sub)
+
+    ours = [c for c in walk(Schema) if c.__module__.startswith("gongjia.")]
+    names = [c.__name__ for c in ours]
+    repeated = sorted({n for n in names if names.count(n) > 1})
+    assert not repeated, repeated
 
 
 def test_kpis(api, tree):

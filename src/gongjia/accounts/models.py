@@ -9,14 +9,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gongjia.accounts.roles import ROLE_CHOICES, ROLES
-from gongjia.platform.pii import BlindIndexField, ProtectedField
+from gongjia.platform.pii import BlindIndexField, PhoneField, ProtectedField
 
 
 class User(AbstractUser):
     """One account per person; never deleted, disabled instead (audit rows refer to it)."""
 
     full_name = models.CharField(_("full name"), max_length=50, blank=True, default="")
-    mobile = models.CharField(_("mobile"), max_length=20, blank=True, default="")
+    mobile = PhoneField(_("mobile"), max_length=20, blank=True, default="")
     id_number = ProtectedField(_("ID number"))
     id_number_bidx = BlindIndexField(source="id_number")
     must_change_password = models.BooleanField(_("must change password"), default=True)

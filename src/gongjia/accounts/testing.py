@@ -29,3 +29,10 @@ def make_consent(tree, town):
         method="written",
         recorded_by=user,
     )
+
+
+@factory(User)
+def make_user_account(tree, town):
+    user = User.objects.create(username=f"{town.code}-user-{next(_seq)}", full_name="张三")
+    RoleAssignment.objects.create(user=user, role="union_officer", unit=town)
+    return user

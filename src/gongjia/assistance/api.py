@@ -79,7 +79,7 @@ class HouseholdPage(Schema):
     items: list[HouseholdOut]
 
 
-class MemberIn(Schema):
+class HouseholdMemberIn(Schema):
     name: str = Field(..., min_length=1, max_length=50)
     relationship: HouseholdMember.Relationship
     id_number: str = ""
@@ -98,7 +98,7 @@ class HouseholdIn(Schema):
     migrant: bool = False
     # The worker's separate consent given with the application (needed for a bank account).
     consent_method: Consent.Method | None = None
-    members: list[MemberIn] = Field(..., min_length=1)
+    members: list[HouseholdMemberIn] = Field(..., min_length=1)
 
 
 class HouseholdFilter(FilterSchema):
@@ -148,7 +148,7 @@ def get_household(request, household_id: int):
     return scoped_get(request, HOUSEHOLDS, household_id)
 
 
-class TransitionIn(Schema):
+class HouseholdTransitionIn(Schema):
     name: str
     note: str = ""
     on: dt.date | None = None
@@ -162,7 +162,7 @@ def household_transitions(request, household_id: int):
 
 
 @router.post("/households/{household_id}/transitions", response={200: HouseholdOut, **ERRORS})
-def perform_household_transition(request, household_id: int, payload: TransitionIn):
+def perform_household_transition(request, household_id: int, payload: HouseholdTransitionIn):
     h = scoped_get(request, HOUSEHOLDS, household_id)
     values = {"exit_reason": payload.exit_reason} if payload.exit_reason else {}
     actions.household_step(

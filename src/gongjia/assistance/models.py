@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from gongjia.platform.pii import BlindIndexField, ProtectedField
+from gongjia.platform.pii import AddressField, BlindIndexField, ProtectedField
 
 
 class Household(models.Model):
@@ -51,7 +51,7 @@ class Household(models.Model):
         related_name="hardship_households",
     )
     head_name = models.CharField(_("worker applying"), max_length=50)
-    address = models.CharField(_("address"), max_length=200)
+    address = AddressField(_("address"), max_length=200)
     primary_cause = models.CharField(_("main cause"), max_length=14, choices=Cause.choices)
     secondary_cause = models.CharField(
         _("secondary cause"), max_length=14, choices=Cause.choices, blank=True, default=""

@@ -23,7 +23,7 @@ from pathlib import Path
 from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -495,6 +495,14 @@ def run_import(path, **kwargs) -> Result:
         return _run_import(path, **kwargs)
 
 
+try:  # the binary COPY on PostgreSQL raises the driver's own error
+    from psycopg import IntegrityError as _DriverIntegrityError
+
+    _UNIQUE_VIOLATIONS = (IntegrityError, _DriverIntegrityError)
+except ImportError:  # pragma: no cover  SQLite-only installation
+    _UNIQUE_VIOLATIONS = (IntegrityError,)
+
+
 def _run_import(
     path,
     *,
@@ -590,8 +598,20 @@ def _run_import(
         return result
     if progress:
         progress(result.total, result.total, _("writing"))
-    with transaction.atomic():
-        _write(new_rows, changed, user, path, result)
+    try:
+        with transaction.atomic():
+            _write(new_rows, changed, user, path, result)
+    except _UNIQUE_VIOLATIONS:
+        # Another import (or an officer) registered some of these people between our lookup
+        # and our write: the database's unique index refused them, and nothing was written.
+        result.problem = _(
+            "Some people in this file were registered by another import at the same moment; "
+            "nothing was written. Import the file again: they will be updated, not repeated."
+        )
+        result.created = result.updated = 0
+        result.seconds = time.perf_counter() - started
+        _audit_refusal(user, path, result)
+        return result
     result.timings["committed"] = time.perf_counter() - started
     if result.created >= ANALYZE_FROM:
         _analyze()
@@ -681,22 +701,22 @@ def _write(new_rows, changed, user, path: Path, result: Result):
                 members.append(m)
         Member.objects.bulk_update(members, [*UPDATABLE, "updated_at"], batch_size=2000)
         ct = ContentType.objects.get_for_model(Member)
-        entries = LogEntry.objects.bulk_create(
-            [
-                LogEntry(
-                    content_type=ct,
-                    object_pk=str(m.pk),
-                    object_id=m.pk,
-                    object_repr=str(m)[:200],
-                    action=LogEntry.Action.UPDATE,
-                    changes={k: [str(a), str(b)] for k, (a, b) in diff.items()},
-                    actor=user if getattr(user, "pk", None) else None,
-                    timestamp=now,
-                )
-                for m, (_pk, _row, diff) in zip(members, changed, strict=True)
-            ],
-            batch_size=2000,
-        )
+        entries = [
+            LogEntry(
+                content_type=ct,
+                object_pk=str(m.pk),
+                object_id=m.pk,
+                object_repr=str(m)[:200],
+                action=LogEntry.Action.UPDATE,
+                changes={k: [str(a), str(b)] for k, (a, b) in diff.items()},
+                actor=user if getattr(user, "pk", None) else None,
+                timestamp=now,
+            )
+            for m, (_pk, _row, diff) in zip(members, changed, strict=True)
+        ]
+        for entry in entries:  # bulk rows skip the signal that masks personal data
+            audit.mask_personal_changes(entry)
+        entries = LogEntry.objects.bulk_create(entries, batch_size=2000)
         audit.seal_log_entries(entries)
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
     audit.record(

@@ -4,7 +4,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from gongjia.platform.pii import BlindIndexField, ProtectedField
+from gongjia.platform.pii import BlindIndexField, PhoneField, ProtectedField
 
 
 class Member(models.Model):
@@ -68,7 +68,7 @@ class Member(models.Model):
     id_upgraded = models.BooleanField(_("upgraded from 15 digits"), default=False)
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
     birth_date = models.DateField(_("birth date"))
-    mobile = models.CharField(_("mobile"), max_length=11, blank=True, default="")
+    mobile = PhoneField(_("mobile"), max_length=11, blank=True, default="")
     employer = models.ForeignKey(
         "orgs.Enterprise",
         verbose_name=_("employer"),

@@ -9,7 +9,7 @@ from ninja import Field, FilterLookup, FilterSchema, Query, Router, Schema, Stat
 
 from gongjia.orgs import actions
 from gongjia.orgs.models import Enterprise, OrgUnit, Region
-from gongjia.platform import scope
+from gongjia.platform import pii, scope
 from gongjia.platform.api_base import (
     ErrorOut,
     Limit,
@@ -150,6 +150,10 @@ class UnitOut(Schema):
     @staticmethod
     def resolve_parent_code(obj):
         return getattr(obj, "parent_code", None)
+
+    @staticmethod
+    def resolve_contact_phone(obj):
+        return pii.masked(obj, "contact_phone")  # a person's number: masked like every other
 
 
 class UnitPage(Schema):

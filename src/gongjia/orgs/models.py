@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from treebeard.mp_tree import MP_Node
 
 from gongjia.platform import validators
+from gongjia.platform.pii import PhoneField
 
 
 class Region(MP_Node):
@@ -78,7 +79,7 @@ class OrgUnit(MP_Node):
     founded_on = models.DateField(_("founding date"), null=True, blank=True)
     chair_name = models.CharField(_("chair"), max_length=50, blank=True, default="")
     contact_name = models.CharField(_("contact person"), max_length=50, blank=True, default="")
-    contact_phone = models.CharField(_("contact phone"), max_length=20, blank=True, default="")
+    contact_phone = PhoneField(_("contact phone"), max_length=20, blank=True, default="")
     region = models.ForeignKey(
         Region, verbose_name=_("region"), on_delete=models.PROTECT, null=True, blank=True
     )

@@ -91,6 +91,7 @@ class ScopedAdmin(ModelAdmin):
         inlines = super().get_inline_instances(request, obj)
         for inline in inlines:
             inline.can_delete = False  # rows on a record's page are kept the same way
+            inline.form = masking_form(inline.form, inline.model)
         return inlines
 
     def has_add_permission(self, request):
@@ -118,13 +119,57 @@ class ScopedAdmin(ModelAdmin):
         fields = list(super().get_readonly_fields(request, obj))
         if self.workflow and self.workflow.field not in fields:
             fields.append(self.workflow.field)
-        return fields
+        personal = self._plain_personal()
+        return [f"{f}_masked" if f in personal else f for f in fields]
 
     # --- personal data --------------------------------------------------------------------------
 
     def get_exclude(self, request, obj=None):
         excluded = list(super().get_exclude(request, obj) or [])
         return excluded + [f.name for f in pii.protected_fields(self.model)]
+
+    def get_list_display(self, request):
+        """Columns of personal data (phones, home addresses) show masked, in the list and in
+        its Excel export alike."""
+        personal = {f.name: f for f in pii.personal_fields(self.model)}
+        return [
+            _masked_column(personal[name]) if isinstance(name, str) and name in personal else name
+            for name in super().get_list_display(request)
+        ]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        return masking_form(super().get_form(request, obj, change=change, **kwargs), self.model)
+
+    def _plain_personal(self) -> set[str]:
+        return {f.name for f in pii.personal_fields(self.model) if isinstance(f, pii.PersonalField)}
+
+    def __getattr__(self, name):
+        # `<field>_masked`: a personal field shown read-only, masked (see get_fieldsets).
+        if name.endswith("_masked") and name[: -len("_masked")] in self._plain_personal():
+            return _masked_column(self.model._meta.get_field(name[: -len("_masked")]))
+        raise AttributeError(name)
+
+    def get_fieldsets(self, request, obj=None):
+        """Where a personal field kept in clear would be shown read-only (the user may not
+        change the record, or the field is read-only), its masked value is shown instead."""
+        fieldsets = super().get_fieldsets(request, obj)
+        personal = self._plain_personal()
+        if not personal:
+            return fieldsets
+        editable = obj is None or self.has_change_permission(request, obj)
+        readonly = set(super().get_readonly_fields(request, obj))
+
+        def swap(name):
+            if isinstance(name, (list, tuple)):
+                return type(name)(swap(n) for n in name)
+            if name in personal and (not editable or name in readonly):
+                return f"{name}_masked"
+            return name
+
+        return [
+            (title, {**options, "fields": [swap(n) for n in options.get("fields", ())]})
+            for title, options in fieldsets
+        ]
 
     # --- export ---------------------------------------------------------------------------------
 
@@ -254,11 +299,57 @@ class ScopedAdmin(ModelAdmin):
                     pii.masked(obj, f.name, detail=True),
                     reverse(url_name(obj, "reveal"), args=[obj.pk, f.name]) if may_reveal else "",
                 )
-                for f in pii.protected_fields(self.model)
-                if getattr(f, "kind", "") != "secret"
+                for f in pii.personal_fields(self.model)
+                if getattr(obj, f.name)
             ]
             context["record_masked"] = masked
         return super().render_change_form(request, context, add, change, form_url, obj)
+
+
+def masking_form(form, model):
+    """A personal field kept in clear is never put in the page: on an existing record its input
+    starts empty with the masked value as a hint, and an empty input keeps the value."""
+    personal = [f.name for f in pii.personal_fields(model) if isinstance(f, pii.PersonalField)]
+    if not personal or getattr(form, "masks_personal_data", False):
+        return form
+
+    class MaskedForm(form):
+        masks_personal_data = True
+
+        def __init__(self, *args, **kw):
+            super().__init__(*args, **kw)
+            self._kept = {}
+            if self.instance.pk is None:
+                return
+            for name in personal:
+                if name not in self.fields:
+                    continue
+                current = getattr(self.instance, name)
+                self._kept[name] = current
+                self.initial[name] = ""
+                field = self.fields[name]
+                field.required = False
+                if current:
+                    field.widget.attrs["placeholder"] = pii.masked(self.instance, name)
+                    field.help_text = _("Leave empty to keep the value shown masked.")
+
+        def _post_clean(self):
+            for name, current in self._kept.items():
+                if not self.cleaned_data.get(name):
+                    self.cleaned_data[name] = current
+            super()._post_clean()
+
+    MaskedForm.__name__ = form.__name__
+    return MaskedForm
+
+
+def _masked_column(field):
+    def column(obj):
+        return pii.masked(obj, field.name)
+
+    column.short_description = field.verbose_name
+    column.__name__ = f"{field.name}_masked"
+    return column
 
 
 class ReadOnlyAdmin(ScopedAdmin):

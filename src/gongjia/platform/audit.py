@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
-from django.db.models.signals import post_save
+from django.db.models.signals import post_save, pre_save
 from django.utils import timezone
 
 from gongjia.platform.models import AuditEvent
@@ -166,7 +166,37 @@ def _on_log_entry(sender, instance, created, **kwargs):
         seal_log_entries([instance])
 
 
+def mask_personal_changes(entry: LogEntry) -> None:
+    """Field changes keep no personal data in clear, whatever the model's registration says:
+    a phone number shows as 138****5678 before and after, an ID number or a note masked."""
+    from gongjia.platform import pii
+
+    model = entry.content_type.model_class() if entry.content_type_id else None
+    if model is None or not entry.changes:
+        return
+    changes = json.loads(entry.changes) if isinstance(entry.changes, str) else entry.changes
+    fields = {f.name: f for f in pii.personal_fields(model)}
+    touched = False
+    for name, pair in changes.items():
+        field = fields.get(name)
+        if field is None or not isinstance(pair, (list, tuple)):
+            continue
+        changes[name] = [
+            v if v in (None, "None", "") else pii.mask_value_of(field, str(v)) for v in pair
+        ]
+        touched = True
+    if touched:
+        entry.changes = changes
+        entry.changes_text = ""
+
+
+def _before_log_entry(sender, instance, **kwargs):
+    if instance.pk is None:
+        mask_personal_changes(instance)
+
+
 def connect_signals():
+    pre_save.connect(_before_log_entry, sender=LogEntry, dispatch_uid="gongjia-mask-log-entry")
     post_save.connect(_on_log_entry, sender=LogEntry, dispatch_uid="gongjia-seal-log-entry")
 
 

@@ -18,7 +18,7 @@ def write_xlsx(target, headers: list[str], rows, sheet: str = "Sheet1") -> int:
 def admin_rows(queryset, fields, model_admin, *, reveal: bool = False):
     """Display values of `fields` as the list shows them; protected fields masked."""
     model = queryset.model
-    protected = {f.name for f in pii.protected_fields(model)}
+    protected = {f.name for f in pii.personal_fields(model)}
     for obj in queryset.iterator(chunk_size=2000):
         row = []
         for name in fields:

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 from django.urls import NoReverseMatch, reverse
 
+from gongjia.platform.parameters import UnknownParameter
+
 
 @dataclass(frozen=True)
 class Indicator:
@@ -51,11 +53,15 @@ def evaluate(user, year: int | None = None, keys: list[str] | None = None) -> li
             link = reverse(ind.link) if ind.link else ""
         except NoReverseMatch:
             link = ""
+        try:
+            value = ind.func(user, year)
+        except UnknownParameter:
+            value = None  # a year before the rule behind the figure was in force
         out.append(
             {
                 "key": key,
                 "label": str(ind.label),
-                "value": ind.func(user, year),
+                "value": value,
                 "unit": str(ind.unit),
                 "year": year if ind.by_year else None,
                 "target": ind.target,

@@ -136,10 +136,20 @@ def mask_text(value: str | None) -> str:
     return "******" if value else ""
 
 
+def mask_address(value: str | None) -> str:
+    """A home address: the district and town stay (they say where), the rest does not."""
+    if not value:
+        return ""
+    keep = min(6, max(len(value) // 3, 1))
+    return value[:keep] + "****"
+
+
 MASKS = {
     "id": (mask_id_list, mask_id_detail),
     "bank": (mask_bank, mask_bank),
     "text": (mask_text, mask_text),
+    "phone": (mask_mobile, mask_mobile),
+    "address": (mask_address, mask_address),
 }
 
 
@@ -218,8 +228,42 @@ def lookup(model, field_name: str, value: str) -> dict:
     raise ImproperlyConfigured(f"{model.__name__}.{field_name} has no blind index")
 
 
+class PersonalField(models.CharField):
+    """Personal data kept in clear (people are called and visited with it) but shown masked
+    everywhere: lists, forms, exports, the API and the field-change audit; its full value
+    takes the reveal permission and a stated purpose, like a protected field's."""
+
+    kind = "phone"
+
+    def deconstruct(self):
+        name, _path, args, kwargs = super().deconstruct()
+        return name, f"gongjia.platform.pii.{type(self).__name__}", args, kwargs
+
+
+class PhoneField(PersonalField):
+    kind = "phone"
+
+
+class AddressField(PersonalField):
+    kind = "address"
+
+
 def protected_fields(model) -> list[ProtectedField]:
     return [f for f in model._meta.fields if isinstance(f, ProtectedField)]
+
+
+def personal_fields(model) -> list[models.Field]:
+    """Every field of personal data, encrypted or not (the secrets of second factors aside)."""
+    return [
+        f
+        for f in model._meta.fields
+        if isinstance(f, PersonalField) or (isinstance(f, ProtectedField) and f.kind != "secret")
+    ]
+
+
+def mask_value_of(field, value) -> str:
+    list_mask, _detail = MASKS.get(getattr(field, "kind", "id"), MASKS["id"])
+    return list_mask(value) if value else ""
 
 
 def masked(instance, field_name: str, *, detail: bool = False) -> str:
@@ -243,7 +287,7 @@ def reveal(obj, field_name: str, *, acting_user, purpose: str) -> str:
     if not scope.can(acting_user, "reveal", obj):
         raise PermissionDenied(_("You may not see this personal data in full."))
     field = obj._meta.get_field(field_name)
-    if not isinstance(field, ProtectedField) or field.kind == "secret":
+    if field not in personal_fields(type(obj)):
         raise PermissionDenied(_("This field cannot be revealed."))
     audit.record(
         AuditEvent.Kind.REVEAL,

@@ -72,7 +72,7 @@ def test_import_normalises_messy_cells_and_reimport_changes_nothing(tree, tmp_pa
     m = Member.objects.get(name="张三")
     assert m.mobile == "13900000009"
     le = LogEntry.objects.get_for_object(m).get(action=LogEntry.Action.UPDATE)
-    assert le.changes["mobile"] == ["13800000001", "13900000009"]
+    assert le.changes["mobile"] == ["138****0001", "139****0009"]  # masked in the audit
     event = AuditEvent.objects.filter(action="import_members").first()  # newest first
     assert event.data["updated"] == 1 and len(event.data["sha256"]) == 64
     from gongjia.platform import audit
@@ -357,3 +357,16 @@ def test_a_load_that_breaks_a_rebuilt_constraint_rolls_back_entirely(tree):
         Member.objects.bulk_create(twice)  # the same person twice: no index stops it here
     assert Member.objects.count() == 0
     assert _schema() == before
+
+
+def test_people_registered_by_another_import_meanwhile_get_a_clear_message(
+    tree, tmp_path, good_rows, monkeypatch
+):
+    path = xlsx(tmp_path / "m.xlsx", good_rows)
+    assert imports.run_import(path).created == 4
+    # The other import wrote them after this one looked them up: its write meets the unique
+    # index of the ID numbers.
+    monkeypatch.setattr(imports, "_existing", lambda bidx: {})
+    result = imports.run_import(path)
+    assert not result.ok and "同一时间" in result.problem and "重新导入" in result.problem
+    assert Member.objects.count() == 4

@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from gongjia.platform.pii import BlindIndexField, ProtectedField
+from gongjia.platform.pii import BlindIndexField, PhoneField, ProtectedField
 
 # The ten facts of the structured form (要素式) that travel with the case from agency to agency.
 FACT_FIELDS = (
@@ -190,7 +190,7 @@ class CaseWorker(models.Model):
     name = models.CharField(_("name"), max_length=50)
     id_number = ProtectedField(_("ID number"), blank=True)
     id_number_bidx = BlindIndexField(source="id_number", db_index=True)
-    mobile = models.CharField(_("mobile"), max_length=20, blank=True, default="")
+    mobile = PhoneField(_("mobile"), max_length=20, blank=True, default="")
     member = models.ForeignKey(
         "members.Member",
         verbose_name=_("union member"),

@@ -6,6 +6,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from gongjia.platform.pii import PhoneField
+
 
 class Station(models.Model):
     """A workers' rights station (职工维权站) or room (维权室) and the villages it serves."""
@@ -58,7 +60,7 @@ class TeamMember(models.Model):
 
     kind = models.CharField(_("role in the team"), max_length=20, choices=Kind.choices)
     name = models.CharField(_("name"), max_length=50)
-    mobile = models.CharField(_("mobile"), max_length=20, blank=True, default="")
+    mobile = PhoneField(_("mobile"), max_length=20, blank=True, default="")
     unit = models.ForeignKey(
         "orgs.OrgUnit",
         verbose_name=_("unit"),
