@@ -65,6 +65,12 @@ class GoldenCase(pytest.Item):
         return str(excinfo.value)
 
 
+@pytest.fixture(autouse=True)
+def _own_audit_anchors(settings, tmp_path):
+    """Each test anchors its own audit chain (the file lives outside the database)."""
+    settings.AUDIT_ANCHOR_FILE = tmp_path / "audit_anchors.jsonl"
+
+
 # --- a small district ---------------------------------------------------------------------------
 
 

@@ -6,6 +6,7 @@ from gongjia.assistance.api import router as assistance_router
 from gongjia.cockpit.api import router as cockpit_router
 from gongjia.members.api import foundings as foundings_router
 from gongjia.members.api import router as members_router
+from gongjia.members.api import transfers as transfers_router
 from gongjia.orgs.api import router as orgs_router
 from gongjia.platform.api_base import AUTH, GongjiaAPI, install_error_handlers
 from gongjia.rights.api import router as rights_router
@@ -23,6 +24,7 @@ token_endpoint(api)
 api.add_router("/", accounts_router)
 api.add_router("/orgs", orgs_router)
 api.add_router("/members/foundings", foundings_router)
+api.add_router("/members/transfers", transfers_router)
 api.add_router("/members", members_router)
 api.add_router("/rights", rights_router)
 api.add_router("/assistance", assistance_router)

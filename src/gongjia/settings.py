@@ -31,6 +31,23 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+
+
+def _audit_key() -> bytes:
+    """The audit chain's key: outside the database, so that the database alone cannot forge or
+    re-hash the chain. Keep it (or GONGJIA_AUDIT_KEY) with the other keys of var/."""
+    if key := os.environ.get("GONGJIA_AUDIT_KEY"):
+        return key.encode()
+    path = VAR_DIR / "audit_key"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip().encode()
+
+
+AUDIT_KEY = _audit_key()
+# The chain's head is anchored here (and in the log) every ten minutes; keep a copy elsewhere.
+AUDIT_ANCHOR_FILE = Path(os.environ.get("GONGJIA_AUDIT_ANCHORS") or VAR_DIR / "audit_anchors.jsonl")
 DEBUG = os.environ.get("GONGJIA_DEBUG") == "1"
 HTTPS = os.environ.get("GONGJIA_HTTPS") == "1"
 ALLOWED_HOSTS = [

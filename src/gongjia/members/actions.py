@@ -7,11 +7,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gongjia.members.models import Founding, Member, MembershipChange
-from gongjia.members.workflows import founding_workflow, member_workflow
+from gongjia.members.models import Founding, Member, MembershipChange, TransferRequest
+from gongjia.members.workflows import founding_workflow, member_workflow, transfer_workflow
 from gongjia.orgs import actions as org_actions
 from gongjia.orgs.models import OrgUnit
-from gongjia.platform import audit, counters, pii, scope, validators
+from gongjia.platform import audit, counters, notifications, pii, scope, validators
 from gongjia.platform.models import AuditEvent
 
 EDITABLE = (
@@ -175,8 +175,10 @@ def transition(
 @transaction.atomic
 def transfer(
     member: Member, to_union: OrgUnit, *, acting_user, on: dt.date | None = None, note: str = ""
-) -> Member:
-    """转会: the member moves to another grassroots union; the history keeps both."""
+) -> Member | TransferRequest:
+    """转会: the member moves to another grassroots union; the history keeps both. Into a union
+    outside the acting officer's organisation it is a request, which the receiving union
+    accepts or refuses: nobody pushes a member out of their own sight into another town."""
     _check(acting_user, "change", member)
     if not to_union.is_grassroots:
         raise ValidationError({"union": _("Members belong to a grassroots union.")})
@@ -186,6 +188,41 @@ def transfer(
     if member.union_id == to_union.pk:
         raise ValidationError({"union": _("The member already belongs to this union.")})
     on = on or timezone.localdate()
+    if acting_user is not None and not _may_receive(acting_user, to_union):
+        if TransferRequest.objects.filter(member=member, status="pending").exists():
+            raise ValidationError(
+                _("A transfer of this member is already waiting for the receiving union.")
+            )
+        req = TransferRequest.objects.create(
+            member=member,
+            from_union=member.union,
+            to_union=to_union,
+            on=on,
+            note=note[:200],
+            requested_by=acting_user,
+        )
+        audit.record(
+            AuditEvent.Kind.TRANSITION,
+            "transfer_requested",
+            actor=acting_user,
+            obj=member,
+            data={"from": member.union.code, "to": to_union.code, "note": note},
+        )
+        title = _("Transfer request: %(m)s to %(u)s") % {"m": member.name, "u": to_union.name}
+        link = f"/admin/members/transferrequest/{req.pk}/change/"
+        for unit in (to_union, OrgUnit.objects.get_parent(to_union)):
+            for role in ("union_officer", "town_officer"):
+                if unit is not None:
+                    notifications.notify(title=title, link=link, role=role, unit=unit)
+        return req
+    return _move(member, to_union, acting_user=acting_user, on=on, note=note)
+
+
+def _may_receive(user, union: OrgUnit) -> bool:
+    return scope.units_in_scope(user, Member, "change").filter(pk=union.pk).exists()
+
+
+def _move(member: Member, to_union: OrgUnit, *, acting_user, on: dt.date, note: str) -> Member:
     from_union = member.union
     member.union = to_union
     member.save(update_fields=["union", "updated_at"])
@@ -205,6 +242,29 @@ def transfer(
         data={"from": from_union.code, "to": to_union.code, "note": note},
     )
     return member
+
+
+@transaction.atomic
+def decide_transfer(req: TransferRequest, name: str, *, acting_user, note: str = ""):
+    """Accept or refuse (the receiving side), or withdraw (the sending side) a request."""
+    req = TransferRequest.objects.select_for_update().select_related("member").get(pk=req.pk)
+    if acting_user is not None:
+        receiving = _may_receive(acting_user, req.to_union)
+        sending = scope.can(acting_user, "change", req.member)
+        if name in ("accept", "refuse") and not receiving:
+            raise PermissionDenied(_("Only the receiving union accepts or refuses a transfer."))
+        if name == "withdraw" and not sending:
+            raise PermissionDenied(_("Only the sending union withdraws its request."))
+    transfer_workflow.perform(req, name, acting_user=acting_user, note=note)
+    if name == "accept":
+        member = Member.objects.select_for_update().get(pk=req.member_id)
+        if member.status != Member.Status.ACTIVE or member.union_id != req.from_union_id:
+            raise ValidationError(
+                _("The member is no longer an active member of %(u)s: refuse the request.")
+                % {"u": req.from_union.name}
+            )
+        _move(member, req.to_union, acting_user=acting_user, on=req.on, note=req.note)
+    return req
 
 
 # --- foundings ----------------------------------------------------------------------------------

@@ -12,8 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from unfold.decorators import action
 
 from gongjia.members import actions
-from gongjia.members.models import Founding, Member, MembershipChange
-from gongjia.members.workflows import founding_workflow, member_workflow
+from gongjia.members.models import Founding, Member, MembershipChange, TransferRequest
+from gongjia.members.workflows import founding_workflow, member_workflow, transfer_workflow
 from gongjia.orgs.admin import under_unit
 from gongjia.orgs.models import OrgUnit
 from gongjia.platform import jobs, parameters, pii, scope, validators
@@ -274,3 +274,23 @@ class FoundingAdmin(ScopedAdmin):
                 acting_user=request.user, federation=form.cleaned_data["federation"], **data
             )
         obj.__dict__.update(f.__dict__)
+
+
+@admin.register(TransferRequest)
+class TransferRequestAdmin(ScopedAdmin):
+    """Transfers into a union of another organisation wait here for the receiving union, which
+    accepts or refuses them on the request's page; the sender may withdraw."""
+
+    nav_icon = "move_down"
+    nav_order = 25
+    workflow = transfer_workflow
+    transition_action = staticmethod(actions.decide_transfer)
+    list_display = ["member", "from_union", "to_union", "on", "status", "requested_at"]
+    list_filter = ["status"]
+    search_fields = ["member__name", "member__member_number", "to_union__name"]
+    list_select_related = ["member", "from_union", "to_union"]
+    fields = ["member", "from_union", "to_union", "on", "note", "requested_by", "requested_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False  # a request is made by transferring a member

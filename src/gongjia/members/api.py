@@ -8,7 +8,7 @@ from django.db.models import Q
 from ninja import Field, FilterLookup, FilterSchema, Query, Router, Schema, Status
 
 from gongjia.members import actions
-from gongjia.members.models import Founding, Member
+from gongjia.members.models import Founding, Member, TransferRequest
 from gongjia.members.workflows import founding_workflow, member_workflow
 from gongjia.orgs.models import Enterprise, OrgUnit, Region
 from gongjia.platform import pii, scope, validators
@@ -26,6 +26,7 @@ from gongjia.platform.api_base import (
     scoped_get,
 )
 
+transfers = Router(tags=["members"])
 router = Router(tags=["members"])
 # Mounted before `router`, so that /members/foundings is not taken for a member id.
 foundings = Router(tags=["members"])
@@ -231,8 +232,46 @@ class TransferIn(Schema):
     note: str = ""
 
 
-@router.post("/{member_id}/transfer", response={200: MemberOut, **ERRORS})
+class TransferRequestOut(Schema):
+    id: int
+    member_id: int
+    member_name: str
+    from_union_code: str
+    to_union_code: str
+    on: dt.date
+    note: str
+    status: str
+    status_label: str
+
+    @staticmethod
+    def resolve_member_name(obj):
+        return obj.member.name
+
+    @staticmethod
+    def resolve_from_union_code(obj):
+        return obj.from_union.code
+
+    @staticmethod
+    def resolve_to_union_code(obj):
+        return obj.to_union.code
+
+    @staticmethod
+    def resolve_status_label(obj):
+        return str(obj.get_status_display())
+
+
+class TransferDecisionIn(Schema):
+    name: str = Field(..., description="accept, refuse or withdraw")
+    note: str = ""
+
+
+TRANSFERS = TransferRequest.objects.select_related("member", "from_union", "to_union")
+
+
+@router.post("/{member_id}/transfer", response={200: MemberOut, 202: TransferRequestOut, **ERRORS})
 def transfer(request, member_id: int, payload: TransferIn):
+    """Into a union of the caller's own organisation the member moves at once (200); into
+    another, a request waits for the receiving union (202, see /members/transfers)."""
     member = scoped_get(request, MEMBERS, member_id, "change")
     to_union = reference(
         OrgUnit.objects.all(),
@@ -240,8 +279,28 @@ def transfer(request, member_id: int, payload: TransferIn):
         f"工会代码 {payload.to_union_code} 不存在",
         code=payload.to_union_code,
     )
-    actions.transfer(member, to_union, acting_user=request.user, on=payload.on, note=payload.note)
+    done = actions.transfer(
+        member, to_union, acting_user=request.user, on=payload.on, note=payload.note
+    )
+    if isinstance(done, TransferRequest):
+        return Status(202, TRANSFERS.get(pk=done.pk))
     return MEMBERS.get(pk=member.pk)
+
+
+@transfers.get("", response={200: list[TransferRequestOut], **ERRORS})
+def list_transfer_requests(request, status: TransferRequest.Status | None = None):
+    """Transfer requests the caller sends or receives, newest first (at most 500)."""
+    qs = scope.restrict(TRANSFERS, request.user)
+    if status:
+        qs = qs.filter(status=status)
+    return list(qs.order_by("-requested_at")[:500])
+
+
+@transfers.post("/{request_id}/decision", response={200: TransferRequestOut, **ERRORS})
+def decide_transfer_request(request, request_id: int, payload: TransferDecisionIn):
+    req = scoped_get(request, TRANSFERS, request_id)
+    actions.decide_transfer(req, payload.name, acting_user=request.user, note=payload.note)
+    return TRANSFERS.get(pk=req.pk)
 
 
 # --- foundings ----------------------------------------------------------------------------------

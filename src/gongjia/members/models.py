@@ -1,8 +1,11 @@
 """The real-name member registry (会员实名制) and union founding in new fields (建会)."""
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from gongjia.platform.pii import BlindIndexField, PhoneField, ProtectedField
 
@@ -263,3 +266,54 @@ class Founding(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class TransferRequest(models.Model):
+    """A transfer (转会) into a union outside the sending officer's organisation: the member
+    stays where they are until the receiving union accepts; it may refuse, with a reason."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Awaiting the receiving union")
+        ACCEPTED = "accepted", pgettext_lazy("transfer request", "Accepted")
+        REFUSED = "refused", pgettext_lazy("transfer request", "Refused")
+        WITHDRAWN = "withdrawn", pgettext_lazy("transfer request", "Withdrawn by the sender")
+
+    member = models.ForeignKey(
+        Member,
+        verbose_name=_("member"),
+        on_delete=models.PROTECT,
+        related_name="transfer_requests",
+    )
+    from_union = models.ForeignKey(
+        "orgs.OrgUnit", verbose_name=_("from union"), on_delete=models.PROTECT, related_name="+"
+    )
+    to_union = models.ForeignKey(
+        "orgs.OrgUnit", verbose_name=_("to union"), on_delete=models.PROTECT, related_name="+"
+    )
+    on = models.DateField(_("transfer date"))
+    note = models.CharField(_("note"), max_length=200, blank=True, default="")
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.PENDING
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    requested_at = models.DateTimeField(_("requested"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("transfer request")
+        verbose_name_plural = _("transfer requests")
+        ordering = ["-requested_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member"],
+                condition=Q(status="pending"),
+                name="one_pending_transfer_per_member",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.member} → {self.to_union}"

@@ -2,7 +2,7 @@ import datetime as dt
 import itertools
 
 from gongjia.members import actions
-from gongjia.members.models import Founding, Member, MembershipChange
+from gongjia.members.models import Founding, Member, MembershipChange, TransferRequest
 from gongjia.orgs.models import OrgUnit
 from gongjia.orgs.testing import make_unit
 from gongjia.platform import validators
@@ -47,4 +47,20 @@ def make_founding(tree, town):
         name=f"{town.code}-筹建工会",
         field=Founding.Field.BUILDING,
         started_on=dt.date(2020, 1, 6),
+    )
+
+
+@factory(TransferRequest)
+def make_transfer_request(tree, town):
+    from gongjia.accounts.models import User
+
+    member = make_member(tree, town)
+    other = make_unit(tree, town)
+    user = User.objects.create(username=f"{town.code}-sender-{next(_seq)}")
+    return TransferRequest.objects.create(
+        member=member,
+        from_union=member.union,
+        to_union=other,
+        on=dt.date(2026, 1, 5),
+        requested_by=user,
     )

@@ -1,6 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 
-from gongjia.members.models import Founding, Member
+from gongjia.members.models import Founding, Member, TransferRequest
 from gongjia.platform.workflow import Transition, Workflow
 
 S = Member.Status
@@ -64,6 +64,32 @@ founding_workflow = Workflow(
             (F.PREPARATION, F.ELECTION, F.APPROVAL),
             F.ABANDONED,
             _("Abandon"),
+            note_required=True,
+            style="danger",
+        ),
+    ],
+)
+
+T = TransferRequest.Status
+# Steps on a transfer request; `actions.decide_transfer` performs them (accepting also moves
+# the member), and only the receiving side may accept or refuse.
+transfer_workflow = Workflow(
+    states=T,
+    transitions=[
+        Transition("accept", (T.PENDING,), T.ACCEPTED, _("Accept the member")),
+        Transition(
+            "refuse",
+            (T.PENDING,),
+            T.REFUSED,
+            _("Refuse the transfer"),
+            note_required=True,
+            style="danger",
+        ),
+        Transition(
+            "withdraw",
+            (T.PENDING,),
+            T.WITHDRAWN,
+            _("Withdraw the request"),
             note_required=True,
             style="danger",
         ),

@@ -7,8 +7,11 @@ serialised (an advisory lock on PostgreSQL, SQLite's single writer) so the chain
 
 import contextvars
 import hashlib
+import hmac
 import json
+import logging
 from dataclasses import dataclass
+from pathlib import Path
 
 from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
@@ -46,7 +49,21 @@ def _canonical(e: AuditEvent) -> bytes:
     return json.dumps(body, sort_keys=True, ensure_ascii=False, default=str).encode()
 
 
+def _audit_key() -> bytes:
+    """The chain's key lives outside the database (GONGJIA_AUDIT_KEY, or var/audit_key made at
+    first use): whoever can write the database cannot compute the hashes of the entries they
+    would forge, nor re-hash the chain after a deletion."""
+    from django.conf import settings
+
+    return settings.AUDIT_KEY
+
+
 def _hash(prev: str, e: AuditEvent) -> str:
+    return hmac.new(_audit_key(), prev.encode() + b"|" + _canonical(e), hashlib.sha256).hexdigest()
+
+
+def _legacy_hash(prev: str, e: AuditEvent) -> str:
+    """Entries written before the chain was keyed (accepted only before the first keyed one)."""
     return hashlib.sha256(prev.encode() + b"|" + _canonical(e)).hexdigest()
 
 
@@ -210,8 +227,17 @@ class Broken:
 
 
 def verify(batch: int = 5000) -> tuple[int, Broken | None]:
-    """Walk the chain in order; return (entries checked, first broken entry or None)."""
-    checked, prev, first = 0, None, True
+    """Walk the chain in order; return (entries checked, first broken entry or None). Then hold
+    the chain against its latest anchor outside the database: a chain that lost its last
+    entries, or was re-hashed after a deletion, no longer reaches the anchored head."""
+    checked, broken = _verify_links(batch)
+    if broken is None:
+        broken = _verify_anchor()
+    return checked, broken
+
+
+def _verify_links(batch: int) -> tuple[int, Broken | None]:
+    checked, prev, first, keyed = 0, None, True, False
     last_id = 0
     purge_anchors = set(
         AuditEvent.objects.filter(action="audit_purged").values_list("data__anchor", flat=True)
@@ -229,7 +255,9 @@ def verify(batch: int = 5000) -> tuple[int, Broken | None]:
                 prev, first = e.prev_hash, False
             if e.prev_hash != prev:
                 return checked, Broken(e.id, "the previous entry is missing or was altered")
-            if _hash(prev, e) != e.hash:
+            if _hash(prev, e) == e.hash:
+                keyed = True
+            elif keyed or _legacy_hash(prev, e) != e.hash:
                 return checked, Broken(e.id, "the entry was altered")
             if e.kind == AuditEvent.Kind.CHANGE:
                 le = logs.get(e.data.get("log_entry"))
@@ -240,3 +268,75 @@ def verify(batch: int = 5000) -> tuple[int, Broken | None]:
             prev = e.hash
             checked += 1
             last_id = e.id
+
+
+# --- anchors outside the database ---------------------------------------------------------------
+
+anchor_log = logging.getLogger("gongjia.audit")
+
+
+def anchor_path():
+    from django.conf import settings
+
+    return Path(settings.AUDIT_ANCHOR_FILE)
+
+
+def _anchor_mac(body: dict) -> str:
+    data = json.dumps(body, sort_keys=True).encode()
+    return hmac.new(_audit_key(), b"anchor|" + data, hashlib.sha256).hexdigest()
+
+
+def write_anchor() -> dict | None:
+    """Record the chain's head (last id and hash, number of entries) in a file under var/ and
+    in the log; `verify()` holds the chain against the latest one."""
+    head = AuditEvent.objects.order_by("-id").values("id", "hash").first()
+    if head is None:
+        return None
+    body = {
+        "at": timezone.now().isoformat(),
+        "last_id": head["id"],
+        "last_hash": head["hash"],
+        "count": AuditEvent.objects.filter(id__lte=head["id"]).count(),
+    }
+    line = {**body, "mac": _anchor_mac(body)}
+    path = anchor_path()
+    with path.open("a", encoding="utf-8") as f:
+        f.write(json.dumps(line, sort_keys=True) + "\n")
+    anchor_log.info("audit anchor %s", json.dumps(line, sort_keys=True))
+    return line
+
+
+def latest_anchor() -> dict | None:
+    path = anchor_path()
+    if not path.exists():
+        return None
+    last = None
+    with path.open(encoding="utf-8") as f:
+        for raw in f:
+            if raw.strip():
+                last = raw
+    return json.loads(last) if last else None
+
+
+def _verify_anchor() -> Broken | None:
+    anchor = latest_anchor()
+    if anchor is None:
+        return None
+    body = {k: anchor[k] for k in ("at", "last_id", "last_hash", "count")}
+    if not hmac.compare_digest(_anchor_mac(body), anchor.get("mac", "")):
+        return Broken(anchor["last_id"], "the anchor file was altered")
+    head = AuditEvent.objects.filter(id=anchor["last_id"]).values_list("hash", flat=True).first()
+    if head is None:
+        return Broken(anchor["last_id"], f"entries anchored on {anchor['at']} are missing")
+    if head != anchor["last_hash"]:
+        return Broken(anchor["last_id"], "the chain was rewritten after its anchor")
+    purged_since = sum(
+        d.get("entries", 0)
+        for d in AuditEvent.objects.filter(
+            action="audit_purged", id__gt=anchor["last_id"]
+        ).values_list("data", flat=True)
+    )
+    count = AuditEvent.objects.filter(id__lte=anchor["last_id"]).count()
+    if count + purged_since != anchor["count"]:
+        return Broken(anchor["last_id"], "entries before the anchor are missing")
+    return None

@@ -104,6 +104,61 @@ def test_transfer_keeps_history(tree, make_user):
         actions.transfer(m, tree.union_a, acting_user=officer_a)
 
 
+def test_a_transfer_into_another_town_waits_for_the_receiving_union(
+    tree, make_user, client
+):
+    """Town A cannot push a member into town B: the member stays in sight until town B's
+    union accepts, or is told why it refuses."""
+    from gongjia.members.models import TransferRequest
+    from gongjia.platform.models import Notification
+
+    m = make_member(tree, tree.town_a)
+    officer_a = make_user("town_officer", tree.town_a)
+    officer_b = make_user("union_officer", tree.union_b)
+    req = actions.transfer(m, tree.union_b, acting_user=officer_a, note="调入乙公司")
+    assert isinstance(req, TransferRequest) and req.status == "pending"
+    m.refresh_from_db()
+    assert m.union == tree.union_a  # still where it was, and still in town A's sight
+    assert Notification.objects.filter(recipient=officer_b, title__contains=m.name).exists()
+    with pytest.raises(ValidationError):
+        actions.transfer(m, tree.union_b, acting_user=officer_a)  # one request at a time
+    with pytest.raises(PermissionDenied):
+        actions.decide_transfer(req, "accept", acting_user=officer_a)  # not the sender's call
+    with pytest.raises(ValidationError):
+        actions.decide_transfer(req, "refuse", acting_user=officer_b)  # a reason is needed
+    actions.decide_transfer(req, "refuse", acting_user=officer_b, note="本人未在本单位就业")
+    m.refresh_from_db()
+    assert m.union == tree.union_a and not m.changes.filter(kind="transfer").exists()
+
+    again = actions.transfer(m, tree.union_b, acting_user=officer_a)
+    token = sign_in(client, officer_b.username)
+    h = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+    listing = client.get("/api/v1/members/transfers?status=pending", **h).json()
+    assert [r["id"] for r in listing] == [again.pk]
+    r = client.post(
+        f"/api/v1/members/transfers/{again.pk}/decision",
+        {"name": "accept"},
+        content_type="application/json",
+        **h,
+    )
+    assert r.status_code == 200 and r.json()["status"] == "accepted"
+    m.refresh_from_db()
+    assert m.union == tree.union_b and m.changes.filter(kind="transfer").count() == 1
+
+
+def test_the_api_answers_202_for_a_transfer_request(tree, make_user, client):
+    m = make_member(tree, tree.town_a)
+    make_user("town_officer", tree.town_a, username="sender")
+    token = sign_in(client, "sender")
+    r = client.post(
+        f"/api/v1/members/{m.pk}/transfer",
+        {"to_union_code": "B-1"},
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {token}",
+    )
+    assert r.status_code == 202 and r.json()["status_label"] == "等待接收工会确认"
+
+
 def test_founding_steps_create_the_union_and_move_the_indicators(tree, make_user):
     officer = make_user("town_officer", tree.town_a)
     before = kpis.evaluate(officer, year=2020, keys=["members.new_unions"])[0]["value"]

@@ -99,3 +99,64 @@ def test_purge_of_old_entries_keeps_the_chain_verifiable(tree, changes):
     call_command("purge_audit", "--before", "2025-06-01")
     assert not AuditEvent.objects.filter(pk__in=ids).exists()
     assert audit.verify()[1] is None
+
+
+def _rehash_without_the_key(start_id: int):
+    """What someone with the database but not the key can do: re-hash the rows after a
+    deletion with SHA-256 (or any key of their own)."""
+    rows = list(AuditEvent.objects.filter(id__gte=start_id).order_by("id"))
+    prev = AuditEvent.objects.filter(id__lt=start_id).order_by("-id").first().hash
+    with connection.cursor() as c:
+        for r in rows:
+            h = audit._legacy_hash(prev, r)
+            c.execute(
+                "UPDATE platform_auditevent SET prev_hash=%s, hash=%s WHERE id=%s", [prev, h, r.pk]
+            )
+            prev = h
+
+
+def test_a_deletion_re_hashed_without_the_key_is_detected(tree, changes):
+    reveal = audit.record(AuditEvent.Kind.REVEAL, "reveal", actor=changes, data={"field": "x"})
+    audit.record(AuditEvent.Kind.SECURITY, "login", actor=changes)
+    with connection.cursor() as c:
+        c.execute("DELETE FROM platform_auditevent WHERE id = %s", [reveal.pk])
+    _rehash_without_the_key(reveal.pk + 1)
+    checked, broken = audit.verify()
+    assert broken is not None and broken.reason == "the entry was altered"
+
+
+def test_a_deletion_re_hashed_with_the_key_misses_its_anchor(tree, changes):
+    reveal = audit.record(AuditEvent.Kind.REVEAL, "reveal", actor=changes, data={"field": "x"})
+    audit.record(AuditEvent.Kind.SECURITY, "login", actor=changes)
+    audit.write_anchor()
+    with connection.cursor() as c:
+        c.execute("DELETE FROM platform_auditevent WHERE id = %s", [reveal.pk])
+        rows = list(AuditEvent.objects.filter(id__gt=reveal.pk).order_by("id"))
+        prev = AuditEvent.objects.filter(id__lt=reveal.pk).order_by("-id").first().hash
+        for r in rows:
+            h = audit._hash(prev, r)
+            c.execute(
+                "UPDATE platform_auditevent SET prev_hash=%s, hash=%s WHERE id=%s", [prev, h, r.pk]
+            )
+            prev = h
+    assert audit._verify_links(5000)[1] is None  # the links alone would look intact
+    broken = audit.verify()[1]
+    assert broken is not None and "rewritten" in broken.reason
+
+
+def test_truncating_the_last_entries_misses_the_anchor(tree, changes):
+    audit.record(AuditEvent.Kind.SECURITY, "login", actor=changes)
+    last = audit.record(AuditEvent.Kind.SECURITY, "logout", actor=changes)
+    call_command("verify_audit")  # intact, and anchored at its head
+    with connection.cursor() as c:
+        c.execute("DELETE FROM platform_auditevent WHERE id >= %s", [last.pk - 1])
+    assert audit._verify_links(5000)[1] is None
+    with pytest.raises(CommandError, match="missing"):
+        call_command("verify_audit")
+
+
+def test_the_anchor_is_written_outside_the_database_and_to_the_log(tree, changes, caplog):
+    with caplog.at_level("INFO", logger="gongjia.audit"):
+        anchor = audit.write_anchor()
+    assert audit.latest_anchor() == anchor and anchor["count"] == AuditEvent.objects.count()
+    assert str(anchor["last_hash"]) in caplog.text

@@ -13,4 +13,7 @@ class Command(BaseCommand):
                 f"audit chain broken at entry #{broken.entry_id}: {broken.reason} "
                 f"({checked} entries verified before it)"
             )
+        anchor = audit.write_anchor()
         self.stdout.write(f"audit chain intact: {checked} entries verified")
+        if anchor:
+            self.stdout.write(f"anchored at entry #{anchor['last_id']} ({audit.anchor_path()})")
