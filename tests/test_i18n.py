@@ -15,15 +15,33 @@ def entries():
             continue
         msgid = "".join(re.findall(r'"(.*)"', m.group(1)))
         msgstr = "".join(re.findall(r'"(.*)"', m.group(2)))
+        ctx = re.search(r'^msgctxt "(.*)"$', block, re.M)
         if msgid:
-            yield msgid, msgstr, "fuzzy" in block
+            yield msgid, msgstr, "fuzzy" in block, ctx.group(1) if ctx else None
 
 
 def test_every_message_is_translated_and_compiled():
     catalogue = gettext.GNUTranslations((LOCALE / "django.mo").open("rb"))
     found = list(entries())
     assert len(found) > 250
-    for msgid, msgstr, fuzzy in found:
+    for msgid, msgstr, fuzzy, ctx in found:
         assert msgstr and not fuzzy, msgid
         unescaped = msgid.encode().decode("unicode_escape").encode("latin-1").decode()
-        assert catalogue.gettext(unescaped) != unescaped, f"not compiled: {msgid}"
+        got = catalogue.pgettext(ctx, unescaped) if ctx else catalogue.gettext(unescaped)
+        assert got != unescaped, f"not compiled: {msgid}"
+
+
+def test_a_label_reads_right_in_its_context(db):
+    """One English word, several Chinese ones: a withdrawn case is not a member who left."""
+    from django.utils import translation
+
+    from gongjia.assistance.models import ReliefApplication
+    from gongjia.members.models import Member
+    from gongjia.rights.models import DisputeCase
+
+    with translation.override("zh-hans"):
+        assert str(Member.Status.WITHDRAWN.label) == "已退会"
+        assert str(DisputeCase.Status.WITHDRAWN.label) == "已撤回"
+        assert str(ReliefApplication.Status.WITHDRAWN.label) == "已撤回"
+        # the back-office theme's own words
+        assert translation.gettext("Search apps and models...") == "搜索功能和数据……"

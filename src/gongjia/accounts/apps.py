@@ -20,7 +20,10 @@ class AccountsConfig(AppConfig):
             Consent,
             Heartbeat,
             Job,
+            KeyCanary,
             Notification,
+            OfficialDay,
+            OfficialYear,
         )
 
         scope.units(RoleAssignment, "unit")
@@ -29,6 +32,11 @@ class AccountsConfig(AppConfig):
         scope.unscoped(AuditEvent)
         scope.unscoped(LogEntry)
         scope.unscoped(Heartbeat)
+        scope.unscoped(KeyCanary)
+        scope.unscoped(OfficialYear)
+        scope.unscoped(OfficialDay)
+        auditlog.register(OfficialYear)
+        auditlog.register(OfficialDay)
         scope.unscoped(DBTaskResult)
         scope.owned(Job, "user")
         scope.owned(Notification, "recipient")

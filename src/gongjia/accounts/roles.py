@@ -116,6 +116,8 @@ ROLES: dict[str, Role] = {
                 "accounts.change_user",
                 "accounts.view_roleassignment",
                 "platform.view_heartbeat",
+                "platform.*_officialyear",
+                "platform.*_officialday",
                 "django_tasks_db.view_dbtaskresult",
                 "orgs.view_orgunit",
                 *OWN_RECORDS,
@@ -129,6 +131,8 @@ ROLES: dict[str, Role] = {
             (
                 "accounts.view_user",
                 "accounts.*_roleassignment",
+                "platform.*_officialyear",
+                "platform.*_officialday",
                 "orgs.view_orgunit",
                 *OWN_RECORDS,
             ),

@@ -4,6 +4,7 @@ the category decisions taken on them (assistance.md §§1-3)."""
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from gongjia.platform.pii import AddressField, BlindIndexField, ProtectedField
 
@@ -309,7 +310,7 @@ class ReliefApplication(models.Model):
         SUBMITTED = "submitted", _("Awaiting approval")
         APPROVED = "approved", _("Approved")
         REFUSED = "refused", _("Refused")
-        WITHDRAWN = "withdrawn", _("Withdrawn")
+        WITHDRAWN = "withdrawn", pgettext_lazy("relief application", "Withdrawn")
 
     number = models.CharField(_("application number"), max_length=20, unique=True, editable=False)
     household = models.ForeignKey(

@@ -59,7 +59,7 @@ class Member(models.Model):
     class Status(models.TextChoices):
         APPLIED = "applied", _("Applied")
         ACTIVE = "active", _("Member")
-        WITHDRAWN = "withdrawn", _("Withdrawn")
+        WITHDRAWN = "withdrawn", pgettext_lazy("membership", "Withdrawn")
         REJECTED = "rejected", _("Application rejected")
 
     # Indexes are chosen for the million-row registry: each one costs every import.

@@ -1,6 +1,11 @@
+import tempfile
+from pathlib import Path
+
 from auditlog.models import LogEntry
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -11,7 +16,15 @@ from unfold.contrib.filters.admin import RangeDateTimeFilter
 
 from gongjia.platform import jobs
 from gongjia.platform.admin_base import ReadOnlyAdmin, ScopedAdmin
-from gongjia.platform.models import AuditEvent, Consent, Job, Notification
+from gongjia.platform.models import (
+    AuditEvent,
+    Consent,
+    Job,
+    Notification,
+    OfficialDay,
+    OfficialYear,
+)
+from gongjia.platform.tabular import FileProblem
 
 # Field changes are shown through the sealed audit log; the stock admins are replaced.
 for model in (LogEntry, DBTaskResult):
@@ -172,3 +185,103 @@ class ConsentAdmin(ScopedAdmin):
 
     def has_add_permission(self, request):
         return False  # consents are recorded by the programme that collects the data
+
+
+class OfficialDayInline(admin.TabularInline):
+    model = OfficialDay
+    fields = ["day", "kind", "name"]
+    extra = 0
+
+
+class CalendarImportForm(forms.Form):
+    year = forms.IntegerField(label=_("year"), min_value=2000, max_value=2100)
+    notice = forms.CharField(
+        label=_("notice"),
+        max_length=200,
+        help_text=_("e.g. 国务院办公厅关于2027年部分节假日安排的通知（国办发明电〔2026〕N号）"),
+    )
+    file = forms.FileField(
+        label=_("Excel or CSV file"),
+        help_text=_("Columns 日期, 类型 (放假 or 调休上班) and 名称; one day per row."),
+    )
+
+
+@admin.register(OfficialYear)
+class OfficialYearAdmin(ScopedAdmin):
+    """The official calendar: the system or security administrator enters each new year when
+    the State Council publishes its arrangement (or imports it from a spreadsheet)."""
+
+    nav_icon = "calendar_month"
+    nav_order = 70
+    list_display = ["year", "notice", "days_entered", "entered_by", "entered_at"]
+    fields = ["year", "notice"]
+    inlines = [OfficialDayInline]
+    actions = []
+
+    @admin.display(description=_("days entered"))
+    def days_entered(self, obj):
+        return obj.days.count()
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["year"] if obj is not None else []
+
+    def save_model(self, request, obj, form, change):
+        obj.entered_by = request.user
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        from gongjia.platform import workdays
+
+        transaction.on_commit(workdays.forget)
+
+    def get_urls(self):
+        return [
+            path(
+                "import/",
+                self.admin_site.admin_view(self.import_view),
+                name="platform_officialyear_import",
+            ),
+            *super().get_urls(),
+        ]
+
+    def import_view(self, request):
+        from gongjia.platform import official_calendar
+
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = CalendarImportForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["file"]
+            with tempfile.NamedTemporaryFile(suffix=Path(upload.name).suffix.lower()) as tmp:
+                for chunk in upload.chunks():
+                    tmp.write(chunk)
+                tmp.flush()
+                try:
+                    year = form.cleaned_data["year"]
+                    days = official_calendar.read_days(tmp.name, year)
+                    official_calendar.enter_year(
+                        year, form.cleaned_data["notice"], days, acting_user=request.user
+                    )
+                except FileProblem as e:
+                    form.add_error("file", str(e))
+                except ValidationError as e:
+                    for message in e.messages:
+                        form.add_error(
+                            "file" if "Row" in message or "行" in message else None, message
+                        )
+                else:
+                    messages.success(
+                        request, _("%(n)d days of %(y)d entered.") % {"n": len(days), "y": year}
+                    )
+                    return HttpResponseRedirect(reverse("admin:platform_officialyear_changelist"))
+        return TemplateResponse(
+            request,
+            "platform/admin/calendar_import.html",
+            {
+                **self.admin_site.each_context(request),
+                "form": form,
+                "opts": self.model._meta,
+                "title": _("Import a year of the official calendar"),
+            },
+        )

@@ -4,8 +4,8 @@ from pathlib import Path
 
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
@@ -51,5 +51,6 @@ def download(request, pk: int):
     att = get_object_or_404(Attachment, pk=pk)
     record = att.record
     if record is None or not scope.can(request.user, "view", record):
-        raise PermissionDenied
+        # The same answer as for a file that does not exist: no oracle of what others hold.
+        raise Http404
     return FileResponse(att.file.open("rb"), as_attachment=True, filename=att.name)

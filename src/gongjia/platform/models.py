@@ -249,3 +249,77 @@ class Counter(models.Model):
 
     def __str__(self):
         return f"{self.name}={self.value}"
+
+
+class KeyCanary(models.Model):
+    """A known text under each personal-data key the database uses (and the index key's mark of
+    it): at start-up and in /healthz they tell at once whether the key ring matches the data."""
+
+    key_id = models.CharField(max_length=16, primary_key=True)
+    token = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("key canary")
+        verbose_name_plural = _("key canaries")
+
+    def __str__(self):
+        return self.key_id
+
+
+class OfficialYear(models.Model):
+    """A year of the official calendar as the State Council's notice sets it (节假日安排): the
+    years of the bundled calendar package are entered at installation; a new year is entered
+    (or imported from a spreadsheet) when its notice is published. Deadlines that run into a
+    year not entered are provisional."""
+
+    year = models.PositiveSmallIntegerField(_("year"), primary_key=True)
+    notice = models.CharField(_("notice"), max_length=200)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("entered by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    entered_at = models.DateTimeField(_("entered"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("official calendar year")
+        verbose_name_plural = _("official calendar")
+        ordering = ["-year"]
+
+    def __str__(self):
+        return str(self.year)
+
+
+class OfficialDay(models.Model):
+    """A holiday, or a make-up working day on a weekend, of an official year."""
+
+    class Kind(models.TextChoices):
+        HOLIDAY = "holiday", _("Holiday")
+        WORKDAY = "workday", _("Make-up working day")
+
+    day = models.DateField(_("date"), primary_key=True)
+    year = models.ForeignKey(
+        OfficialYear, verbose_name=_("year"), on_delete=models.PROTECT, related_name="days"
+    )
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
+    name = models.CharField(_("name"), max_length=60, blank=True, default="")
+
+    class Meta:
+        verbose_name = _("official day")
+        verbose_name_plural = _("official days")
+        ordering = ["day"]
+
+    def __str__(self):
+        return f"{self.day} {self.get_kind_display()}"
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if self.day and self.year_id and self.day.year != self.year_id:
+            raise ValidationError(
+                {"day": _("The date lies outside the year %(y)s.") % {"y": self.year_id}}
+            )

@@ -10,17 +10,22 @@ one means recomputing every blind index.
 """
 
 import base64
+import binascii
 import functools
 import hashlib
 import hmac
 import json
+import logging
 import os
 import secrets
 
+from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models
+
+log = logging.getLogger("gongjia.pii")
 
 
 def _new_key() -> str:
@@ -92,6 +97,89 @@ def key_id_of(token: str) -> str:
     return token.partition("$")[0]
 
 
+class Unreadable(str):
+    """A stored value the key ring at hand cannot decrypt (its key is missing, or the row was
+    written under another ring). It reads as unreadable on its own, so a list or a sign-in that
+    loads the row still works; saved back, the stored value is kept as it was."""
+
+    TEXT = "〔无法解密〕"
+
+    def __new__(cls, token: str):
+        obj = super().__new__(cls, cls.TEXT)
+        obj.token = token
+        return obj
+
+
+_unreadable_logged: set[str] = set()
+
+
+def _decrypt_or_unreadable(token: str, context: str) -> str:
+    try:
+        return decrypt(token, context)
+    except (KeyError, ValueError, TypeError, InvalidTag, binascii.Error):
+        key_id = key_id_of(token)
+        if key_id not in _unreadable_logged:
+            _unreadable_logged.add(key_id)
+            log.error(
+                "personal data under key %r cannot be decrypted: the key ring does not match "
+                "the database (see /healthz)",
+                key_id,
+            )
+        return Unreadable(token)
+
+
+# --- key canaries -------------------------------------------------------------------------------
+
+CANARY_TEXT = "gongjia-key-canary"
+
+
+def ensure_canaries() -> None:
+    """One canary per key in use: a known text under the active key, and the index key's mark
+    of a known text. Written once; `key_problems()` reads them back."""
+    from gongjia.platform.models import KeyCanary
+
+    ring = keyring()
+    active = ring["active"]
+    if not KeyCanary.objects.filter(key_id=active).exists():
+        KeyCanary.objects.get_or_create(
+            key_id=active, defaults={"token": encrypt(CANARY_TEXT, "canary")}
+        )
+    if not KeyCanary.objects.filter(key_id="index").exists():
+        KeyCanary.objects.get_or_create(
+            key_id="index", defaults={"token": blind_index(CANARY_TEXT, "canary")}
+        )
+
+
+def key_problems() -> list[str]:
+    """Plain statements of every key the database needs and the ring does not provide."""
+    from gongjia.platform.models import KeyCanary
+
+    ring = keyring()
+    problems = []
+    for canary in KeyCanary.objects.order_by("key_id"):
+        if canary.key_id == "index":
+            if blind_index(CANARY_TEXT, "canary") != canary.token:
+                problems.append(
+                    "个人信息检索密钥（index）与数据库不一致：按身份证号码查找将找不到任何人；"
+                    "请恢复与数据库同一时间备份的密钥文件"
+                )
+            continue
+        if canary.key_id not in ring["keys"]:
+            problems.append(
+                f"个人信息加密密钥 {canary.key_id} 不在密钥环中：用它加密的数据无法解密；"
+                "请恢复与数据库同一时间备份的密钥文件（var/pii_keys.json 或 GONGJIA_PII_KEYS）"
+            )
+            continue
+        try:
+            decrypt(canary.token, "canary")
+        except (InvalidTag, ValueError, binascii.Error):
+            problems.append(
+                f"个人信息加密密钥 {canary.key_id} 与数据库中使用的不是同一把：请恢复与数据库"
+                "同一时间备份的密钥文件"
+            )
+    return problems
+
+
 @functools.cache
 def _index_mac():
     return hmac.new(base64.b64decode(keyring()["index"]), digestmod=hashlib.sha256)
@@ -107,35 +195,51 @@ def blind_index(value: str, purpose: str) -> str:
 # --- masking (identifiers-and-security.md §3) ---------------------------------------------------
 
 
+def _unreadable_as_is(mask):
+    """A value that could not be decrypted is shown as such, never cut into a mask."""
+
+    @functools.wraps(mask)
+    def wrapper(value):
+        return str(value) if isinstance(value, Unreadable) else mask(value)
+
+    return wrapper
+
+
+@_unreadable_as_is
 def mask_id_list(value: str | None) -> str:
     if not value:
         return ""
     return value[0] + "*" * (len(value) - 2) + value[-1]
 
 
+@_unreadable_as_is
 def mask_id_detail(value: str | None) -> str:
     if not value:
         return ""
     return value[:3] + "*" * (len(value) - 7) + value[-4:]
 
 
+@_unreadable_as_is
 def mask_mobile(value: str | None) -> str:
     if not value:
         return ""
     return value[:3] + "****" + value[-4:] if len(value) >= 7 else "*" * len(value)
 
 
+@_unreadable_as_is
 def mask_bank(value: str | None) -> str:
     if not value:
         return ""
     return "*" * max(len(value) - 4, 0) + value[-4:]
 
 
+@_unreadable_as_is
 def mask_text(value: str | None) -> str:
     """Free text (health, disability): nothing of it shows until revealed."""
     return "******" if value else ""
 
 
+@_unreadable_as_is
 def mask_address(value: str | None) -> str:
     """A home address: the district and town stay (they say where), the rest does not."""
     if not value:
@@ -185,11 +289,13 @@ class ProtectedField(models.TextField):
     def from_db_value(self, value, expression, connection):
         if value is None or value == "":
             return value
-        return decrypt(value, self.context)
+        return _decrypt_or_unreadable(value, self.context)
 
     def get_db_prep_save(self, value, connection):
         if value is None or value == "" or hasattr(value, "resolve_expression"):
             return value
+        if isinstance(value, Unreadable):
+            return value.token  # kept as stored, never replaced by the marker
         return encrypt(str(value), self.context)
 
 
@@ -215,6 +321,8 @@ class BlindIndexField(models.CharField):
 
     def pre_save(self, model_instance, add):
         plain = getattr(model_instance, self.source)
+        if isinstance(plain, Unreadable):
+            return getattr(model_instance, self.attname)  # nothing to recompute it from
         value = blind_index(plain, self.purpose) if plain else ""
         setattr(model_instance, self.attname, value)
         return value
@@ -262,14 +370,19 @@ def personal_fields(model) -> list[models.Field]:
 
 
 def mask_value_of(field, value) -> str:
+    if isinstance(value, Unreadable):
+        return str(value)
     list_mask, _detail = MASKS.get(getattr(field, "kind", "id"), MASKS["id"])
     return list_mask(value) if value else ""
 
 
 def masked(instance, field_name: str, *, detail: bool = False) -> str:
     f = instance._meta.get_field(field_name)
+    value = getattr(instance, field_name)
+    if isinstance(value, Unreadable):
+        return str(value)
     list_mask, detail_mask = MASKS.get(getattr(f, "kind", "id"), MASKS["id"])
-    return (detail_mask if detail else list_mask)(getattr(instance, field_name))
+    return (detail_mask if detail else list_mask)(value)
 
 
 def reveal(obj, field_name: str, *, acting_user, purpose: str) -> str:

@@ -19,7 +19,15 @@ def healthz(request):
         if plan:
             body["migrations"] = f"{len(plan)} pending"
             status = 503
+        from gongjia.platform import pii
         from gongjia.platform.models import Heartbeat
+
+        if not plan:
+            pii.ensure_canaries()
+            problems = pii.key_problems()
+            body["keys"] = problems or "ok"
+            if problems:
+                status = 503
 
         beat = Heartbeat.objects.order_by("-beat_at").first()
         if beat is None:

@@ -3,17 +3,20 @@
 Rule (rights.md §1, Civil Code arts. 201-203): the start day is not counted; a period in months
 or years ends on the matching date (or the month's last day); a last day that is a rest day or a
 holiday moves to the next working day when the rule says so. Holidays and make-up working days
-come from the State Council's yearly notices: the bundled `chinese_calendar` data, then the
-`calendar.extra_*` parameters.
+come from the State Council's yearly notices, kept as data (`OfficialYear`, `OfficialDay`):
+seeded from the bundled `chinese_calendar` package, entered or imported in the back office for
+each new year.
 
-Fallback, for a year neither source covers yet: Saturdays and Sundays are rest days, and so are
-the fixed-date statutory holidays (`calendar.fixed_holidays`); lunar holidays and make-up days
-are unknown until the notice is published. `uses_fallback()` tells whether a span relied on it.
+Fallback, for a year not entered yet: Saturdays and Sundays are rest days, and so are the
+fixed-date statutory holidays (`calendar.fixed_holidays`); lunar holidays and make-up days are
+unknown until the notice is published, so a deadline computed there is provisional
+(`uses_fallback()`).
 """
 
 import calendar
 import datetime as dt
 import functools
+import time
 from enum import StrEnum
 
 import chinese_calendar
@@ -34,30 +37,48 @@ def _bundled_years() -> tuple[int, int]:
     return min(years), max(years)
 
 
-def _extra(key: str, day: dt.date) -> set[dt.date]:
-    raw = parameters.value(key, on=day)
-    return {d if isinstance(d, dt.date) else dt.date.fromisoformat(str(d)) for d in raw}
+# The official days as loaded by this process; re-read after a minute (another process may
+# have entered a year) or at once when this process changed them.
+_loaded: dict = {"at": -1e9, "years": frozenset(), "days": {}}
+RELOAD_SECONDS = 60
+
+
+def forget():
+    _loaded["at"] = -1e9
+
+
+def _official() -> tuple[frozenset, dict]:
+    if time.monotonic() - _loaded["at"] > RELOAD_SECONDS:
+        from gongjia.platform.models import OfficialDay, OfficialYear
+
+        _loaded["years"] = frozenset(OfficialYear.objects.values_list("year", flat=True))
+        _loaded["days"] = {
+            day: kind == OfficialDay.Kind.WORKDAY
+            for day, kind in OfficialDay.objects.values_list("day", "kind")
+        }
+        _loaded["at"] = time.monotonic()
+    return _loaded["years"], _loaded["days"]
 
 
 def is_covered(day: dt.date) -> bool:
-    lo, hi = _bundled_years()
-    if lo <= day.year <= hi:
+    """The year's official arrangement is entered (or bundled with the calendar package)."""
+    years, _days = _official()
+    if day.year in years:
         return True
-    extras = _extra("calendar.extra_holidays", day) | _extra("calendar.extra_workdays", day)
-    return any(d.year == day.year for d in extras)
+    lo, hi = _bundled_years()
+    return lo <= day.year <= hi
 
 
 def is_workday(day: dt.date) -> bool:
-    if day in _extra("calendar.extra_workdays", day):
-        return True
-    if day in _extra("calendar.extra_holidays", day):
-        return False
+    years, days = _official()
+    if day in days:
+        return days[day]
+    if day.year in years:
+        return day.weekday() < 5
     lo, hi = _bundled_years()
     if lo <= day.year <= hi:
         return chinese_calendar.is_workday(day)
-    if not is_covered(day) and day.strftime("%m-%d") in parameters.value(
-        "calendar.fixed_holidays", on=day
-    ):
+    if day.strftime("%m-%d") in parameters.value("calendar.fixed_holidays", on=day):
         return False
     return day.weekday() < 5
 
@@ -103,6 +124,17 @@ def deadline(
 def uses_fallback(start: dt.date, end: dt.date) -> bool:
     """True when a day between start and end lies in a year with no official calendar data."""
     return any(not is_covered(dt.date(y, 1, 1)) for y in range(start.year, end.year + 1))
+
+
+def provisional(day: dt.date | None) -> bool:
+    """A deadline on `day` is provisional when it was counted across a year whose official
+    arrangement is not entered yet (lunar holidays and make-up days unknown)."""
+    if day is None:
+        return False
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    return uses_fallback(min(today, day), day)
 
 
 def working_days_between(start: dt.date, end: dt.date) -> int:

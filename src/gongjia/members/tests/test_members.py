@@ -104,9 +104,7 @@ def test_transfer_keeps_history(tree, make_user):
         actions.transfer(m, tree.union_a, acting_user=officer_a)
 
 
-def test_a_transfer_into_another_town_waits_for_the_receiving_union(
-    tree, make_user, client
-):
+def test_a_transfer_into_another_town_waits_for_the_receiving_union(tree, make_user, client):
     """Town A cannot push a member into town B: the member stays in sight until town B's
     union accepts, or is told why it refuses."""
     from gongjia.members.models import TransferRequest

@@ -81,3 +81,58 @@ def test_reveal_needs_permission_and_purpose_and_is_logged(tree, make_user, logi
     )
     assert ID in r.content.decode()
     assert AuditEvent.objects.filter(kind="reveal").count() == 2
+
+
+@pytest.fixture
+def another_ring(monkeypatch):
+    """The key ring swapped for one that does not match the database (var/ restored without
+    its keys); restored afterwards."""
+    import json
+
+    def swap():
+        ring = {"active": "k1", "keys": {"k1": pii._new_key()}, "index": pii._new_key()}
+        monkeypatch.setenv("GONGJIA_PII_KEYS", json.dumps(ring))
+        pii.reset_caches()
+
+    yield swap
+    monkeypatch.delenv("GONGJIA_PII_KEYS", raising=False)
+    pii.reset_caches()
+
+
+def test_a_ring_that_does_not_match_is_named_and_breaks_nothing(
+    tree, make_user, client, another_ring
+):
+    from conftest import PASSWORD
+    from gongjia.members.models import Member
+    from gongjia.members.testing import make_member
+    from gongjia.platform import worker
+
+    member = make_member(tree, tree.town_a)
+    holder = make_user("worker", tree.union_a, username="holder")
+    holder.id_number = "11010519491231002X"
+    holder.save()
+    worker.beat()
+    assert client.get("/healthz").json()["keys"] == "ok"
+    stored = Member.objects.filter(pk=member.pk).values_list("id_number", flat=True)
+    with connection.cursor() as c:
+        c.execute("SELECT id_number FROM members_member WHERE id = %s", [member.pk])
+        token = c.fetchone()[0]
+
+    another_ring()
+    r = client.get("/healthz")
+    assert r.status_code == 503
+    assert any("k1" in p and "密钥" in p for p in r.json()["keys"]), r.json()
+    loaded = Member.objects.get(pk=member.pk)  # no InvalidTag: the row reads as unreadable
+    assert isinstance(loaded.id_number, pii.Unreadable)
+    assert pii.masked(loaded, "id_number") == pii.Unreadable.TEXT
+    loaded.name = "改名"
+    loaded.save()  # saved back, the stored value is kept as it was
+    with connection.cursor() as c:
+        c.execute("SELECT id_number FROM members_member WHERE id = %s", [member.pk])
+        assert c.fetchone()[0] == token
+    assert list(stored)  # a list that loads the row works
+    # Sign-in of a user whose own protected data cannot be read still works.
+    r = client.post("/portal/login/", {"username": "holder", "password": PASSWORD})
+    assert r.status_code == 302 and "_auth_user_id" in client.session
+    page = client.get("/portal/")
+    assert page.status_code == 200 and pii.Unreadable.TEXT in page.content.decode()

@@ -7,7 +7,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from gongjia.orgs.admin import under_unit
-from gongjia.platform import pii
+from gongjia.platform import pii, workdays
 from gongjia.platform.admin_base import ScopedAdmin
 from gongjia.rights import actions
 from gongjia.rights.models import (
@@ -32,11 +32,15 @@ def deadline_html(obj, running: bool):
     if not obj.due_on:
         return "—"
     today = timezone.localdate()
+    # A deadline counted across a year whose official calendar is not entered is provisional.
+    note = _("(provisional)") if workdays.provisional(obj.due_on) else ""
     if running and obj.due_on < today:
-        return format_html('<span class="text-red-600 font-semibold">{} ⚠</span>', obj.due_on)
+        return format_html(
+            '<span class="text-red-600 font-semibold">{} ⚠</span>{}', obj.due_on, note
+        )
     if running and obj.warn_on and obj.warn_on <= today:
-        return format_html('<span class="text-orange-600">{}</span>', obj.due_on)
-    return obj.due_on
+        return format_html('<span class="text-orange-600">{}</span>{}', obj.due_on, note)
+    return format_html("{}{}", obj.due_on, note) if note else obj.due_on
 
 
 class DeadlineFilter(admin.SimpleListFilter):

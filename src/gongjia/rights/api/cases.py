@@ -10,7 +10,7 @@ from django.utils import timezone
 from ninja import Field, FilterLookup, FilterSchema, Query, Schema, Status
 
 from gongjia.orgs.models import Enterprise
-from gongjia.platform import pii, scope
+from gongjia.platform import pii, scope, workdays
 from gongjia.platform.api_base import (
     Limit,
     Offset,
@@ -103,6 +103,9 @@ class CaseOut(Schema):
     limitation_expires_on: dt.date | None
     clock: str
     due_on: dt.date | None
+    due_on_provisional: bool = Field(
+        False, description="计算所跨年份的国家节假日安排尚未录入：期限为暂定"
+    )
     overdue: bool
     agreement_effective_on: dt.date | None
     award_received_on: dt.date | None
@@ -126,6 +129,10 @@ class CaseOut(Schema):
     @staticmethod
     def resolve_overdue(obj):
         return bool(obj.due_on and obj.status in OPEN and obj.due_on < timezone.localdate())
+
+    @staticmethod
+    def resolve_due_on_provisional(obj):
+        return workdays.provisional(obj.due_on)
 
     @staticmethod
     def resolve_workers(obj):

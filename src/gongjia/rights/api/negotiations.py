@@ -7,7 +7,7 @@ from django.http import Http404
 from ninja import Field, FilterSchema, Query, Schema, Status
 
 from gongjia.orgs.models import Enterprise
-from gongjia.platform import scope
+from gongjia.platform import scope, workdays
 from gongjia.platform.api_base import (
     Limit,
     Offset,
@@ -102,12 +102,19 @@ class NegotiationOut(Schema):
     expires_on: dt.date | None
     clock: str
     due_on: dt.date | None
+    due_on_provisional: bool = Field(
+        False, description="计算所跨年份的国家节假日安排尚未录入：期限为暂定"
+    )
     seat_problems: list[str]
     representatives: list[RepresentativeOut]
     clauses: list[ClauseOut]
     ballots: list[BallotOut]
     rounds: list[RoundOut]
     information_requests: list[InformationOut]
+
+    @staticmethod
+    def resolve_due_on_provisional(obj):
+        return workdays.provisional(obj.due_on)
 
     @staticmethod
     def resolve_unit_code(obj):

@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from gongjia.platform.pii import BlindIndexField, PhoneField, ProtectedField
 
@@ -48,7 +49,7 @@ class DisputeCase(models.Model):
         FINAL = "final", _("Award in effect")
         LITIGATION = "litigation", _("In court")
         COURT_ENTRUSTED = "court_entrusted", _("Court-entrusted mediation")
-        WITHDRAWN = "withdrawn", _("Withdrawn")
+        WITHDRAWN = "withdrawn", pgettext_lazy("dispute case", "Withdrawn")
         CLOSED = "closed", _("Closed")
 
     class Closure(models.TextChoices):
@@ -64,7 +65,7 @@ class DisputeCase(models.Model):
         COURT_MEDIATED = "court_mediated", _("Mediated in court")
         COURT_JUDGMENT = "court_judgment", _("Court judgment")
         REFERRED_OUT = "referred_out", _("Referred to another body")
-        WITHDRAWN = "withdrawn", _("Withdrawn")
+        WITHDRAWN = "withdrawn", pgettext_lazy("case closure", "Withdrawn")
         REJECTED = "rejected", _("Screened out")
 
     number = models.CharField(_("case number"), max_length=20, unique=True, editable=False)

@@ -36,3 +36,8 @@ class Command(BaseCommand):
                 n += len(batch)
                 last = batch[-1].pk
             self.stdout.write(f"{model._meta.label}: {n} rows re-encrypted with {active}")
+        # Every row is under the active key now: only its canary (and the index key's) remain.
+        from gongjia.platform.models import KeyCanary
+
+        KeyCanary.objects.exclude(key_id__in=[active, "index"]).delete()
+        pii.ensure_canaries()

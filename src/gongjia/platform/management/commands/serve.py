@@ -70,7 +70,15 @@ class Command(BaseCommand):
     def handle(self, *args, host, port, threads, with_worker, **opts):
         from waitress import serve
 
+        from gongjia.platform import pii
         from gongjia.wsgi import application
+
+        try:
+            pii.ensure_canaries()
+            for problem in pii.key_problems():
+                self.stderr.write(f"密钥问题 / key problem: {problem}")
+        except Exception as exc:  # noqa: BLE001  a database not migrated yet: /healthz says so
+            log.warning("key check skipped: %s", exc)
 
         def stop(signum, frame):
             raise KeyboardInterrupt
