@@ -62,6 +62,11 @@ class User(AbstractUser):
         return any(ROLES[k].second_factor for k in self.role_keys())
 
     @property
+    def is_separated_admin(self) -> bool:
+        """A system, security or audit administrator (who sees no business data)."""
+        return any(ROLES[k].separated_admin for k in self.role_keys())
+
+    @property
     def may_use_back_office(self) -> bool:
         return self.is_active and (
             self.is_superuser or any(ROLES[k].back_office for k in self.role_keys())

@@ -85,7 +85,27 @@ class OrgUnitAdmin(TreeListMixin, ScopedAdmin):
         "address",
     )
 
+    # What the separated administrators see of a unit: enough to place an account or a role,
+    # nothing of the union's business (its people, contacts, address).
+    DIRECTORY_FIELDS = ["code", "name", "kind", "status"]
+
+    def _directory_only(self, request) -> bool:
+        return request.user.is_separated_admin
+
+    def get_list_display(self, request):
+        if self._directory_only(request):
+            return ["tree_name", "code", "kind", "status"]
+        return super().get_list_display(request)
+
+    def get_fieldsets(self, request, obj=None):
+        if self._directory_only(request):
+            return [(None, {"fields": self.DIRECTORY_FIELDS})]
+        return super().get_fieldsets(request, obj)
+
     def get_form(self, request, obj=None, **kwargs):
+        if self._directory_only(request):
+            kwargs["fields"] = self.DIRECTORY_FIELDS
+            return super().get_form(request, obj, **kwargs)
         form = super().get_form(request, obj, **kwargs)
         parents = scope.units_in_scope(request.user, OrgUnit, "add" if obj is None else "change")
         parents = parents.exclude(kind__in=OrgUnit.GRASSROOTS)

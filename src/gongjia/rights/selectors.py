@@ -32,6 +32,8 @@ def regions_in_scope(user):
 def coverage(user):
     """Every village and community in scope with the stations in service that serve it,
     ordered by division code: [(region, [station, ...]), ...]."""
+    if not user.has_perm("rights.view_station"):
+        return []  # the station network is business data (the separated administrators)
     villages = list(regions_in_scope(user).order_by("code"))
     served: dict[int, list] = {}
     through = Station.serves.through.objects.filter(

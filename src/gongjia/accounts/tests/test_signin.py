@@ -8,7 +8,7 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from conftest import PASSWORD
+from conftest import PASSWORD, sign_in
 from gongjia.accounts import actions
 from gongjia.accounts.models import ApiToken, User
 from gongjia.accounts.roles import ROLES
@@ -142,3 +142,26 @@ def test_a_reset_is_seen_by_the_security_administrator_and_told_to_the_user(
     assert "resetme" in note.title and sysadmin.username in note.title
     page = login_client(User.objects.get(pk=user.pk)).get("/portal/password/")
     assert "管理员" in page.content.decode() and "重置" in page.content.decode()
+
+
+@pytest.mark.parametrize("role", ["system_admin", "security_admin", "audit_admin"])
+def test_the_separated_administrators_see_no_business_data(role, tree, make_user, login_client):
+    from gongjia.orgs.models import OrgUnit
+
+    OrgUnit.objects.filter(pk=tree.union_a.pk).update(
+        chair_name="王主席", contact_name="李联系", contact_phone="13911112222", address="某路8号"
+    )
+    admin = make_user(role, tree.district, username=f"sep_{role}")
+    client = login_client(admin)
+    token = sign_in(client, admin.username)
+    r = client.get("/api/v1/rights/stations/coverage", HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert r.status_code in (401, 403)
+    for url in (
+        "/admin/orgs/orgunit/",
+        f"/admin/orgs/orgunit/{tree.union_a.pk}/change/",
+        "/admin/rights/station/coverage/",
+    ):
+        page = client.get(url)
+        body = page.content.decode()
+        for secret in ("王主席", "李联系", "1391111", "某路8号"):
+            assert secret not in body, (url, secret)

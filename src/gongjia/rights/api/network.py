@@ -121,6 +121,7 @@ class CoverageOut(Schema):
 def station_coverage(request, gaps: bool = False):
     """Every village and community in the caller's area with the stations serving it;
     `gaps=true` lists only those not covered."""
+    require_perm(request, Station, "view")
     return [
         {"code": r.code, "name": r.name, "stations": [s.pk for s in ss]}
         for r, ss in selectors.coverage(request.user)
