@@ -11,6 +11,7 @@ from django.utils import timezone
 from gongjia.assistance.models import EmployerSignal, Household, HouseholdMember, RiskGrade
 from gongjia.members.models import Member
 from gongjia.platform import parameters
+from gongjia.platform.batches import in_batches
 
 
 def _age(birth: dt.date | None, on: dt.date) -> int | None:
@@ -102,7 +103,7 @@ def regrade_all(on: dt.date | None = None) -> int:
         work=HouseholdMember.Work.EMPLOYED, household__status=Household.Status.ARCHIVED
     ).select_related("household")
     n = 0
-    for m in members.iterator(chunk_size=500):
+    for m in in_batches(members):
         grade_member(m, on)
         n += 1
     return n

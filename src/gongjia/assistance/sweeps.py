@@ -12,6 +12,7 @@ from gongjia.assistance.actions import open_annual_reviews
 from gongjia.assistance.models import Pairing
 from gongjia.assistance.risk import regrade_all
 from gongjia.platform import notifications
+from gongjia.platform.batches import in_batches
 from gongjia.platform.worker import sweep
 
 OFFICER_ROLES = ("town_officer", "district_admin")
@@ -36,7 +37,7 @@ def alert_overdue_visits(today: dt.date | None = None) -> int:
     due = Pairing.objects.filter(ended_on=None, next_visit_on__lt=today).filter(
         Q(alerted_for=None) | ~Q(alerted_for=F("next_visit_on"))
     )
-    for p in due.select_related("household", "helper", "helper_unit").iterator(chunk_size=500):
+    for p in in_batches(due.select_related("household", "helper", "helper_unit")):
         # Claimed first: a second sweep running at the same moment finds it taken.
         if (
             not Pairing.objects.filter(pk=p.pk, next_visit_on=p.next_visit_on)

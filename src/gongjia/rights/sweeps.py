@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gongjia.platform import notifications
+from gongjia.platform.batches import in_batches
 from gongjia.platform.worker import sweep
 from gongjia.rights.models import DisputeCase
 from gongjia.rights.workflows import OPEN
@@ -20,10 +21,8 @@ def _alert(queryset, today, title_of, admin_url, handler_of=lambda obj: []) -> i
     """Tell the handler and the unit's officers once when a record's clock enters its warning
     days and once when it is overdue; returns how many records were notified."""
     sent = 0
-    for obj in (
-        queryset.filter(warn_on__lte=today)
-        .exclude(alerted__endswith=":overdue")
-        .iterator(chunk_size=500)
+    for obj in in_batches(
+        queryset.filter(warn_on__lte=today).exclude(alerted__endswith=":overdue")
     ):
         level = "overdue" if today > obj.due_on else "warning"
         mark = f"{obj.clock}:{level}"
