@@ -1,9 +1,8 @@
-"""Shared test fixtures: a small organisation tree, users by role, the golden-YAML runner."""
+"""Shared test fixtures: a small organisation tree, users by role, signing in."""
 
 import datetime as dt
 
 import pytest
-import yaml
 
 
 def pytest_configure(config):
@@ -13,56 +12,8 @@ def pytest_configure(config):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
-# --- golden YAML tests --------------------------------------------------------------------------
-
-
-def pytest_collect_file(parent, file_path):
-    if file_path.suffix == ".yaml" and file_path.name.startswith("golden_"):
-        return GoldenFile.from_parent(parent, path=file_path)
-    return None
-
-
-class GoldenFile(pytest.File):
-    def collect(self):
-        for i, case in enumerate(yaml.safe_load(self.path.read_text(encoding="utf-8")) or []):
-            yield GoldenCase.from_parent(self, name=case.get("name", f"case {i}"), case=case)
-
-
-class GoldenCase(pytest.Item):
-    """A case readable by policy staff: `call` a function with `args`, `expect` its result.
-
-    - {name, param: key, on: date, region: code, expect: value}
-    - {name, call: dotted.path, args: {...}, expect: value}   (or expect_error: text)
-    """
-
-    def __init__(self, *, case, **kwargs):
-        super().__init__(**kwargs)
-        self.case = case
-        self.add_marker(pytest.mark.django_db)
-
-    def runtest(self):
-        from django.utils.module_loading import import_string
-
-        from gongjia.platform import parameters
-
-        c = self.case
-        if "param" in c:
-            got = parameters.value(c["param"], on=c.get("on"), region=c.get("region"))
-        else:
-            func = import_string(c["call"])
-            if "expect_error" in c:
-                with pytest.raises(Exception, match=c["expect_error"]):
-                    func(**(c.get("args") or {}))
-                return
-            got = func(**(c.get("args") or {}))
-        if got != c["expect"]:
-            raise AssertionError(f"{self.name}: expected {c['expect']!r}, got {got!r}")
-
-    def reportinfo(self):
-        return self.path, 0, f"golden: {self.name}"
-
-    def repr_failure(self, excinfo):
-        return str(excinfo.value)
+# Golden YAML tests (`golden_*.yaml`, parameter values and function results policy staff can
+# read) are collected by tests/test_golden.py, as ordinary tests with the database at hand.
 
 
 @pytest.fixture(autouse=True)

@@ -68,9 +68,11 @@ def main() -> int:
                     capture_output=True,
                     text=True,
                 )
-                tail = run.stdout.strip().splitlines()[-25:]
+                lines = run.stdout.strip().splitlines()
+                # The failures (each with a curl line to reproduce it) and the summary.
+                start = next((i for i, x in enumerate(lines) if "FAILURES" in x), len(lines) - 25)
                 print(f"[{site.vendor}] as {username}:")
-                print("\n".join(line for line in tail if line.strip()))
+                print("\n".join(x for x in lines[start:][:400] if x.strip()))
                 failed |= run.returncode != 0
         finally:
             site.stop()

@@ -236,3 +236,31 @@ def test_regions_are_added_under_their_parent_by_district_administrators(
         "/api/v1/orgs/regions/330109001099", {"name": "新名社区"}, content_type="application/json"
     )
     assert r.status_code == 200 and r.json()["name"] == "新名社区"
+
+
+def test_every_indicator_says_what_it_is_and_flows_add_up_over_years(tree, make_user, client):
+    from gongjia.platform import kpis
+
+    admin = make_user("district_admin", tree.district, username="kpi_admin")
+    rows = {k["key"]: k for k in kpis.evaluate(admin, year=2020)}
+    assert {k["kind"] for k in rows.values()} == {"stock", "flow", "rate"}
+    assert rows["members.new_unions"]["kind"] == "flow"
+    assert rows["members.new_unions"]["period"] == "2020年"
+    assert rows["members.total"]["kind"] == "stock"
+    assert rows["members.total"]["period"] == "2020年末"
+    assert rows["members.membership_rate"]["kind"] == "rate"
+    # tree: union A founded in 2020, union B in 2019
+    token = sign_in(client, "kpi_admin")
+    h = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+
+    def value(query):
+        r = client.get(f"/api/v1/cockpit/kpis?key=members.new_unions&{query}", **h)
+        assert r.status_code == 200, r.json()
+        return r.json()[0]
+
+    assert value("year=2019")["value"] == 1 and value("year=2020")["value"] == 1
+    span = value("from=2019&to=2020")
+    assert span["value"] == 2 and span["period"] == "2019–2020年"
+    assert value("from=2021&to=2021")["value"] == 0  # a year with no records answers 0
+    r = client.get("/api/v1/cockpit/kpis?from=2020", **h)
+    assert r.status_code == 400 and "from" in r.json()["errors"]

@@ -12,7 +12,7 @@ from gongjia.assistance.models import (
     ReliefPayment,
     RiskGrade,
 )
-from gongjia.platform.kpis import indicator
+from gongjia.platform.kpis import STOCK, indicator
 from gongjia.platform.scope import restrict
 
 
@@ -103,6 +103,7 @@ def relief_paid(user, year=None):
 
 @indicator(
     "assistance.relief_budget_left",
+    kind=STOCK,
     label=_("Relief budget left this year (district)"),
     unit=_("yuan"),
     link="admin:assistance_relieffund_changelist",

@@ -1,7 +1,9 @@
 """/api/v1/cockpit/kpis: every indicator over the caller's scope."""
 
+from typing import Annotated
+
 from django.core.exceptions import ValidationError
-from ninja import Router, Schema
+from ninja import Field, Query, Router, Schema
 
 from gongjia.orgs.models import OrgUnit
 from gongjia.platform import kpis, scope
@@ -15,16 +17,33 @@ class KpiOut(Schema):
     label: str
     value: float | int | dict[str, int] | None
     unit: str
+    kind: str = Field(
+        ..., description="stock（存量，期末状态）、flow（流量，期内发生）或 rate（比率）"
+    )
+    kind_label: str
+    period: str = Field(..., description="数值所指的时点或期间，如 2020年末、2020年、2016–2020年")
     year: int | None = None
     target: float | None = None
     link: str = ""
 
 
 @router.get("/kpis", response={200: list[KpiOut], 401: ErrorOut, 422: ErrorOut})
-def list_kpis(request, year: Year | None = None, key: str | None = None, under: str | None = None):
+def list_kpis(
+    request,
+    year: Year | None = None,
+    key: str | None = None,
+    under: str | None = None,
+    from_year: Annotated[Year | None, Query(alias="from")] = None,
+    to_year: Annotated[Year | None, Query(alias="to")] = None,
+):
     """Indicators as a list; `key` (comma-separated) limits the list to those keys; `under`
     (a unit code, e.g. a town federation) gives the figures of that branch of the caller's
-    scope."""
+    scope. `year=Y`: a stock as at the end of Y, a flow within Y; `from=Y1&to=Y2`: flows summed
+    over the years, stocks and rates as at the end of Y2."""
+    if (from_year is None) != (to_year is None) or (from_year or 0) > (to_year or 0):
+        raise ValidationError({"from": ["请同时给出 from 与 to，且 from 不晚于 to"]})
+    if from_year is not None and year is not None:
+        raise ValidationError({"year": ["year 与 from/to 只能给出一种"]})
     keys = [k.strip() for k in key.split(",")] if key else None
     user = request.user
     if under:
@@ -32,4 +51,4 @@ def list_kpis(request, year: Year | None = None, key: str | None = None, under: 
         if unit is None:
             raise ValidationError({"under": [f"单位代码 {under} 不存在"]})
         user = scope.narrowed(user, unit)
-    return kpis.evaluate(user, year=year, keys=keys)
+    return kpis.evaluate(user, year=year, keys=keys, from_year=from_year, to_year=to_year)

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from gongjia.members.models import Founding, Member
 from gongjia.orgs.models import Enterprise, OrgUnit
 from gongjia.platform import parameters
-from gongjia.platform.kpis import indicator
+from gongjia.platform.kpis import RATE, STOCK, indicator
 from gongjia.platform.scope import restrict
 
 COUNTED = (Member.Status.ACTIVE, Member.Status.WITHDRAWN)
@@ -26,6 +26,7 @@ def new_unions(user, year):
 
 @indicator(
     "members.total",
+    kind=STOCK,
     label=_("Union members"),
     unit=_("people"),
     link="admin:members_member_changelist",
@@ -125,6 +126,7 @@ def new_unions_100plus_members(user, year=None):
 
 @indicator(
     "members.membership_rate",
+    kind=RATE,
     label=_("Membership rate in enterprises of known size"),
     unit=_("share (0-1)"),
     link="admin:orgs_enterprise_changelist",

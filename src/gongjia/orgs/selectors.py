@@ -3,7 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from gongjia.orgs.models import Enterprise, OrgUnit
-from gongjia.platform.kpis import indicator
+from gongjia.platform.kpis import STOCK, indicator
 from gongjia.platform.scope import restrict
 
 
@@ -26,6 +26,7 @@ def units(user, year=None):
 
 @indicator(
     "orgs.grassroots_unions",
+    kind=STOCK,
     label=_("Grassroots unions"),
     unit=_("unions"),
     link="admin:orgs_orgunit_changelist",

@@ -12,8 +12,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
 
 from gongjia.platform.parameters import UnknownParameter
+
+# What a figure is: a stock is a state at a moment (the end of the year asked for), a flow counts
+# what happened within a year (and adds up over several), a rate relates two figures (it does
+# not add up).
+STOCK, FLOW, RATE = "stock", "flow", "rate"
+KIND_LABELS = {STOCK: _("stock"), FLOW: _("flow"), RATE: _("rate")}
 
 
 @dataclass(frozen=True)
@@ -25,16 +32,31 @@ class Indicator:
     link: str = ""  # admin URL name of the records behind the figure
     by_year: bool = False
     target: float | None = None
+    kind: str = STOCK
 
 
 _registry: dict[str, Indicator] = {}
 
 
-def indicator(key: str, *, label, unit, link: str = "", by_year: bool = False, target=None):
+def indicator(
+    key: str,
+    *,
+    label,
+    unit,
+    link: str = "",
+    by_year: bool = False,
+    target=None,
+    kind: str | None = None,
+):
+    """Declare an indicator; `kind` defaults to a flow for figures by year, else a stock."""
+    kind = kind or (FLOW if by_year else STOCK)
+    if kind not in KIND_LABELS:
+        raise ValueError(f"indicator {key}: unknown kind {kind!r}")
+
     def wrap(func):
         if key in _registry:
             raise ValueError(f"indicator {key} declared twice")
-        _registry[key] = Indicator(key, label, unit, func, link, by_year, target)
+        _registry[key] = Indicator(key, label, unit, func, link, by_year, target, kind)
         return func
 
     return wrap
@@ -44,7 +66,48 @@ def registry() -> dict[str, Indicator]:
     return dict(_registry)
 
 
-def evaluate(user, year: int | None = None, keys: list[str] | None = None) -> list[dict]:
+def _period(ind: Indicator, year, from_year, to_year) -> str:
+    if ind.kind == FLOW and from_year is not None:
+        return _("%(a)d–%(b)d") % {"a": from_year, "b": to_year}
+    at = to_year if from_year is not None else year
+    if at is None or not ind.by_year:
+        return str(_("now"))
+    return (_("end of %(y)d") if ind.kind == STOCK else _("%(y)d")) % {"y": at}
+
+
+def _summed(values):
+    """A flow over several years: numbers add up, and so do breakdowns key by key."""
+    values = [v for v in values if v is not None]
+    if not values:
+        return None
+    if isinstance(values[0], dict):
+        out: dict = {}
+        for v in values:
+            for k, n in v.items():
+                out[k] = out.get(k, 0) + n
+        return out
+    return sum(values)
+
+
+def _value(ind: Indicator, user, year):
+    try:
+        return ind.func(user, year)
+    except UnknownParameter:
+        return None  # a year before the rule behind the figure was in force
+
+
+def evaluate(
+    user,
+    year: int | None = None,
+    keys: list[str] | None = None,
+    *,
+    from_year: int | None = None,
+    to_year: int | None = None,
+) -> list[dict]:
+    """Every indicator (or those of `keys`) over the user's scope: for `year`, or over the years
+    `from_year`..`to_year` (flows summed, stocks and rates as at `to_year`)."""
+    if (from_year is None) != (to_year is None):
+        raise ValueError("from_year and to_year go together")
     out = []
     for key, ind in sorted(_registry.items()):
         if keys and key not in keys:
@@ -53,17 +116,21 @@ def evaluate(user, year: int | None = None, keys: list[str] | None = None) -> li
             link = reverse(ind.link) if ind.link else ""
         except NoReverseMatch:
             link = ""
-        try:
-            value = ind.func(user, year)
-        except UnknownParameter:
-            value = None  # a year before the rule behind the figure was in force
+        if from_year is not None and ind.by_year and ind.kind == FLOW:
+            value = _summed(_value(ind, user, y) for y in range(from_year, to_year + 1))
+        else:
+            value = _value(ind, user, to_year if from_year is not None else year)
+        at = to_year if from_year is not None else year
         out.append(
             {
                 "key": key,
                 "label": str(ind.label),
                 "value": value,
                 "unit": str(ind.unit),
-                "year": year if ind.by_year else None,
+                "kind": ind.kind,
+                "kind_label": str(KIND_LABELS[ind.kind]),
+                "period": str(_period(ind, year, from_year, to_year)),
+                "year": at if ind.by_year else None,
                 "target": ind.target,
                 "link": link,
             }

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gongjia.orgs.models import Enterprise, OrgUnit, Region
 from gongjia.platform import parameters
-from gongjia.platform.kpis import indicator
+from gongjia.platform.kpis import RATE, indicator
 from gongjia.platform.scope import restrict
 from gongjia.rights.models import DisputeCase, LegalTalk, Negotiation, Station, TeamMember
 
@@ -83,6 +83,7 @@ def stations_count(user, year=None):
 
 @indicator(
     "rights.village_coverage",
+    kind=RATE,
     label=_("Villages and communities covered by a rights station"),
     unit=_("share (0-1)"),
     link="admin:rights_station_coverage",
@@ -203,6 +204,7 @@ def cases_resolved(user, year=None):
 
 @indicator(
     "rights.resolution_rate",
+    kind=RATE,
     label=_("Share of the year's cases resolved"),
     unit=_("share (0-1)"),
     link="admin:rights_disputecase_changelist",
@@ -221,6 +223,7 @@ def resolution_rate(user, year=None):
 
 @indicator(
     "rights.agreements_performed_rate",
+    kind=RATE,
     label=_("Mediation agreements performed or confirmed"),
     unit=_("share (0-1)"),
     link="admin:rights_disputecase_changelist",
@@ -247,6 +250,7 @@ def agreements_performed_rate(user, year=None):
 
 @indicator(
     "rights.median_days_to_resolution",
+    kind=RATE,
     label=_("Median days from receipt to resolution"),
     unit=_("days"),
     link="admin:rights_disputecase_changelist",
