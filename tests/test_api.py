@@ -125,6 +125,8 @@ def test_create_and_update_with_validation_messages(api, tree):
         ("get", "/api/v1/assistance/households?offset=152026940118519119872", None),
         ("post", "/api/v1/orgs/units", {"parent_code": "A", "code": "A-8", "name": "x" * 20001}),
         ("post", "/api/v1/orgs/regions", {"code": "1", "name": "x", "serves": ["a"] * 1001}),
+        ("post", "/api/v1/rights/team", {"name": "x", "stations": [2195870889472192151552]}),
+        ("patch", "/api/v1/orgs/enterprises/1", {"headcount": 10**30}),
     ],
 )
 def test_bad_input_never_answers_500(api, method, url, data):
@@ -144,6 +146,8 @@ def test_an_explicit_null_empties_what_may_be_empty_and_names_what_may_not(api):
 def test_nul_bytes_and_control_characters_are_cleaned(api):
     r = api.patch("/api/v1/orgs/units/A", {"chair_name": "王\x00五\x07"})
     assert r.status_code == 200 and r.json()["chair_name"] == "王五"
+    r = api.patch("/api/v1/orgs/units/A", {"chair_name": "李\ud8f5四"})  # a lone surrogate
+    assert r.status_code == 200 and r.json()["chair_name"] == "李四"
     r = api.get("/api/v1/orgs/units?q=%00")
     assert r.status_code == 200
 

@@ -3,6 +3,7 @@
 import datetime as dt
 import json
 import logging
+import math
 from typing import Annotated
 
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
@@ -51,8 +52,16 @@ _CONTROLS = dict.fromkeys(c for c in range(32) if c not in (9, 10, 13))
 
 
 def clean_text(value: str) -> str:
-    """The one text cleaner of the API: control characters removed (NUL included)."""
-    return value.translate(_CONTROLS) if not value.isprintable() else value
+    """The one text cleaner of the API: control characters removed (NUL included), and halves
+    of characters (lone surrogates, which JSON can spell but no database can store)."""
+    if value.isprintable():
+        return value
+    value = value.translate(_CONTROLS)
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        value = value.encode("utf-8", "ignore").decode("utf-8")
+    return value
 
 
 class CleanJsonParser(Parser):
@@ -92,6 +101,14 @@ class CleanJsonParser(Parser):
                     {field: [_("At most %(n)s characters.") % {"n": f"{max_text:,}"}]},
                 )
             return clean_text(value)
+        if isinstance(value, int) and not isinstance(value, bool):
+            if not -(2**63) <= value < 2**63:  # the databases' 64-bit integers
+                message = _("The number is out of range.")
+                raise BodyProblem(message, {field: [message]})
+            return value
+        if isinstance(value, float) and not math.isfinite(value):
+            message = _("The number is out of range.")
+            raise BodyProblem(message, {field: [message]})
         if depth > self.MAX_DEPTH:
             raise BodyProblem(_("The request body is nested too deeply."))
         if isinstance(value, list):

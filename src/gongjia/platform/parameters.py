@@ -23,11 +23,26 @@ from pathlib import Path
 
 import yaml
 from django.apps import apps
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 
 class UnknownParameter(LookupError):
     pass
+
+
+class NotInForce(UnknownParameter, ValidationError):
+    """A rule asked for on a day before its first value: the date given lies outside what the
+    platform's rules cover. Said to the user like any other refused input."""
+
+    def __init__(self, parameter: "Parameter", on: dt.date):
+        from django.utils.translation import gettext as _
+
+        ValidationError.__init__(
+            self,
+            _("%(d)s is before the first date the rule “%(r)s” covers (%(f)s): check the date.")
+            % {"d": on.isoformat(), "r": parameter.label, "f": parameter.values[0][0].isoformat()},
+        )
 
 
 @dataclass(frozen=True)
@@ -51,6 +66,8 @@ class Parameter:
                     break
         found = _pick(series, on)
         if found is _MISSING:
+            if series:
+                raise NotInForce(self, on)
             raise UnknownParameter(f"{self.key} has no value in force on {on}")
         return found
 

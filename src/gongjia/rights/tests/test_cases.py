@@ -493,3 +493,20 @@ def test_a_case_is_opened_in_the_back_office_with_its_parties(tree, make_user, l
     case = DisputeCase.objects.get(employer_name="杭州某印染有限公司")
     assert case.number.startswith("WQ2026") and case.facts == {"contract": "未签订"}
     assert case.workers.get().name == "钱职工" and case.claims.get().amount == 12000
+
+
+def test_a_date_before_the_rules_begin_is_refused_with_a_message(tree, make_user, client):
+    from conftest import sign_in
+    from gongjia.platform.testing import factories
+    from gongjia.rights.models import DisputeCase
+
+    case = factories()[DisputeCase](tree, tree.town_a)
+    make_user("district_admin", tree.district, username="early")
+    token = sign_in(client, "early")
+    r = client.patch(
+        f"/api/v1/rights/cases/{case.pk}",
+        {"known_on": "1964-02-16"},
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {token}",
+    )
+    assert r.status_code == 400 and "1964-02-16" in r.json()["message"]
