@@ -146,7 +146,6 @@ def set_active(user: User, active: bool, *, acting_user):
     )
 
 
-@transaction.atomic
 def end_tokens(user: User) -> int:
     """Every API token of the user ends now (password changed or reset, account disabled)."""
     n, _ = ApiToken.objects.filter(user=user).delete()
@@ -199,7 +198,10 @@ def reset_password(user: User, new: str, *, acting_user):
     from gongjia.orgs.models import OrgUnit
     from gongjia.platform import notifications
 
-    for root in OrgUnit.objects.get_root_nodes():
+    # Of the district(s) of the user and of the administrator, not of every district.
+    holders = [user, acting_user] if acting_user is not None else [user]
+    roots = {ra.unit.path[: OrgUnit.steplen] for u in holders for ra in u.role_assignments()}
+    for root in OrgUnit.objects.filter(path__in=roots):
         notifications.notify(
             title=_("Password of %(u)s reset by %(a)s")
             % {"u": user.username, "a": acting_user.username if acting_user else "gongjia"},

@@ -74,7 +74,7 @@ def _claim_attempt(username: str, ip: str | None):
         _lock_account(username)
         if is_locked(username, ip):
             return None
-        return LoginFailure.objects.create(username=username[:150], ip=ip)
+        return LoginFailure.objects.create(username=username, ip=ip)
 
 
 def _log_failure(request, username, code, message, user=None):
@@ -82,7 +82,7 @@ def _log_failure(request, username, code, message, user=None):
         AuditEvent.Kind.SECURITY,
         "login_failed",
         actor=user,
-        actor_name=username[:150],
+        actor_name=username,
         success=False,
         ip=client_ip(request),
         data={"reason": code},

@@ -12,7 +12,7 @@ from gongjia.assistance.workflows import household_workflow
 from gongjia.orgs.models import OrgUnit
 from gongjia.platform import pii, scope
 from gongjia.platform.api_base import (
-    ErrorOut,
+    ERRORS,
     Limit,
     Offset,
     TransitionOut,
@@ -25,7 +25,6 @@ from gongjia.platform.api_base import (
 from gongjia.platform.models import Consent
 
 router = Router(tags=["assistance"])
-ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
 
 class HouseholdMemberOut(Schema):

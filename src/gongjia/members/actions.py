@@ -189,7 +189,9 @@ def transfer(
         raise ValidationError({"union": _("The member already belongs to this union.")})
     on = on or timezone.localdate()
     if acting_user is not None and not _may_receive(acting_user, to_union):
-        if TransferRequest.objects.filter(member=member, status="pending").exists():
+        if TransferRequest.objects.filter(
+            member=member, status=TransferRequest.Status.PENDING
+        ).exists():
             raise ValidationError(
                 _("A transfer of this member is already waiting for the receiving union.")
             )
@@ -211,9 +213,8 @@ def transfer(
         title = _("Transfer request: %(m)s to %(u)s") % {"m": member.name, "u": to_union.name}
         link = f"/admin/members/transferrequest/{req.pk}/change/"
         for unit in (to_union, OrgUnit.objects.get_parent(to_union)):
-            for role in ("union_officer", "town_officer"):
-                if unit is not None:
-                    notifications.notify(title=title, link=link, role=role, unit=unit)
+            for role in ("union_officer", "town_officer") if unit is not None else ():
+                notifications.notify(title=title, link=link, role=role, unit=unit)
         return req
     return _move(member, to_union, acting_user=acting_user, on=on, note=note)
 

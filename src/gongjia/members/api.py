@@ -13,7 +13,7 @@ from gongjia.members.workflows import founding_workflow, member_workflow
 from gongjia.orgs.models import Enterprise, OrgUnit, Region
 from gongjia.platform import pii, scope, validators
 from gongjia.platform.api_base import (
-    ErrorOut,
+    ERRORS,
     Limit,
     Offset,
     TransitionOut,
@@ -30,7 +30,6 @@ transfers = Router(tags=["members"])
 router = Router(tags=["members"])
 # Mounted before `router`, so that /members/foundings is not taken for a member id.
 foundings = Router(tags=["members"])
-ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
 
 class MemberOut(Schema):

@@ -11,7 +11,7 @@ from gongjia.orgs import actions
 from gongjia.orgs.models import Enterprise, OrgUnit, Region
 from gongjia.platform import pii, scope
 from gongjia.platform.api_base import (
-    ErrorOut,
+    ERRORS,
     Limit,
     Offset,
     page,
@@ -22,7 +22,6 @@ from gongjia.platform.api_base import (
 )
 
 router = Router(tags=["orgs"])
-ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
 
 class RegionOut(Schema):

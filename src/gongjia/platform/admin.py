@@ -6,6 +6,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Count
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -218,9 +219,12 @@ class OfficialYearAdmin(ScopedAdmin):
     inlines = [OfficialDayInline]
     actions = []
 
-    @admin.display(description=_("days entered"))
+    @admin.display(description=_("days entered"), ordering="days_entered")
     def days_entered(self, obj):
-        return obj.days.count()
+        return obj.days_entered
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(days_entered=Count("days"))
 
     def get_readonly_fields(self, request, obj=None):
         return ["year"] if obj is not None else []
@@ -266,10 +270,11 @@ class OfficialYearAdmin(ScopedAdmin):
                 except FileProblem as e:
                     form.add_error("file", str(e))
                 except ValidationError as e:
-                    for message in e.messages:
-                        form.add_error(
-                            "file" if "Row" in message or "行" in message else None, message
-                        )
+                    # Row errors are the file's; a year or notice refused is that field's.
+                    errors = e.message_dict if hasattr(e, "error_dict") else {"file": e.messages}
+                    for field, problems in errors.items():
+                        for message in problems:
+                            form.add_error(field if field in form.fields else None, message)
                 else:
                     messages.success(
                         request, _("%(n)d days of %(y)d entered.") % {"n": len(days), "y": year}

@@ -16,13 +16,13 @@ def write_xlsx(target, headers: list[str], rows, sheet: str = "Sheet1") -> int:
 
 
 def admin_rows(queryset, fields, model_admin, *, reveal: bool = False):
-    """Display values of `fields` as the list shows them; protected fields masked."""
+    """Display values of `fields` as the list shows them; personal fields masked."""
     model = queryset.model
-    protected = {f.name for f in pii.personal_fields(model)}
+    personal = {f.name for f in pii.personal_fields(model)}
     for obj in queryset.iterator(chunk_size=2000):
         row = []
         for name in fields:
-            if name in protected:
+            if name in personal:
                 row.append(getattr(obj, name) if reveal else pii.masked(obj, name))
                 continue
             f, attr, value = lookup_field(name, obj, model_admin)

@@ -116,11 +116,11 @@ def evaluate(
             link = reverse(ind.link) if ind.link else ""
         except NoReverseMatch:
             link = ""
+        at = to_year if from_year is not None else year
         if from_year is not None and ind.by_year and ind.kind == FLOW:
             value = _summed(_value(ind, user, y) for y in range(from_year, to_year + 1))
         else:
-            value = _value(ind, user, to_year if from_year is not None else year)
-        at = to_year if from_year is not None else year
+            value = _value(ind, user, at)
         out.append(
             {
                 "key": key,

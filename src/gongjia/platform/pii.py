@@ -140,14 +140,12 @@ def ensure_canaries() -> None:
 
     ring = keyring()
     active = ring["active"]
-    if not KeyCanary.objects.filter(key_id=active).exists():
-        KeyCanary.objects.get_or_create(
-            key_id=active, defaults={"token": encrypt(CANARY_TEXT, "canary")}
-        )
-    if not KeyCanary.objects.filter(key_id="index").exists():
-        KeyCanary.objects.get_or_create(
-            key_id="index", defaults={"token": blind_index(CANARY_TEXT, "canary")}
-        )
+    KeyCanary.objects.get_or_create(
+        key_id=active, defaults={"token": encrypt(CANARY_TEXT, "canary")}
+    )
+    KeyCanary.objects.get_or_create(
+        key_id="index", defaults={"token": blind_index(CANARY_TEXT, "canary")}
+    )
 
 
 def key_problems() -> list[str]:
@@ -370,8 +368,6 @@ def personal_fields(model) -> list[models.Field]:
 
 
 def mask_value_of(field, value) -> str:
-    if isinstance(value, Unreadable):
-        return str(value)
     list_mask, _detail = MASKS.get(getattr(field, "kind", "id"), MASKS["id"])
     return list_mask(value) if value else ""
 
@@ -379,8 +375,6 @@ def mask_value_of(field, value) -> str:
 def masked(instance, field_name: str, *, detail: bool = False) -> str:
     f = instance._meta.get_field(field_name)
     value = getattr(instance, field_name)
-    if isinstance(value, Unreadable):
-        return str(value)
     list_mask, detail_mask = MASKS.get(getattr(f, "kind", "id"), MASKS["id"])
     return (detail_mask if detail else list_mask)(value)
 

@@ -21,7 +21,6 @@ import resource
 import signal
 import warnings
 import zipfile
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -52,6 +51,15 @@ class Limits:
             columns=parameters.value("files.xlsx_max_columns"),
             memory_bytes=parameters.value("files.parse_memory_mb") * 1024 * 1024,
         )
+
+
+def _damaged() -> SheetProblem:
+    return SheetProblem(
+        _(
+            "The file is damaged or not an Excel workbook: open it in Excel, "
+            "save it as .xlsx and upload it again."
+        )
+    )
 
 
 def _n(value: int) -> str:
@@ -115,12 +123,7 @@ def check_declared(path: Path, limits: Limits) -> str | None:
             with z.open(part) as f:
                 head = f.read(64 * 1024)
     except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError) as e:
-        raise SheetProblem(
-            _(
-                "The file is damaged or not an Excel workbook: open it in Excel, "
-                "save it as .xlsx and upload it again."
-            )
-        ) from e
+        raise _damaged() from e
     m = re.search(
         rb'<(?:\w+:)?dimension\s+ref="\$?([A-Z]+)\$?(\d+)(?::\$?([A-Z]+)\$?(\d+))?"', head
     )
@@ -159,15 +162,13 @@ class Scan:
     problem: str = ""
 
 
-def scan_sheet(path: Path, part: str, limits: Limits, stop=lambda: False) -> Scan:
+def scan_sheet(path: Path, part: str, limits: Limits) -> Scan:
     """One pass over the sheet's XML: cells counted, real unpacked size, formulas. Stops at the
     first limit passed (the zip directory may state a smaller size than the data unpacks to)."""
     result = Scan()
     tail = b""
     with zipfile.ZipFile(path) as z, z.open(part) as f:
         while chunk := f.read(1 << 20):
-            if stop():
-                break
             block = tail + chunk
             result.size += len(chunk)
             # The blocks overlap by the previous chunk's last three bytes: what lies wholly in
@@ -305,14 +306,10 @@ def xlsx_rows(path: Path):
     limits = Limits.current()
     part = check_declared(path, limits)
     parser = ChildParser(path, limits)
-    stopping = {"flag": False}
-    pool = ThreadPoolExecutor(1)
-    scan = pool.submit(scan_sheet, path, part, limits, lambda: stopping["flag"]) if part else None
-    pool.shutdown(wait=False)
     try:
-        # The scan is several times faster than the parse: its verdict comes first, and a sheet
-        # past a limit stops the child before it has used its memory.
-        verdict = scan.result() if scan is not None else Scan()
+        # The child parses meanwhile; the scan is several times faster, so its verdict comes
+        # first, and a sheet past a limit stops the child before it has used its memory.
+        verdict = scan_sheet(path, part, limits) if part else Scan()
         if verdict.problem:
             raise SheetProblem(verdict.problem)
         first = parser.receive()
@@ -324,12 +321,7 @@ def xlsx_rows(path: Path):
                 _("The workbook is password-protected: remove the password and upload it again.")
             )
         if kind == "damaged":
-            raise SheetProblem(
-                _(
-                    "The file is damaged or not an Excel workbook: open it in Excel, "
-                    "save it as .xlsx and upload it again."
-                )
-            )
+            raise _damaged()
         if kind == "memory":
             raise parser.died()
         if first[1]:
@@ -356,5 +348,4 @@ def xlsx_rows(path: Path):
                 raise parser.died()
             yield from message[1]
     finally:
-        stopping["flag"] = True
         parser.close()

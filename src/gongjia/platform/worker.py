@@ -115,11 +115,7 @@ def run_due_sweeps(now: float | None = None):
     for s in _sweeps.values():
         if now - s.last_run >= s.every_seconds:
             s.last_run = now
-            try:
-                s.func()
-            except Exception:
-                log.exception("sweep %s failed", s.name)
-                _drop_broken_connections()
+            guarded(f"sweep {s.name}", s.func)
 
 
 def run_ready_tasks():

@@ -1,4 +1,4 @@
-"""What the rights API modules share: the router, error responses, unit and region references."""
+"""What the rights API modules share: the router, unit and region references."""
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q
@@ -6,10 +6,9 @@ from ninja import Router
 
 from gongjia.orgs.models import OrgUnit, Region
 from gongjia.platform import scope
-from gongjia.platform.api_base import ErrorOut, reference
+from gongjia.platform.api_base import reference
 
 router = Router(tags=["rights"])
-ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
 
 def unit_ref(request, model, code, field="host_code", action="add"):

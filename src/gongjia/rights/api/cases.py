@@ -12,6 +12,7 @@ from ninja import Field, FilterLookup, FilterSchema, Query, Schema, Status
 from gongjia.orgs.models import Enterprise
 from gongjia.platform import pii, scope, workdays
 from gongjia.platform.api_base import (
+    ERRORS,
     Limit,
     Offset,
     TransitionOut,
@@ -24,7 +25,7 @@ from gongjia.platform.api_base import (
     scoped_get,
 )
 from gongjia.rights import actions, selectors
-from gongjia.rights.api.base import ERRORS, router, under_branch, unit_ref
+from gongjia.rights.api.base import router, under_branch, unit_ref
 from gongjia.rights.models import (
     Agency,
     CaseClaim,

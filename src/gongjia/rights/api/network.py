@@ -11,6 +11,7 @@ from ninja import Field, FilterLookup, FilterSchema, Query, Schema, Status
 from gongjia.orgs.models import Enterprise
 from gongjia.platform import scope
 from gongjia.platform.api_base import (
+    ERRORS,
     Limit,
     Offset,
     page,
@@ -20,7 +21,7 @@ from gongjia.platform.api_base import (
     scoped_get,
 )
 from gongjia.rights import actions, selectors
-from gongjia.rights.api.base import ERRORS, region_refs, router, under_branch, unit_ref
+from gongjia.rights.api.base import region_refs, router, under_branch, unit_ref
 from gongjia.rights.models import (
     Station,
     TeamMember,

@@ -20,7 +20,6 @@ class WorkerSupervisor(threading.Thread):
         self.argv = argv
         self.stopping = threading.Event()
         self.proc: subprocess.Popen | None = None
-        self.restarts = 0
 
     def run(self):
         pause = 1.0
@@ -33,7 +32,6 @@ class WorkerSupervisor(threading.Thread):
                 break
             ran = time.monotonic() - started
             pause = 1.0 if ran > 60 else min(30.0, pause * 2)
-            self.restarts += 1
             log.error(
                 "the worker exited with code %s after %.0f s; starting it again in %.0f s",
                 self.proc.returncode,
