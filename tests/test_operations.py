@@ -126,7 +126,14 @@ def test_demo_builds_the_district_and_is_idempotent(db, client, monkeypatch):
         )
     }
     assert v26["rights.online_negotiations"] == 1  # the industry wage talks held online
-    # Seed programme 2: 116 archived hardship households, 152 employed members graded.
+    # Seed programme 2: 116 households in the archive at the end of 2020 with 152 employed
+    # members, none before; a few in and out since, 116 and 152 again today.
+    assert sum(v["assistance.archived_households"].values()) == 116
+    assert v["assistance.employed_members"] == 152
+    v19 = {k["key"]: k["value"] for k in kpis.evaluate(U.objects.get(username="district"), 2019)}
+    assert (v19["assistance.archived_households"], v19["assistance.employed_members"]) == ({}, 0)
+    v18 = {k["key"]: k["value"] for k in kpis.evaluate(U.objects.get(username="district"), 2018)}
+    assert (v18["rights.stations"], v18["rights.lawyers"]) == (0, 0)  # opened 2019, 2020
     a = {
         k["key"]: k["value"]
         for k in kpis.evaluate(U.objects.get(username="district"), year=timezone.localdate().year)

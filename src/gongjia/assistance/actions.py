@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from gongjia.assistance import rules
 from gongjia.assistance.models import (
+    ArchivePeriod,
     AssistanceRecord,
     CategoryDecision,
     CheckUp,
@@ -244,8 +245,26 @@ def record_finances(household: Household, *, acting_user, year: int, **figures) 
     )
     h.category, h.category_overridden = decision.category, False
     h.save(update_fields=["category", "category_overridden"])
+    follow_periods(h, timezone.localdate())
     household.category = h.category
     return d
+
+
+def follow_periods(h: Household, on: dt.date) -> None:
+    """Keep the household's periods in the archive in step with its status and category as
+    they stand after a step taken on the day `on`."""
+    current = ArchivePeriod.objects.filter(household=h, ended_on=None).first()
+    inside = h.status == Household.Status.ARCHIVED
+    if current and inside and current.category != h.category and current.started_on >= on:
+        current.category = h.category  # a correction on the period's first day
+        current.save(update_fields=["category"])
+        return
+    if current and (not inside or current.category != h.category):
+        current.ended_on = max(on, current.started_on)
+        current.save(update_fields=["ended_on"])
+        current = None
+    if inside and current is None:
+        ArchivePeriod.objects.create(household=h, category=h.category, started_on=on)
 
 
 @transaction.atomic
@@ -271,6 +290,7 @@ def override_category(
     )
     h.category, h.category_overridden = category, True
     h.save(update_fields=["category", "category_overridden"])
+    follow_periods(h, timezone.localdate())
     audit.record(
         AuditEvent.Kind.TRANSITION,
         "override_category",
@@ -327,6 +347,8 @@ def household_step(household: Household, name: str, *, acting_user, note="", on=
         if name == "relapse":
             values.update(exit_reason="", exited_on=None, keep_until=None)
         household_workflow.perform(h, name, acting_user=acting_user, note=note, values=values)
+        h.refresh_from_db(fields=["status", "category"])
+        follow_periods(h, on)
         if name == "relapse":  # the calls still ahead are no longer needed
             CheckUp.objects.filter(household=h, kind=CheckUp.Kind.FOLLOW_UP, done_on=None).delete()
         if name in ("archive", "relapse"):

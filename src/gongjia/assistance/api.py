@@ -10,7 +10,7 @@ from gongjia.assistance import actions
 from gongjia.assistance.models import Household, HouseholdMember
 from gongjia.assistance.workflows import household_workflow
 from gongjia.orgs.models import OrgUnit
-from gongjia.platform import pii, scope
+from gongjia.platform import pii, scope, workdays
 from gongjia.platform.api_base import (
     ERRORS,
     Limit,
@@ -53,6 +53,9 @@ class HouseholdOut(Schema):
     category: str
     category_overridden: bool
     notice_until: dt.date | None
+    notice_until_provisional: bool = Field(
+        False, description="公示期所跨年份的国家节假日安排尚未录入：截止日为暂定"
+    )
     archived_on: dt.date | None
     exit_reason: str
     exited_on: dt.date | None
@@ -65,6 +68,10 @@ class HouseholdOut(Schema):
     @staticmethod
     def resolve_bank_account_masked(obj):
         return pii.mask_bank(obj.bank_account)
+
+    @staticmethod
+    def resolve_notice_until_provisional(obj):
+        return workdays.provisional(obj.notice_until)
 
     @staticmethod
     def resolve_members(obj):

@@ -12,6 +12,7 @@ class AssistanceConfig(AppConfig):
 
         from gongjia.assistance import selectors  # noqa: F401  registers the indicators
         from gongjia.assistance.models import (
+            ArchivePeriod,
             AssistanceRecord,
             CategoryDecision,
             CheckUp,
@@ -30,7 +31,7 @@ class AssistanceConfig(AppConfig):
         from gongjia.platform import scope
 
         scope.units(Household, "unit")
-        for model in (HouseholdMember, YearFinance, CategoryDecision):
+        for model in (HouseholdMember, YearFinance, CategoryDecision, ArchivePeriod):
             scope.units(model, "household__unit")
         scope.units(RiskGrade, "member__household__unit")
         scope.units(ReliefApplication, "household__unit")

@@ -117,6 +117,36 @@ class Household(models.Model):
         return f"{self.number} {self.head_name}"
 
 
+class ArchivePeriod(models.Model):
+    """A household's time in the archive under one category: opened when it is archived, when
+    it relapses and when its category changes; closed when it leaves or its category changes.
+    The household row shows only today; the figures of a past year are read from these."""
+
+    household = models.ForeignKey(
+        Household, verbose_name=_("household"), on_delete=models.PROTECT, related_name="periods"
+    )
+    category = models.CharField(_("category"), max_length=10, choices=Household.Category.choices)
+    started_on = models.DateField(_("in the archive from"))
+    ended_on = models.DateField(_("in the archive until"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("period in the archive")
+        verbose_name_plural = _("periods in the archive")
+        ordering = ["household", "started_on", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["household"], condition=Q(ended_on=None), name="one_open_archive_period"
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_on=None) | Q(ended_on__gte=models.F("started_on")),
+                name="archive_period_ends_after_start",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.household} · {self.started_on}–{self.ended_on or ''}"
+
+
 class HouseholdMember(models.Model):
     class Relationship(models.TextChoices):
         SELF = "self", _("The worker")

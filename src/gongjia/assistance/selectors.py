@@ -1,10 +1,11 @@
 """Indicators of hardship assistance (keys are stable; see the cockpit)."""
 
-from django.db.models import Count, Sum
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gongjia.assistance.models import (
+    ArchivePeriod,
     Household,
     HouseholdMember,
     Pairing,
@@ -12,37 +13,52 @@ from gongjia.assistance.models import (
     ReliefPayment,
     RiskGrade,
 )
-from gongjia.platform.kpis import STOCK, indicator
+from gongjia.platform.kpis import STOCK, indicator, year_end
 from gongjia.platform.scope import restrict
 
 
-def archived(user):
-    return restrict(Household.objects.filter(status=Household.Status.ARCHIVED), user)
+def periods_at(user, on):
+    """The periods in the archive that cover the end of the day `on`, over the user's scope."""
+    return ArchivePeriod.objects.filter(
+        Q(ended_on=None) | Q(ended_on__gt=on),
+        household__in=restrict(Household.objects.all(), user),
+        started_on__lte=on,
+    )
 
 
 @indicator(
     "assistance.archived_households",
+    kind=STOCK,
     label=_("Archived hardship households, by category"),
     unit=_("households"),
     link="admin:assistance_household_changelist",
+    by_year=True,
 )
 def archived_households(user, year=None):
-    rows = archived(user).values_list("category").annotate(n=Count("id")).order_by("category")
+    rows = (
+        periods_at(user, year_end(year) or timezone.localdate())
+        .values_list("category")
+        .annotate(n=Count("id"))
+        .order_by("category")
+    )
     return {category or "none": n for category, n in rows}
 
 
 @indicator(
     "assistance.employed_members",
+    kind=STOCK,
     label=_("Employed members of archived households"),
     unit=_("people"),
     link="admin:assistance_household_changelist",
+    by_year=True,
 )
 def employed_members(user, year=None):
-    return (
-        restrict(HouseholdMember.objects.all(), user)
-        .filter(household__status=Household.Status.ARCHIVED, work=HouseholdMember.Work.EMPLOYED)
-        .count()
-    )
+    """Members of the households in the archive at the day, employed as last recorded (the
+    member's employment has no history of its own)."""
+    households = periods_at(user, year_end(year) or timezone.localdate()).values("household")
+    return HouseholdMember.objects.filter(
+        household__in=households, work=HouseholdMember.Work.EMPLOYED
+    ).count()
 
 
 def _risk(user, grade):

@@ -2,6 +2,7 @@ import itertools
 
 from gongjia.assistance import actions
 from gongjia.assistance.models import (
+    ArchivePeriod,
     AssistanceRecord,
     CategoryDecision,
     CheckUp,
@@ -152,6 +153,11 @@ def _archived(tree, town):
 
     h = make_household(tree, town)
     return archive(h, acting_user=_officers(town)[0], on=dt.date(2026, 3, 2))
+
+
+@factory(ArchivePeriod)
+def make_archive_period(tree, town):
+    return _archived(tree, town).periods.get()
 
 
 @factory(AssistanceRecord)

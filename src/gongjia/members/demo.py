@@ -8,6 +8,7 @@ import random
 from pathlib import Path
 
 from django.db import transaction
+from django.utils import timezone
 
 from gongjia.members import actions
 from gongjia.members.models import Founding, Member, MembershipChange
@@ -32,6 +33,7 @@ LARGE_MEMBERS = 9_900
 SMALL_MEMBERS = 5_440  # in the other 136 new unions, fewer than 100 each
 JOINED_ELSEWHERE = 3_660  # 2020 joiners in older unions; 9,900 + 5,440 + 3,660 = 19,000
 OLDER_PER_UNION = 20  # members who joined before 2020, in every older union
+JOINED_SINCE = 600  # joiners in each year since 2020, so the years after the seed's go on
 
 
 def demo_id_number(i: int) -> str:
@@ -116,6 +118,11 @@ def members(scale: str = "small", out=print):
     for u, n in zip(older, _spread(JOINED_ELSEWHERE, len(older)), strict=True):
         plan.append((u, dt.date(YEAR, 3, 1), n))
         plan.append((u, dt.date(2016, 5, 1), OLDER_PER_UNION))
+    today = timezone.localdate()
+    for year in range(YEAR + 1, today.year + 1):
+        joined = min(dt.date(year, 4, 1), today)
+        for u, n in zip(older, _spread(JOINED_SINCE, len(older)), strict=True):
+            plan.append((u, joined, n))
     total = sum(n for _, _, n in plan)
     numbers = iter(actions.member_numbers(total))
     categories = [c for c, _ in Member.Category.choices]

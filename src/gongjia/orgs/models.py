@@ -77,6 +77,7 @@ class OrgUnit(MP_Node):
         _("unified social credit code"), max_length=18, unique=True, null=True, blank=True
     )
     founded_on = models.DateField(_("founding date"), null=True, blank=True)
+    deregistered_on = models.DateField(_("deregistered on"), null=True, blank=True, editable=False)
     chair_name = models.CharField(_("chair"), max_length=50, blank=True, default="")
     contact_name = models.CharField(_("contact person"), max_length=50, blank=True, default="")
     contact_phone = PhoneField(_("contact phone"), max_length=20, blank=True, default="")

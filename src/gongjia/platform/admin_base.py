@@ -15,12 +15,26 @@ from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from unfold.admin import ModelAdmin
 
-from gongjia.platform import exports, pii, scope
+from gongjia.platform import exports, pii, scope, workdays
 from gongjia.platform.models import Attachment
 from gongjia.platform.workflow import Workflow, timeline
+
+
+def provisional_note(day) -> str:
+    """Said after a deadline counted across a year whose official calendar is not entered."""
+    return str(_("(provisional)")) if day and workdays.provisional(day) else ""
+
+
+def dated_deadline(day):
+    """A deadline as shown in the back office: the day, marked when it is provisional."""
+    if not day:
+        return "—"
+    note = provisional_note(day)
+    return format_html("{}{}", day, note) if note else day
 
 
 def url_name(obj_or_model, suffix: str) -> str:

@@ -8,10 +8,12 @@ Values are computed over the caller's scope (every function goes through scope.r
 single aggregate queries. Reports and dashboards refer to indicators by key only.
 """
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gongjia.platform.parameters import UnknownParameter
@@ -30,12 +32,22 @@ class Indicator:
     unit: str
     func: Callable
     link: str = ""  # admin URL name of the records behind the figure
+    # True when the figure can be had for any year (a stock at the year's end, a flow within
+    # it); False for a figure that exists only as things stand today.
     by_year: bool = False
     target: float | None = None
     kind: str = STOCK
 
 
 _registry: dict[str, Indicator] = {}
+
+
+def year_end(year: int | None) -> dt.date | None:
+    """The day a stock of `year` is read at: 31 December of a past year; None for the current
+    year or no year, meaning as things stand today."""
+    if not year or year >= timezone.localdate().year:
+        return None
+    return dt.date(year, 12, 31)
 
 
 def indicator(
@@ -90,6 +102,11 @@ def _summed(values):
 
 
 def _value(ind: Indicator, user, year):
+    if not ind.by_year:
+        # A figure kept only as it stands today (no dates behind it) says nothing of a past year.
+        if year is not None and year < timezone.localdate().year:
+            return None
+        year = None
     try:
         return ind.func(user, year)
     except UnknownParameter:

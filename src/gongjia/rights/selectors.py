@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gongjia.orgs.models import Enterprise, OrgUnit, Region
 from gongjia.platform import parameters
-from gongjia.platform.kpis import RATE, indicator
+from gongjia.platform.kpis import RATE, STOCK, indicator, year_end
 from gongjia.platform.scope import restrict
 from gongjia.rights.models import DisputeCase, LegalTalk, Negotiation, Station, TeamMember
 
@@ -29,6 +29,17 @@ def regions_in_scope(user):
     return Region.objects.filter(cond, level=Region.Level.VILLAGE)
 
 
+def in_service(on: dt.date | None = None, via: str = "") -> Q:
+    """Stations in service today, or at the end of the day `on` (`via`: the path to the station
+    from the model filtered). A station without an opening date has served since records
+    began; one out of service without a closing date left at a time not known."""
+    if on is None:
+        return Q(**{f"{via}active": True})
+    return (Q(**{f"{via}opened_on__isnull": True}) | Q(**{f"{via}opened_on__lte": on})) & (
+        Q(**{f"{via}active": True}) | Q(**{f"{via}closed_on__gt": on})
+    )
+
+
 def coverage(user):
     """Every village and community in scope with the stations in service that serve it,
     ordered by division code: [(region, [station, ...]), ...]."""
@@ -37,25 +48,27 @@ def coverage(user):
     villages = list(regions_in_scope(user).order_by("code"))
     served: dict[int, list] = {}
     through = Station.serves.through.objects.filter(
-        region__in=[v.pk for v in villages], station__active=True
+        in_service(via="station__"), region__in=[v.pk for v in villages]
     ).select_related("station")
     for row in through.order_by("station__name"):
         served.setdefault(row.region_id, []).append(row.station)
     return [(v, served.get(v.pk, [])) for v in villages]
 
 
-def _covered_share(user):
+def _covered_share(user, on=None):
     villages = regions_in_scope(user)
     total = villages.count()
     if not total:
         return None
-    served = Station.serves.through.objects.filter(region=OuterRef("pk"), station__active=True)
+    served = Station.serves.through.objects.filter(
+        in_service(on, via="station__"), region=OuterRef("pk")
+    )
     covered = villages.filter(Exists(served)).count()
     return round(covered / total, 4)
 
 
-def stations(user):
-    return restrict(Station.objects.filter(active=True), user)
+def stations(user, on=None):
+    return restrict(Station.objects.filter(in_service(on)), user)
 
 
 def team(user, kind, on: dt.date | None = None):
@@ -67,18 +80,16 @@ def team(user, kind, on: dt.date | None = None):
     )
 
 
-def _year_end(year):
-    return dt.date(year, 12, 31) if year else None
-
-
 @indicator(
     "rights.stations",
+    kind=STOCK,
     label=_("Rights stations and rooms"),
     unit=_("stations"),
     link="admin:rights_station_changelist",
+    by_year=True,
 )
 def stations_count(user, year=None):
-    return stations(user).count()
+    return stations(user, year_end(year)).count()
 
 
 @indicator(
@@ -88,39 +99,46 @@ def stations_count(user, year=None):
     unit=_("share (0-1)"),
     link="admin:rights_station_coverage",
     target=1.0,
+    by_year=True,
 )
 def village_coverage(user, year=None):
-    return _covered_share(user)
+    return _covered_share(user, year_end(year))
 
 
 @indicator(
     "rights.lawyers",
+    kind=STOCK,
+    by_year=True,
     label=_("Lawyers in the legal service team"),
     unit=_("people"),
     link="admin:rights_teammember_changelist",
 )
 def lawyers(user, year=None):
-    return team(user, TeamMember.Kind.LAWYER, _year_end(year)).count()
+    return team(user, TeamMember.Kind.LAWYER, year_end(year)).count()
 
 
 @indicator(
     "rights.chief_maintainers",
+    kind=STOCK,
+    by_year=True,
     label=_("Regional chief maintainers"),
     unit=_("people"),
     link="admin:rights_teammember_changelist",
 )
 def chief_maintainers(user, year=None):
-    return team(user, TeamMember.Kind.CHIEF_MAINTAINER, _year_end(year)).count()
+    return team(user, TeamMember.Kind.CHIEF_MAINTAINER, year_end(year)).count()
 
 
 @indicator(
     "rights.law_supervisors",
+    kind=STOCK,
+    by_year=True,
     label=_("Union labour-law supervisors"),
     unit=_("people"),
     link="admin:rights_teammember_changelist",
 )
 def law_supervisors(user, year=None):
-    return team(user, TeamMember.Kind.LAW_SUPERVISOR, _year_end(year)).count()
+    return team(user, TeamMember.Kind.LAW_SUPERVISOR, year_end(year)).count()
 
 
 @indicator(
@@ -294,16 +312,30 @@ def negotiations(user):
     return restrict(Negotiation.objects.all(), user)
 
 
+def in_force(user, on: dt.date | None = None):
+    """Contracts and agreements in force today, or at the end of the day `on` (from their
+    effective date to their expiry, whatever became of them since)."""
+    if on is None:
+        return negotiations(user).filter(status__in=CONTRACT_LIVE)
+    return negotiations(user).filter(
+        Q(expires_on__isnull=True) | Q(expires_on__gte=on),
+        status__in=(*CONTRACT_LIVE, "renewed", "expired"),
+        effective_on__lte=on,
+    )
+
+
 @indicator(
     "rights.enterprises_with_collective_contract",
+    kind=STOCK,
     label=_("Enterprises under a collective contract in force"),
     unit=_("enterprises"),
     link="admin:rights_negotiation_changelist",
+    by_year=True,
 )
 def enterprises_with_collective_contract(user, year=None):
     """Enterprises bound by a contract or wage agreement in force: their own, or an industry
     or area agreement that covers them."""
-    live = negotiations(user).filter(status__in=CONTRACT_LIVE)
+    live = in_force(user, year_end(year))
     own = live.filter(enterprise__isnull=False).values("enterprise")
     covering = Negotiation.covered.through.objects.filter(negotiation__in=live).values("enterprise")
     return (
@@ -353,6 +385,8 @@ def online_negotiations(user, year=None):
 
 @indicator(
     "rights.harmonious_enterprises",
+    kind=STOCK,
+    by_year=True,
     label=_("Enterprises certified for harmonious labour relations"),
     unit=_("enterprises"),
     link="admin:rights_evaluation_changelist",
@@ -361,7 +395,7 @@ def harmonious_enterprises(user, year=None):
     """Enterprises holding a certificate valid on the day (the year's end for a past year)."""
     from gongjia.rights.models import Evaluation
 
-    on = _year_end(year) or timezone.localdate()
+    on = year_end(year) or timezone.localdate()
     return (
         restrict(Evaluation.objects.filter(status="certified"), user)
         .filter(valid_from__lte=on, valid_until__gte=on)

@@ -5,6 +5,8 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from unfold.decorators import action
 
@@ -21,7 +23,7 @@ from gongjia.assistance.models import (
 from gongjia.assistance.workflows import household_workflow
 from gongjia.orgs.admin import under_unit
 from gongjia.platform import pii, validators
-from gongjia.platform.admin_base import ScopedAdmin
+from gongjia.platform.admin_base import ScopedAdmin, dated_deadline
 
 
 class MemberForm(forms.ModelForm):
@@ -267,18 +269,20 @@ class HouseholdAdmin(ScopedAdmin):
         "number",
         "category",
         "category_overridden",
-        "notice_until",
+        "notice_until_shown",
         "archived_on",
         "exited_on",
+        "periods_shown",
         "keep_until",
     ]
     readonly_fields = [
         "number",
         "category",
         "category_overridden",
-        "notice_until",
+        "notice_until_shown",
         "archived_on",
         "exited_on",
+        "periods_shown",
         "keep_until",
     ]
     inlines = [MemberInline, FinanceInline, DecisionInline]
@@ -286,6 +290,26 @@ class HouseholdAdmin(ScopedAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return [*super().get_readonly_fields(request, obj), *(["unit"] if obj else [])]
+
+    @admin.display(description=_("periods in the archive"))
+    def periods_shown(self, obj):
+        """Written by the steps (archive, exit, relapse, a new category); read here."""
+        periods = obj.periods.all() if obj.pk else []
+        return (
+            format_html_join(
+                mark_safe("<br>"),
+                "{} – {}：{}",
+                (
+                    (p.started_on, p.ended_on or _("today"), p.get_category_display())
+                    for p in periods
+                ),
+            )
+            or "—"
+        )
+
+    @admin.display(description=_("public notice until"))
+    def notice_until_shown(self, obj):
+        return dated_deadline(obj.notice_until)
 
     change_form_outer_after_template = "assistance/admin/household_extras.html"
 

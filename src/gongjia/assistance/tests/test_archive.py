@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 
 from gongjia.assistance import actions
 from gongjia.assistance.models import Household, HouseholdMember
+from gongjia.assistance.testing import archive
 from gongjia.members.testing import id_number
 from gongjia.platform import kpis
 
@@ -117,11 +118,12 @@ def test_scope_and_indicators(tree, make_user):
     officer_b = make_user("town_officer", tree.town_b)
     with pytest.raises(PermissionDenied):
         household(tree, acting_user=officer_b)
-    h = household(tree)
-    Household.objects.filter(pk=h.pk).update(status="archived", category="deep")
+    h = archive(
+        household(tree), acting_user=make_user("town_officer", tree.town_a), on=D(2026, 3, 2)
+    )
     admin = make_user("district_admin", tree.district)
     v = {k["key"]: k["value"] for k in kpis.evaluate(admin, keys=None)}
-    assert v["assistance.archived_households"] == {"deep": 1}
+    assert v["assistance.archived_households"] == {h.category: 1}
     assert v["assistance.employed_members"] == 1
     v = {k["key"]: k["value"] for k in kpis.evaluate(officer_b)}
     assert v["assistance.archived_households"] == {} and v["assistance.employed_members"] == 0

@@ -2,6 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gongjia.orgs.models import OrgUnit, Region
@@ -14,7 +15,7 @@ from gongjia.rights.models import (
     TeamMember,
 )
 
-STATION_FIELDS = ("name", "kind", "address", "hours", "phone", "opened_on", "active")
+STATION_FIELDS = ("name", "kind", "address", "hours", "phone", "opened_on", "active", "closed_on")
 TEAM_FIELDS = (
     "kind",
     "name",
@@ -71,6 +72,14 @@ def save_station(
         if k not in STATION_FIELDS:
             raise ValidationError({k: _("This field cannot be changed here.")})
         setattr(station, k, v)
+    # Leaving service is dated, for the figures of past years; a station back in service has
+    # no closing date (the gap is not kept).
+    if "closed_on" in fields and station.closed_on:
+        station.active = False
+    if not station.active and station.closed_on is None:
+        station.closed_on = timezone.localdate()
+    if station.active:
+        station.closed_on = None
     station.full_clean()
     station.save()
     if serves is not None:

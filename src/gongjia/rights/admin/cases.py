@@ -7,8 +7,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from gongjia.orgs.admin import under_unit
-from gongjia.platform import pii, workdays
-from gongjia.platform.admin_base import ScopedAdmin
+from gongjia.platform import pii
+from gongjia.platform.admin_base import ScopedAdmin, provisional_note
 from gongjia.rights import actions
 from gongjia.rights.models import (
     FACT_FIELDS,
@@ -32,8 +32,7 @@ def deadline_html(obj, running: bool):
     if not obj.due_on:
         return "—"
     today = timezone.localdate()
-    # A deadline counted across a year whose official calendar is not entered is provisional.
-    note = _("(provisional)") if workdays.provisional(obj.due_on) else ""
+    note = provisional_note(obj.due_on)
     if running and obj.due_on < today:
         return format_html(
             '<span class="text-red-600 font-semibold">{} ⚠</span>{}', obj.due_on, note

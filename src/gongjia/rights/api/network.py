@@ -42,6 +42,7 @@ class StationOut(Schema):
     phone: str
     opened_on: dt.date | None
     active: bool
+    closed_on: dt.date | None
     serves: list[str]
     staff: list[int]
 
@@ -78,6 +79,7 @@ class StationIn(Schema):
     phone: str = ""
     opened_on: dt.date | None = None
     active: bool = True
+    closed_on: dt.date | None = None
     serves: list[str] = []
 
 
@@ -89,6 +91,7 @@ class StationPatch(Schema):
     phone: str | None = None
     opened_on: dt.date | None = None
     active: bool | None = None
+    closed_on: dt.date | None = None
     serves: list[str] | None = None
 
 

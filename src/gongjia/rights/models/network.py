@@ -4,7 +4,9 @@ legal talks. (Dispute cases and collective negotiation live in their own modules
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from gongjia.platform.pii import PhoneField
 
@@ -38,6 +40,15 @@ class Station(models.Model):
     )
     opened_on = models.DateField(_("opened on"), null=True, blank=True)
     active = models.BooleanField(_("in service"), default=True)
+    closed_on = models.DateField(
+        pgettext_lazy("station", "closed on"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Set when the station leaves service (today unless given); kept for the "
+            "figures of past years."
+        ),
+    )
 
     class Meta:
         verbose_name = _("rights station")
@@ -46,6 +57,12 @@ class Station(models.Model):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        if self.opened_on and self.closed_on and self.closed_on < self.opened_on:
+            raise ValidationError({"closed_on": _("A station cannot close before it opened.")})
+        if self.closed_on and self.closed_on > timezone.localdate():
+            raise ValidationError({"closed_on": _("Give the day the station left service.")})
 
 
 class TeamMember(models.Model):
