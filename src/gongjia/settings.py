@@ -7,6 +7,10 @@ GONGJIA_VAR_DIR         where the database, keys, media and collected static fil
 GONGJIA_DEBUG           1 for development error pages
 GONGJIA_HTTPS           1 behind HTTPS: secure cookies and HSTS
 GONGJIA_ALLOWED_HOSTS   comma-separated host names
+GONGJIA_CSRF_TRUSTED_ORIGINS  comma-separated origins (scheme and host) behind a proxy
+GONGJIA_AUDIT_KEY       the audit chain's key; default generated into var/audit_key
+GONGJIA_AUDIT_ANCHORS   where the audit chain's head is anchored; default var/audit_anchors.jsonl
+GONGJIA_DB_CONN_MAX_AGE seconds a PostgreSQL connection is kept (default 60)
 """
 
 import os

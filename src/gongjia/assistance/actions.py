@@ -35,6 +35,9 @@ HOUSEHOLD_FIELDS = (
     "employed_since",
     "exclusions",
 )
+# The version of the printed and portal notices a worker signs for each consent of this app.
+NOTICE_VERSION = "2026-1"
+
 MEMBER_FIELDS = (
     "name",
     "relationship",
@@ -127,7 +130,7 @@ def record_application_consent(
         unit=household.unit,
         subject_name=name or household.head_name,
         purpose=APPLICATION_PURPOSE,
-        notice_version="2026-1",
+        notice_version=NOTICE_VERSION,
         separate=True,
         method=method,
         acting_user=acting_user,
@@ -303,7 +306,7 @@ def override_category(
 
 
 def record_authorisation(
-    household: Household, *, acting_user, method="written", notice_version="2026-1"
+    household: Household, *, acting_user, method="written", notice_version=NOTICE_VERSION
 ):
     """The signed household economic-status check authorisation: the separate consent."""
     head = household.members.filter(relationship="self").first()
@@ -475,7 +478,7 @@ def record_guardian_consent(household: Household, *, acting_user, guardian: str,
         unit=household.unit,
         subject_name=guardian,
         purpose=GUARDIAN_PURPOSE,
-        notice_version="2026-1",
+        notice_version=NOTICE_VERSION,
         separate=True,
         method=method,
         acting_user=acting_user,

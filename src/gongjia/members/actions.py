@@ -33,10 +33,15 @@ def _check(acting_user, action: str, obj):
         scope.check(acting_user, action, obj)
 
 
-def member_numbers(n: int) -> list[str]:
-    """New member numbers: the district code and a sequence (unique, never reused)."""
-    district = OrgUnit.objects.filter(depth=1).values_list("code", flat=True).first() or "M"
-    return [f"{district}{i:08d}" for i in counters.allocate("member_number", n)]
+def member_numbers(n: int, union: OrgUnit) -> list[str]:
+    """New member numbers in the district of `union`: its code and a sequence (one sequence for
+    every district, so numbers are unique and never reused)."""
+    district = (
+        OrgUnit.objects.filter(path=union.path[: OrgUnit.steplen])
+        .values_list("code", flat=True)
+        .first()
+    )
+    return [f"{district or 'M'}{i:08d}" for i in counters.allocate("member_number", n)]
 
 
 def duplicate_message(existing: Member, user) -> str:
@@ -95,7 +100,7 @@ def register(
         birth_date=parsed.birth_date,
         union=union,
         status=status,
-        member_number=member_numbers(1)[0],
+        member_number=member_numbers(1, union)[0],
         **{k: v for k, v in fields.items() if k in EDITABLE},
     )
     if status == Member.Status.ACTIVE and member.join_date is None:

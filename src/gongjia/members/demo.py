@@ -124,7 +124,7 @@ def members(scale: str = "small", out=print):
         for u, n in zip(older, _spread(JOINED_SINCE, len(older)), strict=True):
             plan.append((u, joined, n))
     total = sum(n for _, _, n in plan)
-    numbers = iter(actions.member_numbers(total))
+    numbers = iter(actions.member_numbers(total, new[0]))
     categories = [c for c, _ in Member.Category.choices]
     rows, i = [], 0
     for union, joined, n in plan:

@@ -662,7 +662,10 @@ def _audit_refusal(user, path: Path, result: Result):
 def _write(new_rows, changed, user, path: Path, result: Result):
     started = time.perf_counter() - result.timings["looked up"]
     now = timezone.now()
-    numbers = member_numbers(len(new_rows)) if new_rows else []
+    # One range of numbers for the file (the join records are written by range), in the district
+    # of its first new member's union: a file is one officer's, within one district.
+    first = OrgUnit.objects.get(pk=new_rows[0][V_UNION]) if new_rows else None
+    numbers = member_numbers(len(new_rows), first) if new_rows else []
     if new_rows:
         bulk = bulkload.worth_it(Member, len(new_rows), BULK_FROM)
         with bulkload.indexes_rebuilt_after(Member, MembershipChange) if bulk else nullcontext():

@@ -326,14 +326,6 @@ def patch_changes(payload, model) -> dict:
     return data
 
 
-def apply_changes(obj, data: dict, *, validate_unique: bool = True):
-    """Set fields from a validated payload, then run the model's own validation."""
-    for k, v in data.items():
-        setattr(obj, k, v)
-    obj.full_clean(validate_unique=validate_unique)
-    return obj
-
-
 class TransitionOut(Schema):
     name: str
     label: str

@@ -26,9 +26,5 @@ def notify(
     return len(recipients)
 
 
-def unread_count(user) -> int:
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
-
-
 def mark_read(user, queryset) -> int:
     return queryset.filter(recipient=user, read_at__isnull=True).update(read_at=timezone.now())

@@ -79,7 +79,7 @@ def _handling_unit(user, station):
             unit = member.union
         else:
             ra = next(iter(user.role_assignments()), None)
-            unit = ra.unit if ra else OrgUnit.objects.filter(depth=1).first()
+            unit = ra.unit if ra else None  # nothing known of the worker: they choose a station
     if unit is not None and unit.depth > 2:
         unit = OrgUnit.objects.get(path=unit.path[: 2 * OrgUnit.steplen])
     return unit
@@ -120,6 +120,12 @@ def new_request(request):
         data = form.cleaned_data
         user = request.user
         unit = _handling_unit(user, data["station"])
+        if unit is None:
+            form.add_error(
+                "station",
+                _("Choose the rights station nearest to you: no union is on record for you."),
+            )
+            return render(request, "rights/new_request.html", {"form": form})
         try:
             case = actions.open_case(
                 acting_user=None,

@@ -116,25 +116,6 @@ def seat(n: Negotiation, *, acting_user, side, name, appointed_on, id_number="",
     return r
 
 
-@transaction.atomic
-def vacate(rep: Representative, *, acting_user, on, note: str) -> Representative:
-    """A seat falls vacant (CCP art. 31): it must be filled within 15 days."""
-    n = rep.negotiation
-    _check(acting_user, "change", n)
-    rep.vacated_on = on
-    rep.save(update_fields=["vacated_on"])
-    d = clocks.due("vacancy", on)
-    Negotiation.objects.filter(pk=n.pk).update(clock="vacancy", due_on=d.due_on, warn_on=d.warn_on)
-    audit.record(
-        AuditEvent.Kind.TRANSITION,
-        "vacate_representative",
-        actor=acting_user,
-        obj=n,
-        data={"name": rep.name, "on": on.isoformat(), "note": note},
-    )
-    return rep
-
-
 def negotiation_step(
     n: Negotiation, name: str, *, acting_user, note: str = "", on=None, values=None
 ) -> Negotiation:
@@ -143,7 +124,7 @@ def negotiation_step(
     with transaction.atomic():
         locked = Negotiation.objects.select_for_update().get(pk=n.pk)
         if name == "no_reply" and (locked.due_on is None or on <= locked.due_on):
-            raise ValidationError(_("The 20 days to reply run until %(d)s.") % {"d": locked.due_on})
+            raise ValidationError(_("The time to reply runs until %(d)s.") % {"d": locked.due_on})
         if name == "take_effect" and locked.clock == "review" and on <= locked.due_on:
             raise ValidationError(
                 _("The labour department may object until %(d)s.") % {"d": locked.due_on}
