@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from gongjia.platform import money
 from gongjia.platform.pii import AddressField, BlindIndexField, ProtectedField
 
 
@@ -528,9 +529,7 @@ class ReliefPayment(models.Model):
 
     @property
     def yuan(self) -> str:
-        from decimal import Decimal
-
-        return f"{Decimal(self.amount_fen) / 100:.2f}"
+        return money.yuan(self.amount_fen)
 
 
 class AssistanceRecord(models.Model):

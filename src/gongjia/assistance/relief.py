@@ -12,7 +12,6 @@ The code checks the same things first, under row locks, so that people get a cle
 
 import datetime as dt
 import io
-from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -29,7 +28,7 @@ from gongjia.assistance.models import (
     ReliefPayment,
 )
 from gongjia.assistance.workflows import relief_workflow
-from gongjia.platform import audit, counters, parameters, scope, xlsx
+from gongjia.platform import audit, counters, money, parameters, scope, xlsx
 from gongjia.platform.models import AuditEvent
 
 BANK_HEADERS = ["序号", "档案号", "户名", "银行账号", "金额（元）", "摘要"]
@@ -73,27 +72,6 @@ def policy_choices(on: dt.date | None = None) -> list[tuple[str, str]]:
 
 def budget(year: int) -> int:
     return parameters.value("assistance.relief_budget", on=dt.date(year, 12, 31))
-
-
-def yuan(fen: int) -> str:
-    return f"{Decimal(fen) / 100:.2f}"
-
-
-def fen(yuan_text: str) -> int:
-    """An amount typed in yuan (up to two decimals, full-width digits and commas accepted) as
-    exact fen."""
-    from decimal import InvalidOperation
-
-    from gongjia.platform.validators import normalise_text
-
-    text = normalise_text(yuan_text).replace(",", "")
-    try:
-        amount = Decimal(text)
-    except InvalidOperation:
-        raise ValidationError(_("Give amounts in yuan, for example 1234.50.")) from None
-    if amount < 0 or amount != amount.quantize(Decimal("0.01")):
-        raise ValidationError(_("Give amounts in yuan, for example 1234.50."))
-    return int(amount * 100)
 
 
 def eligibility(household: Household, pol: dict, beneficiary: HouseholdMember | None) -> list:
@@ -243,13 +221,21 @@ def approve(application: ReliefApplication, *, acting_user, note: str = "") -> l
                             "This would pay the household %(t)s yuan in %(y)s; the yearly cap "
                             "is %(c)s yuan."
                         )
-                        % {"t": yuan(so_far + amount), "y": year, "c": yuan(pol["yearly_cap_fen"])}
+                        % {
+                            "t": money.yuan(so_far + amount),
+                            "y": year,
+                            "c": money.yuan(pol["yearly_cap_fen"]),
+                        }
                     )
                 fund = _fund(year)
                 if fund.paid_fen + amount > fund.budget_fen:
                     raise ValidationError(
                         _("The %(y)s relief budget has %(l)s yuan left; this needs %(n)s yuan.")
-                        % {"y": year, "l": yuan(max(fund.left_fen, 0)), "n": yuan(amount)}
+                        % {
+                            "y": year,
+                            "l": money.yuan(max(fund.left_fen, 0)),
+                            "n": money.yuan(amount),
+                        }
                     )
                 _spend(fund, amount)
             attempts = dict(
@@ -413,7 +399,7 @@ def batch_xlsx(batch: PaymentBatch, *, acting_user, purpose: str) -> bytes:
             p.household.number,
             p.household.head_name,
             p.household.bank_account,
-            yuan(p.amount_fen),
+            money.yuan(p.amount_fen),
             f"{p.fund_source} {p.period}",
         ]
         for i, p in enumerate(

@@ -11,9 +11,8 @@ parameter (`assistance.strict_comparison`), since local texts differ.
 
 import datetime as dt
 from dataclasses import asdict, dataclass
-from decimal import Decimal
 
-from gongjia.platform import parameters
+from gongjia.platform import money, parameters
 
 DEEP, RELATIVE, ACCIDENT, NONE = "deep", "relative", "accident", ""
 
@@ -155,7 +154,7 @@ def explain(record: dict) -> list[tuple[str, str]]:
     net = i["income_fen"] - i["rigid_fen"]
 
     def y(fen):
-        return f"{Decimal(fen) / 100:,.2f}"
+        return money.yuan(fen, grouped=True)
 
     return [
         (

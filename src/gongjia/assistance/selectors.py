@@ -13,6 +13,7 @@ from gongjia.assistance.models import (
     ReliefPayment,
     RiskGrade,
 )
+from gongjia.platform import money
 from gongjia.platform.kpis import STOCK, indicator, year_end
 from gongjia.platform.scope import restrict
 
@@ -99,11 +100,6 @@ def risk_green(user, year=None):
     return _risk(user, "green")
 
 
-def _yuan(fen) -> float:
-    # Shown as yuan; every sum is computed in fen, so the only rounding is this display.
-    return round((fen or 0) / 100, 2)
-
-
 @indicator(
     "assistance.relief_paid",
     label=_("Relief paid to archived households"),
@@ -114,7 +110,7 @@ def _yuan(fen) -> float:
 def relief_paid(user, year=None):
     year = year or timezone.localdate().year
     rows = restrict(ReliefPayment.objects.filter(year=year), user)
-    return _yuan(rows.aggregate(s=Sum("amount_fen"))["s"])
+    return money.yuan_figure(rows.aggregate(s=Sum("amount_fen"))["s"])
 
 
 @indicator(
@@ -136,7 +132,7 @@ def relief_budget_left(user, year=None):
         budget = relief.budget(year)
     except LookupError:
         return None
-    return _yuan(budget - (fund.paid_fen if fund else 0))
+    return money.yuan_figure(budget - (fund.paid_fen if fund else 0))
 
 
 @indicator(

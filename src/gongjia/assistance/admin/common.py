@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from gongjia.assistance import relief
+from gongjia.platform import money
 
 
 class Deidentified:
@@ -28,7 +29,7 @@ class Deidentified:
 
 
 def in_yuan(fen):
-    return relief.yuan(fen) if fen is not None else "—"
+    return money.yuan(fen) if fen is not None else "—"
 
 
 def form_errors(form, error: ValidationError):

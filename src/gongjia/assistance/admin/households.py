@@ -10,7 +10,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from unfold.decorators import action
 
-from gongjia.assistance import actions, relief, rules
+from gongjia.assistance import actions, rules
 from gongjia.assistance.admin.common import Deidentified
 from gongjia.assistance.models import (
     CategoryDecision,
@@ -22,7 +22,7 @@ from gongjia.assistance.models import (
 )
 from gongjia.assistance.workflows import household_workflow
 from gongjia.orgs.admin import under_unit
-from gongjia.platform import pii, validators
+from gongjia.platform import money, pii, validators
 from gongjia.platform.admin_base import ScopedAdmin, dated_deadline
 
 
@@ -388,11 +388,11 @@ class HouseholdAdmin(ScopedAdmin):
                 h,
                 acting_user=request.user,
                 year=year,
-                income_fen=relief.fen(p.get("income", "")),
-                rigid_fen=relief.fen(p.get("rigid", "") or "0"),
+                income_fen=money.fen(p.get("income", "")),
+                rigid_fen=money.fen(p.get("rigid", "") or "0"),
                 members_living=members,
                 accident_event=p.get("accident_event", "").strip()[:30],
-                accident_cost_fen=relief.fen(p.get("accident_cost", "") or "0"),
+                accident_cost_fen=money.fen(p.get("accident_cost", "") or "0"),
             )
 
         return self.record_post(request, pk, do)
