@@ -4,6 +4,8 @@ import datetime as dt
 
 import pytest
 
+from gongjia.platform.scope import SYSTEM
+
 
 def pytest_configure(config):
     from django.conf import settings
@@ -46,7 +48,7 @@ def tree(db):
         t.region, dict(code="330109002", name="北干街道", level="town")
     )
     t.district = actions.create_unit(
-        acting_user=None,
+        acting_user=SYSTEM,
         parent=None,
         code="330109",
         name="萧山区总工会",
@@ -54,7 +56,7 @@ def tree(db):
         region=t.region,
     )
     t.town_a = actions.create_unit(
-        acting_user=None,
+        acting_user=SYSTEM,
         parent=t.district,
         code="A",
         name="城厢街道总工会",
@@ -62,7 +64,7 @@ def tree(db):
         region=t.region_a,
     )
     t.town_b = actions.create_unit(
-        acting_user=None,
+        acting_user=SYSTEM,
         parent=t.district,
         code="B",
         name="北干街道总工会",
@@ -70,7 +72,7 @@ def tree(db):
         region=t.region_b,
     )
     t.union_a = actions.create_unit(
-        acting_user=None,
+        acting_user=SYSTEM,
         parent=t.town_a,
         code="A-1",
         name="甲公司工会",
@@ -79,7 +81,7 @@ def tree(db):
         founded_on=dt.date(2020, 5, 1),
     )
     t.union_b = actions.create_unit(
-        acting_user=None,
+        acting_user=SYSTEM,
         parent=t.town_b,
         code="B-1",
         name="乙公司工会",
@@ -146,7 +148,7 @@ def make_user(db):
         counter["n"] += 1
         user, secret = actions.create_user(
             username or f"{role}{counter['n']}",
-            acting_user=None,
+            acting_user=SYSTEM,
             password=PASSWORD,
             role=role,
             unit=unit,

@@ -12,6 +12,7 @@ from gongjia.members.testing import id_number
 from gongjia.orgs import actions as orgs
 from gongjia.orgs.models import OrgUnit, Region
 from gongjia.platform import kpis
+from gongjia.platform.scope import SYSTEM
 from gongjia.rights import actions as rights
 from gongjia.rights.models import Negotiation
 
@@ -99,11 +100,11 @@ def test_stations_in_service_at_each_year_end(tree, make_user):
     v1 = Region.objects.add_child(a, dict(code="330109001001", name="城厢一村", level="village"))
     a = Region.objects.get(pk=tree.region_a.pk)
     v2 = Region.objects.add_child(a, dict(code="330109001002", name="城厢二村", level="village"))
-    common = dict(acting_user=None, host=tree.town_a, address="人民路 1 号", hours="8:30-17:00")
+    common = dict(acting_user=SYSTEM, host=tree.town_a, address="人民路 1 号", hours="8:30-17:00")
     old = rights.save_station(None, name="老站", opened_on=D(2018, 5, 1), serves=[v1], **common)
     rights.save_station(None, name="新站", opened_on=D(2022, 5, 1), serves=[v1, v2], **common)
     # The old station leaves service in 2023: dated by the step, for the figures of past years.
-    old = rights.save_station(old, acting_user=None, closed_on=D(2023, 4, 30))
+    old = rights.save_station(old, acting_user=SYSTEM, closed_on=D(2023, 4, 30))
     assert old.active is False
     admin = make_user("district_admin", tree.district)
     counts = {y: value(admin, "rights.stations", y) for y in (2017, 2020, 2022, 2023, None)}
@@ -111,9 +112,9 @@ def test_stations_in_service_at_each_year_end(tree, make_user):
     cover = {y: value(admin, "rights.village_coverage", y) for y in (2017, 2020, 2022)}
     assert cover == {2017: 0.0, 2020: 0.5, 2022: 1.0}
     # Back in service: no closing date; leaving service without a date is dated today.
-    old = rights.save_station(old, acting_user=None, active=True)
+    old = rights.save_station(old, acting_user=SYSTEM, active=True)
     assert old.closed_on is None and old.active
-    old = rights.save_station(old, acting_user=None, active=False)
+    old = rights.save_station(old, acting_user=SYSTEM, active=False)
     assert old.closed_on == timezone.localdate()
 
 

@@ -19,11 +19,12 @@ MAKE_WRITERS = f"""
 import json
 from gongjia.accounts import actions
 from gongjia.orgs.models import OrgUnit
+from gongjia.platform.scope import SYSTEM
 unit = OrgUnit.objects.get(code="330109001")
 out = {{}}
 for i in range({WRITERS}):
     user, secret = actions.create_user(
-        f"writer{{i}}", acting_user=None, password="{PASSWORD}", role="town_officer",
+        f"writer{{i}}", acting_user=SYSTEM, password="{PASSWORD}", role="town_officer",
         unit=unit, must_change_password=False)
     out[user.username] = secret
 print(json.dumps(out))

@@ -12,6 +12,7 @@ from python_calamine import CalamineWorkbook
 from gongjia.orgs.models import OrgUnit
 from gongjia.platform import scope
 from gongjia.platform.admin_base import url_name
+from gongjia.platform.scope import SYSTEM
 from gongjia.platform.testing import factories
 
 
@@ -101,14 +102,14 @@ def test_a_district_administrator_sees_only_their_district_when_there_are_severa
     admin = make_user("district_admin", tree.district)
     assert scope.restrict(Enterprise.objects.all(), admin).count() == 2  # the whole district
     other = actions.create_unit(
-        acting_user=None,
+        acting_user=SYSTEM,
         parent=None,
         code="330110",
         name="余杭区总工会",
         kind=OrgUnit.Kind.DISTRICT_FEDERATION,
     )
     town = actions.create_unit(
-        acting_user=None,
+        acting_user=SYSTEM,
         parent=other,
         code="Y",
         name="余杭街道总工会",

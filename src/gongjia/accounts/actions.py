@@ -23,11 +23,6 @@ def _validate_new_password(password: str, user, field: str = "new_password"):
         raise ValidationError({field: e.error_list}) from None
 
 
-def _require(acting_user, perm: str):
-    if acting_user is not None and not acting_user.has_perm(perm):
-        raise PermissionDenied(_("You may not do this."))
-
-
 @transaction.atomic
 def create_user(
     username: str,
@@ -41,7 +36,7 @@ def create_user(
 ) -> tuple[User, str | None]:
     """Create an account (and its first role). Returns the user and, where a second factor is
     required, its new TOTP secret in base32 (shown once)."""
-    _require(acting_user, "accounts.add_user")
+    scope.require_perm(acting_user, "accounts.add_user")
     if User.objects.filter(username__iexact=username).exists():
         raise ValidationError({"username": _("The user name %(u)s is taken.") % {"u": username}})
     user = User(username=username, full_name=full_name, must_change_password=must_change_password)
@@ -51,7 +46,7 @@ def create_user(
     secret = None
     if role:
         # Role grants are the security administrator's; the creating command line (acting_user
-        # None) may create an account with its first role in one step.
+        # SYSTEM) may create an account with its first role in one step.
         secret = grant_role(user, role, unit, acting_user=acting_user).new_totp_secret
     audit.record(AuditEvent.Kind.SECURITY, "user_created", actor=acting_user, obj=user)
     return user, secret
@@ -71,12 +66,10 @@ def grant_role(user: User, role: str, unit, *, acting_user) -> RoleAssignment:
         raise ValidationError({"role": _("Unknown role %(r)s.") % {"r": role}})
     if unit is None:
         raise ValidationError({"unit": _("A role is held on a unit: choose one.")})
-    if acting_user is not None:
-        _require(acting_user, "accounts.add_roleassignment")
-        if not scope.units_in_scope(acting_user, RoleAssignment, "add").filter(pk=unit.pk).exists():
-            raise PermissionDenied(_("You may not grant roles on this unit."))
-        if acting_user.pk == user.pk:
-            raise PermissionDenied(_("Nobody may grant roles to themselves."))
+    scope.require_perm(acting_user, "accounts.add_roleassignment")
+    scope.require(acting_user, "add", unit, model=RoleAssignment)
+    if scope.person(acting_user) == user:
+        raise PermissionDenied(_("Nobody may grant roles to themselves."))
     User.objects.select_for_update().filter(pk=user.pk).first()  # serialise grants per user
     held = set(RoleAssignment.objects.filter(user=user, active=True).values_list("role", flat=True))
     new = ROLES[role]
@@ -95,7 +88,7 @@ def grant_role(user: User, role: str, unit, *, acting_user) -> RoleAssignment:
         user=user,
         role=role,
         unit=unit,
-        defaults={"granted_by": acting_user if getattr(acting_user, "pk", None) else None},
+        defaults={"granted_by": scope.person(acting_user)},
     )
     if not created and not ra.active:
         ra.active = True
@@ -117,9 +110,8 @@ def grant_role(user: User, role: str, unit, *, acting_user) -> RoleAssignment:
 
 @transaction.atomic
 def revoke_role(assignment: RoleAssignment, *, acting_user):
-    if acting_user is not None:
-        _require(acting_user, "accounts.change_roleassignment")
-        scope.check(acting_user, "change", assignment)
+    scope.require_perm(acting_user, "accounts.change_roleassignment")
+    scope.require(acting_user, "change", assignment)
     assignment.active = False
     assignment.save(update_fields=["active"])
     audit.record(
@@ -133,7 +125,7 @@ def revoke_role(assignment: RoleAssignment, *, acting_user):
 
 @transaction.atomic
 def set_active(user: User, active: bool, *, acting_user):
-    _require(acting_user, "accounts.change_user")
+    scope.require_perm(acting_user, "accounts.change_user")
     user.is_active = active
     user.save(update_fields=["is_active"])
     if not active:
@@ -179,7 +171,7 @@ def change_own_password(user: User, old: str, new: str, *, ip: str | None = None
 @transaction.atomic
 def reset_password(user: User, new: str, *, acting_user):
     """An administrator sets a temporary password, which the user must change at next login."""
-    _require(acting_user, "accounts.change_user")
+    scope.require_perm(acting_user, "accounts.change_user")
     _validate_new_password(new, user)
     user.set_password(new)
     user.must_change_password = True
@@ -199,12 +191,12 @@ def reset_password(user: User, new: str, *, acting_user):
     from gongjia.platform import notifications
 
     # Of the district(s) of the user and of the administrator, not of every district.
-    holders = [user, acting_user] if acting_user is not None else [user]
+    holders = [user, acting_user] if scope.person(acting_user) is not None else [user]
     roots = {ra.unit.path[: OrgUnit.steplen] for u in holders for ra in u.role_assignments()}
     for root in OrgUnit.objects.filter(path__in=roots):
         notifications.notify(
             title=_("Password of %(u)s reset by %(a)s")
-            % {"u": user.username, "a": acting_user.username if acting_user else "gongjia"},
+            % {"u": user.username, "a": acting_user.username},
             link=f"/admin/accounts/user/{user.pk}/change/",
             role="security_admin",
             unit=root,

@@ -4,6 +4,7 @@ from gongjia.accounts import actions
 from gongjia.accounts.models import User
 from gongjia.orgs.models import OrgUnit
 from gongjia.platform.demo import step
+from gongjia.platform.scope import SYSTEM
 
 DEMO_PASSWORD = "Gongjia@2026"  # demo district only: printed by `gongjia demo` and `make run`
 
@@ -32,7 +33,7 @@ def users(scale: str = "small", out=print):
         unit = OrgUnit.objects.get(code=unit_code)
         user, secret = actions.create_user(
             username,
-            acting_user=None,
+            acting_user=SYSTEM,
             password=DEMO_PASSWORD,
             full_name=full_name,
             role=role,

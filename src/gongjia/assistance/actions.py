@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -52,13 +52,6 @@ MEMBER_FIELDS = (
 )
 
 
-def _may(acting_user, action, unit):
-    if acting_user is None:
-        return
-    if not scope.units_in_scope(acting_user, Household, action).filter(pk=unit.pk).exists():
-        raise PermissionDenied(_("You may not do this under %(u)s.") % {"u": unit})
-
-
 def _member(household, data: dict) -> HouseholdMember:
     unknown = set(data) - set(MEMBER_FIELDS)
     if unknown:
@@ -85,7 +78,7 @@ def _already_archived(members: list[HouseholdMember], acting_user) -> None:
     )
     if other is None:
         return
-    if acting_user is None or scope.can(acting_user, "view", other.household):
+    if scope.person(acting_user) is None or scope.can(acting_user, "view", other.household):
         message = _("%(n)s already belongs to archive %(a)s.") % {
             "n": other.name,
             "a": other.household.number,
@@ -150,7 +143,7 @@ def open_household(
     """An application, by the union or by the worker in the portal (`applicant`). Health data
     and a bank account are stored only with the worker's separate consent (`consent_method`,
     written or electronic), recorded first."""
-    _may(acting_user, "add", unit)
+    scope.require(acting_user, "add", unit, model=Household)
     unknown = set(fields) - set(HOUSEHOLD_FIELDS)
     if unknown:
         raise ValidationError({k: _("This field cannot be set here.") for k in unknown})
@@ -171,7 +164,7 @@ def open_household(
     h.full_clean(exclude=["number"])
     rows = [_member(h, m) for m in members]
     # A worker applying is not told which archive holds someone: only officers in scope are.
-    _already_archived(rows, acting_user or applicant)
+    _already_archived(rows, scope.person(acting_user) or applicant or acting_user)
     try:
         with transaction.atomic():
             h.number = (
@@ -182,10 +175,10 @@ def open_household(
                 head = next((m for m in rows if m.relationship == "self"), rows[0])
                 record_application_consent(
                     h,
-                    acting_user=acting_user or applicant,
+                    acting_user=scope.person(acting_user) or applicant,
                     method=consent_method,
                     name=head.name,
-                    by_subject=acting_user is None and applicant is not None,
+                    by_subject=scope.person(acting_user) is None and applicant is not None,
                 )
             if bank_account:
                 h.bank_account = bank_account
@@ -201,7 +194,7 @@ def open_household(
     audit.record(
         AuditEvent.Kind.TRANSITION,
         "open_household",
-        actor=acting_user or applicant,
+        actor=scope.person(acting_user) or applicant,
         obj=h,
         data={"to": h.status},
     )
@@ -212,8 +205,7 @@ def open_household(
 def record_finances(household: Household, *, acting_user, year: int, **figures) -> CategoryDecision:
     """Enter a year's income and expenditure; the category is computed at once, with every
     input and parameter kept for audit."""
-    if acting_user is not None:
-        scope.check(acting_user, "change", household)
+    scope.require(acting_user, "change", household)
     h = Household.objects.select_for_update().get(pk=household.pk)
     _require_consent(h)
     if year < 1990 or year > timezone.localdate().year:
@@ -244,7 +236,7 @@ def record_finances(household: Household, *, acting_user, year: int, **figures) 
         computed=decision.category,
         category=decision.category,
         record=decision.as_record(),
-        decided_by=acting_user,
+        decided_by=scope.person(acting_user),
     )
     h.category, h.category_overridden = decision.category, False
     h.save(update_fields=["category", "category_overridden"])
@@ -275,7 +267,7 @@ def override_category(
     household: Household, *, acting_user, category: str, reason: str
 ) -> CategoryDecision:
     """An officer sets the category against the computation: only with a reason, logged."""
-    scope.check(acting_user, "approve", household)
+    scope.require(acting_user, "approve", household)
     if len((reason or "").strip()) < 4:
         raise ValidationError({"reason": _("Say why the computed category does not apply.")})
     if category not in ("", *Household.Category.values):
@@ -289,7 +281,7 @@ def override_category(
         category=category,
         record=last.record if last else {},
         override_reason=reason.strip(),
-        decided_by=acting_user,
+        decided_by=scope.person(acting_user),
     )
     h.category, h.category_overridden = category, True
     h.save(update_fields=["category", "category_overridden"])
@@ -368,8 +360,7 @@ def record_signal(signal, *, acting_user) -> int:
     returns how many were re-graded."""
     from gongjia.assistance.risk import grade_member
 
-    if acting_user is not None:
-        scope.check(acting_user, "view", signal.enterprise)
+    scope.require(acting_user, "view", signal.enterprise)
     signal.full_clean()
     signal.save()
     members = HouseholdMember.objects.filter(
@@ -389,7 +380,7 @@ def _validate_exclusions(codes, on) -> None:
 
 def update_household(household: Household, *, acting_user, **fields) -> Household:
     """Change an application or archive's own fields (not its status or category)."""
-    scope.check(acting_user, "change", household)
+    scope.require(acting_user, "change", household)
     unknown = set(fields) - set(HOUSEHOLD_FIELDS)
     if unknown:
         raise ValidationError({k: _("This field cannot be set here.") for k in unknown})
@@ -451,16 +442,15 @@ def check_record(r: AssistanceRecord) -> None:
 
 def record_assistance(household: Household, *, acting_user, **fields) -> AssistanceRecord:
     """File first, then help: only an archived household receives help on record."""
-    if acting_user is not None:
-        scope.check(acting_user, "change", household)
+    scope.require(acting_user, "change", household)
     unknown = set(fields) - set(RECORD_FIELDS)
     if unknown:
         raise ValidationError({k: _("This field cannot be set here.") for k in unknown})
-    r = AssistanceRecord(household=household, recorded_by=acting_user, **fields)
+    r = AssistanceRecord(household=household, recorded_by=scope.person(acting_user), **fields)
     r.full_clean(exclude=["household", "recorded_by"])
     check_record(r)
-    if r.legal_case_id and acting_user is not None:
-        scope.check(acting_user, "view", r.legal_case)
+    if r.legal_case_id:
+        scope.require(acting_user, "view", r.legal_case)
     r.save()
     audit.record(
         AuditEvent.Kind.TRANSITION,
@@ -500,8 +490,7 @@ def check_pairing(household: Household) -> None:
 
 
 def pair(household: Household, *, acting_user, helper, helper_unit, on=None, every_days=None):
-    if acting_user is not None:
-        scope.check(acting_user, "change", household)
+    scope.require(acting_user, "change", household)
     check_pairing(household)
     on = on or timezone.localdate()
     every = every_days or parameters.value("assistance.visit_every_days", on=on)
@@ -533,8 +522,8 @@ def pair(household: Household, *, acting_user, helper, helper_unit, on=None, eve
 
 def log_visit(pairing: Pairing, *, acting_user, visited_on=None, kind="home", notes="") -> Visit:
     """A visit moves the next one due; only the helper or an officer of the household logs it."""
-    if acting_user is not None and acting_user.pk != pairing.helper_id:
-        scope.check(acting_user, "change", pairing.household)
+    if scope.person(acting_user) is None or acting_user.pk != pairing.helper_id:
+        scope.require(acting_user, "change", pairing.household)
     visited_on = visited_on or timezone.localdate()
     if visited_on > timezone.localdate():
         raise ValidationError({"visited_on": _("A visit cannot be logged before it happens.")})
@@ -542,7 +531,13 @@ def log_visit(pairing: Pairing, *, acting_user, visited_on=None, kind="home", no
         raise ValidationError(_("This pairing has ended."))
     with transaction.atomic():
         p = Pairing.objects.select_for_update().get(pk=pairing.pk)
-        v = Visit(pairing=p, visited_on=visited_on, kind=kind, notes=notes, recorded_by=acting_user)
+        v = Visit(
+            pairing=p,
+            visited_on=visited_on,
+            kind=kind,
+            notes=notes,
+            recorded_by=scope.person(acting_user),
+        )
         v.full_clean(exclude=["pairing", "recorded_by"])
         v.save()
         latest = p.visits.order_by("-visited_on").values_list("visited_on", flat=True).first()
@@ -553,7 +548,7 @@ def log_visit(pairing: Pairing, *, acting_user, visited_on=None, kind="home", no
 
 
 def end_pairing(pairing: Pairing, *, acting_user, on=None) -> Pairing:
-    scope.check(acting_user, "change", pairing.household)
+    scope.require(acting_user, "change", pairing.household)
     on = on or timezone.localdate()
     Pairing.objects.filter(pk=pairing.pk, ended_on=None).update(ended_on=on)
     pairing.refresh_from_db()
@@ -593,7 +588,7 @@ def complete_checkup(
     checkup: CheckUp, *, acting_user, outcome: str, note="", exit_reason="", on=None
 ) -> CheckUp:
     """Record the outcome; leaving or reopening the archive goes through its procedure."""
-    scope.check(acting_user, "change", checkup.household)
+    scope.require(acting_user, "change", checkup.household)
     on = on or timezone.localdate()
     if outcome not in OUTCOMES[checkup.kind]:
         raise ValidationError({"outcome": _("Choose an outcome of this kind of check.")})
@@ -605,7 +600,7 @@ def complete_checkup(
             raise ValidationError(_("This check was already done on %(d)s.") % {"d": c.done_on})
         # Marked done first: reopening the archive drops the follow-ups still pending.
         CheckUp.objects.filter(pk=c.pk).update(
-            done_on=on, outcome=outcome, note=note.strip()[:300], done_by=acting_user
+            done_on=on, outcome=outcome, note=note.strip()[:300], done_by=scope.person(acting_user)
         )
         h = c.household
         if outcome == CheckUp.Outcome.EXIT:

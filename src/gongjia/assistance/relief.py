@@ -28,7 +28,7 @@ from gongjia.assistance.models import (
     ReliefPayment,
 )
 from gongjia.assistance.workflows import relief_workflow
-from gongjia.platform import audit, counters, money, parameters, scope, xlsx
+from gongjia.platform import audit, counters, money, parameters, pii, scope, xlsx
 from gongjia.platform.models import AuditEvent
 
 BANK_HEADERS = ["序号", "档案号", "户名", "银行账号", "金额（元）", "摘要"]
@@ -124,7 +124,7 @@ def apply(
     reason: str,
     beneficiary: HouseholdMember | None = None,
 ) -> ReliefApplication:
-    scope.check(acting_user, "change", household)
+    scope.require(acting_user, "change", household)
     pol = check_application(
         household,
         policy=policy,
@@ -144,7 +144,7 @@ def apply(
             amount_fen=pol["monthly_fen"],
             fund_source=pol["fund_source"],
             reason=reason.strip(),
-            prepared_by=acting_user,
+            prepared_by=scope.person(acting_user),
         )
         audit.record(
             AuditEvent.Kind.TRANSITION,
@@ -184,7 +184,7 @@ def approve(application: ReliefApplication, *, acting_user, note: str = "") -> l
     try:
         with transaction.atomic():
             a = ReliefApplication.objects.select_for_update().get(pk=application.pk)
-            if acting_user is None or acting_user.pk == a.prepared_by_id:
+            if scope.person(acting_user) is None or acting_user.pk == a.prepared_by_id:
                 raise ValidationError(
                     _("Someone other than the person who prepared the application must approve it.")
                 )
@@ -257,7 +257,7 @@ def approve(application: ReliefApplication, *, acting_user, note: str = "") -> l
                         attempt=attempts.get(p, 0),
                         amount_fen=a.amount_fen,
                         fund_source=a.fund_source,
-                        entered_by=acting_user,
+                        entered_by=scope.person(acting_user),
                     )
                     for p in wanted
                 ]
@@ -288,7 +288,7 @@ def refuse(application: ReliefApplication, *, acting_user, note: str) -> ReliefA
         acting_user=acting_user,
         note=note,
         values={"decided_by": acting_user, "decided_at": timezone.now()}
-        if acting_user is not None and acting_user.pk != application.prepared_by_id
+        if scope.person(acting_user) is not None and acting_user.pk != application.prepared_by_id
         else {"decided_at": timezone.now()},
     )
 
@@ -332,7 +332,7 @@ def reverse(payment: ReliefPayment, *, acting_user, reason: str) -> ReliefPaymen
                 fund_source=p.fund_source,
                 reverses=p,
                 reason=reason.strip(),
-                entered_by=acting_user,
+                entered_by=scope.person(acting_user),
             )
             audit.record(
                 AuditEvent.Kind.TRANSITION,
@@ -358,7 +358,7 @@ def pending_payments(acting_user, unit):
 
 def make_batch(*, acting_user, unit) -> PaymentBatch:
     """Gather the pending payments under `unit` into one batch for the bank."""
-    scope.check(acting_user, "change", unit)
+    scope.require(acting_user, "change", unit)
     with transaction.atomic():
         pending = pending_payments(acting_user, unit).select_for_update(of=("self",))
         ids = list(pending.values_list("pk", flat=True))
@@ -368,7 +368,7 @@ def make_batch(*, acting_user, unit) -> PaymentBatch:
         batch = PaymentBatch.objects.create(
             number=f"PF{timezone.localdate():%Y%m}{counters.allocate('relief_batch')[0]:04d}",
             unit=unit,
-            created_by=acting_user,
+            created_by=scope.person(acting_user),
             entries=len(ids),
             total_fen=total,
         )
@@ -387,12 +387,8 @@ def make_batch(*, acting_user, unit) -> PaymentBatch:
 def batch_xlsx(batch: PaymentBatch, *, acting_user, purpose: str) -> bytes:
     """The spreadsheet for the bank: account numbers in full, so the reveal permission and a
     purpose are needed, and the export is logged."""
-    if len((purpose or "").strip()) < 2:
-        raise ValidationError({"purpose": _("State why you need to see the full value.")})
-    if not scope.can(acting_user, "view", batch) or not acting_user.has_perm(
-        "assistance.reveal_household"
-    ):
-        raise PermissionDenied(_("You may not export bank accounts."))
+    scope.require(acting_user, "view", batch)
+    pii.require_reveal(acting_user, batch.unit, purpose, model=Household)
     rows = (
         [
             i,

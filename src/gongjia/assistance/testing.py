@@ -17,6 +17,7 @@ from gongjia.assistance.models import (
     Visit,
     YearFinance,
 )
+from gongjia.platform.scope import SYSTEM
 from gongjia.platform.testing import factory
 
 _seq = itertools.count(1)
@@ -26,7 +27,7 @@ _seq = itertools.count(1)
 def make_household(tree, town):
     n = next(_seq)
     return actions.open_household(
-        acting_user=None,
+        acting_user=SYSTEM,
         unit=town,
         head_name=f"{town.code}-困难职工{n}",
         address=f"{town.code}路{n}号",
@@ -45,7 +46,7 @@ def make_year_finance(tree, town):
     h = make_household(tree, town)
     actions.record_authorisation(h, acting_user=_officers(town)[0])
     actions.record_finances(
-        h, acting_user=None, year=2025, income_fen=3_000_000, rigid_fen=0, members_living=3
+        h, acting_user=SYSTEM, year=2025, income_fen=3_000_000, rigid_fen=0, members_living=3
     )
     return h.finances.get()
 
@@ -100,7 +101,7 @@ def _officers(town):
     return [
         accounts.create_user(
             f"{town.code}-relief-{next(_seq)}",
-            acting_user=None,
+            acting_user=SYSTEM,
             password="Gongjia-test-2026!",
             role="town_officer",
             unit=town,
@@ -165,19 +166,19 @@ def make_assistance_record(tree, town):
     import datetime as dt
 
     return actions.record_assistance(
-        _archived(tree, town), acting_user=None, kind="seasonal", given_on=dt.date(2026, 4, 1)
+        _archived(tree, town), acting_user=SYSTEM, kind="seasonal", given_on=dt.date(2026, 4, 1)
     )
 
 
 @factory(Pairing)
 def make_pairing(tree, town):
     helper = _officers(town)[0]
-    return actions.pair(_archived(tree, town), acting_user=None, helper=helper, helper_unit=town)
+    return actions.pair(_archived(tree, town), acting_user=SYSTEM, helper=helper, helper_unit=town)
 
 
 @factory(Visit)
 def make_visit(tree, town):
-    return actions.log_visit(make_pairing(tree, town), acting_user=None, notes="走访")
+    return actions.log_visit(make_pairing(tree, town), acting_user=SYSTEM, notes="走访")
 
 
 @factory(CheckUp)

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 from gongjia.assistance import actions
 from gongjia.assistance.models import Household, HouseholdMember, Pairing, ReliefPayment, Visit
 from gongjia.members.models import Member
-from gongjia.platform import notifications, pii, validators
+from gongjia.platform import notifications, pii, scope, validators
 
 OTHER_MEMBERS = 3  # rows for the rest of the household; the union adds more at the home visit
 
@@ -153,7 +153,7 @@ def apply(request):
             }
             try:
                 h = actions.open_household(
-                    acting_user=None,
+                    acting_user=scope.SYSTEM,  # the worker's own application
                     applicant=user,
                     unit=unit,
                     head_name=me["name"],

@@ -27,12 +27,6 @@ EDITABLE = (
 )
 
 
-def _check(acting_user, action: str, obj):
-    """acting_user None is the system itself (demo, imports run by the operator's command)."""
-    if acting_user is not None:
-        scope.check(acting_user, action, obj)
-
-
 def member_numbers(n: int, union: OrgUnit) -> list[str]:
     """New member numbers in the district of `union`: its code and a sequence (one sequence for
     every district, so numbers are unique and never reused)."""
@@ -46,7 +40,7 @@ def member_numbers(n: int, union: OrgUnit) -> list[str]:
 
 def duplicate_message(existing: Member, user) -> str:
     """Name the union holding the person only if the user may see that member."""
-    if user is not None and scope.can(user, "view", existing):
+    if scope.can(user, "view", existing):
         return _("This person is already registered with %(u)s (member number %(n)s).") % {
             "u": existing.union.name,
             "n": existing.member_number,
@@ -61,11 +55,7 @@ def find_by_id_number(id_number: str):
 def _check_union(union: OrgUnit, acting_user, action="add"):
     if not union.is_grassroots:
         raise ValidationError({"union": _("Members belong to a grassroots union.")})
-    if (
-        acting_user is not None
-        and not scope.units_in_scope(acting_user, Member, action).filter(pk=union.pk).exists()
-    ):
-        raise PermissionDenied(_("You may not register members in %(u)s.") % {"u": union})
+    scope.require(acting_user, action, union, model=Member)
 
 
 @transaction.atomic
@@ -123,7 +113,7 @@ def register(
 def apply(*, user, union: OrgUnit, name: str, id_number: str, **fields) -> Member:
     """A worker applies in the portal; the grassroots union approves."""
     member = register(
-        acting_user=None,
+        acting_user=scope.SYSTEM,  # the worker's own application, approved by the union
         union=union,
         name=name,
         id_number=id_number,
@@ -144,7 +134,7 @@ def apply(*, user, union: OrgUnit, name: str, id_number: str, **fields) -> Membe
 
 @transaction.atomic
 def update(member: Member, *, acting_user, **fields) -> Member:
-    _check(acting_user, "change", member)
+    scope.require(acting_user, "change", member)
     for k, v in fields.items():
         if k not in EDITABLE:
             raise ValidationError({k: _("This field cannot be changed here.")})
@@ -184,7 +174,7 @@ def transfer(
     """转会: the member moves to another grassroots union; the history keeps both. Into a union
     outside the acting officer's organisation it is a request, which the receiving union
     accepts or refuses: nobody pushes a member out of their own sight into another town."""
-    _check(acting_user, "change", member)
+    scope.require(acting_user, "change", member)
     if not to_union.is_grassroots:
         raise ValidationError({"union": _("Members belong to a grassroots union.")})
     member = Member.objects.select_for_update().get(pk=member.pk)
@@ -193,7 +183,7 @@ def transfer(
     if member.union_id == to_union.pk:
         raise ValidationError({"union": _("The member already belongs to this union.")})
     on = on or timezone.localdate()
-    if acting_user is not None and not _may_receive(acting_user, to_union):
+    if scope.person(acting_user) is not None and not _may_receive(acting_user, to_union):
         if TransferRequest.objects.filter(
             member=member, status=TransferRequest.Status.PENDING
         ).exists():
@@ -206,7 +196,7 @@ def transfer(
             to_union=to_union,
             on=on,
             note=note[:200],
-            requested_by=acting_user,
+            requested_by=scope.person(acting_user),
         )
         audit.record(
             AuditEvent.Kind.TRANSITION,
@@ -254,7 +244,7 @@ def _move(member: Member, to_union: OrgUnit, *, acting_user, on: dt.date, note: 
 def decide_transfer(req: TransferRequest, name: str, *, acting_user, note: str = ""):
     """Accept or refuse (the receiving side), or withdraw (the sending side) a request."""
     req = TransferRequest.objects.select_for_update().select_related("member").get(pk=req.pk)
-    if acting_user is not None:
+    if scope.person(acting_user) is not None:
         receiving = _may_receive(acting_user, req.to_union)
         sending = scope.can(acting_user, "change", req.member)
         if name in ("accept", "refuse") and not receiving:
@@ -294,11 +284,7 @@ FOUNDING_FIELDS = (
 
 @transaction.atomic
 def open_founding(*, acting_user, federation: OrgUnit, **fields) -> Founding:
-    if (
-        acting_user is not None
-        and not scope.units_in_scope(acting_user, Founding, "add").filter(pk=federation.pk).exists()
-    ):
-        raise PermissionDenied(_("You may not open foundings under %(u)s.") % {"u": federation})
+    scope.require(acting_user, "add", federation, model=Founding)
     if federation.kind not in OrgUnit.FEDERATIONS:
         raise ValidationError({"federation": _("Choose a town or street federation.")})
     founding = Founding(
@@ -311,7 +297,7 @@ def open_founding(*, acting_user, federation: OrgUnit, **fields) -> Founding:
 
 @transaction.atomic
 def update_founding(founding: Founding, *, acting_user, **fields) -> Founding:
-    _check(acting_user, "change", founding)
+    scope.require(acting_user, "change", founding)
     for k, v in fields.items():
         if k not in FOUNDING_FIELDS:
             raise ValidationError({k: _("This field cannot be changed here.")})
@@ -338,7 +324,7 @@ def founding_step(
                     {k: _("This field is required for this step.") for k in missing}
                 )
             unit = org_actions.create_unit(
-                acting_user=None,
+                acting_user=scope.SYSTEM,  # the founding's own step, checked on the founding
                 parent=f.federation,
                 code=f.unit_code,
                 name=f.name,

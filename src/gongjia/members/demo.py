@@ -17,6 +17,7 @@ from gongjia.orgs.models import Enterprise, OrgUnit, Region
 from gongjia.platform import audit, validators
 from gongjia.platform.demo import step
 from gongjia.platform.models import AuditEvent
+from gongjia.platform.scope import SYSTEM
 
 YEAR = 2020
 FIELDS = [  # (field, union kind, how many of the 174, name pattern)
@@ -61,7 +62,7 @@ def found_2020_unions(rng) -> list[OrgUnit]:
                 path__startswith=fed.region.path, level="village"
             ).order_by("code")[k % 7 : k % 7 + 1]
             f = actions.open_founding(
-                acting_user=None,
+                acting_user=SYSTEM,
                 federation=fed,
                 name=pattern.format(town=town, n=k + 1),
                 field=field,
@@ -72,16 +73,16 @@ def found_2020_unions(rng) -> list[OrgUnit]:
             )
             actions.update_founding(
                 f,
-                acting_user=None,
+                acting_user=SYSTEM,
                 elected_on=started + dt.timedelta(30),
                 chair_name=person_name(rng),
             )
-            actions.founding_step(f, "elect", acting_user=None)
-            actions.founding_step(f, "submit", acting_user=None)
+            actions.founding_step(f, "elect", acting_user=SYSTEM)
+            actions.founding_step(f, "submit", acting_user=SYSTEM)
             actions.founding_step(
                 f,
                 "establish",
-                acting_user=None,
+                acting_user=SYSTEM,
                 values={
                     "approved_on": approved,
                     "approval_document": f"萧工〔{YEAR}〕{n}号",
@@ -212,7 +213,7 @@ def district_members(scale: str = "small", out=print):
                 ]
             )
     try:
-        result = imports.run_import(f.name, valid_only=True)
+        result = imports.run_import(f.name, user=SYSTEM, valid_only=True)
     finally:
         Path(f.name).unlink(missing_ok=True)
     out(f"district members: {result.summary()}")

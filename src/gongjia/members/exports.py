@@ -25,17 +25,15 @@ HEADERS = [
 ]
 
 
-def export_members(
-    target, queryset=None, *, user=None, reveal: bool = False, purpose: str = ""
-) -> int:
-    qs = queryset if queryset is not None else Member.objects.all()
-    if user is not None:
-        qs = scope.restrict(qs, user, "export")
+def export_members(target, queryset=None, *, user, reveal: bool = False, purpose: str = "") -> int:
+    qs = scope.restrict(queryset if queryset is not None else Member.objects.all(), user, "export")
     if reveal:
+        # In clear only the rows the user may reveal: the reveal permission in each row's scope.
         if len(purpose.strip()) < 2:
             raise PermissionDenied(_("State why the export needs full ID numbers."))
-        if user is not None and not user.has_perm("members.reveal_member"):
+        if not user.has_perm("members.reveal_member"):
             raise PermissionDenied(_("You may not see this personal data in full."))
+        qs = pii.revealable(qs, user)
     # Labels resolved once: a lazy translation per cell costs more than the cell itself.
     categories = {k: str(v) for k, v in Member.Category.choices}
     levels = {k: str(v) for k, v in Member.SkillLevel.choices}

@@ -174,8 +174,7 @@ class RowErrors(list):
 
 def _units(user, unit_code: str | None) -> dict[str, int]:
     qs = OrgUnit.objects.filter(kind__in=OrgUnit.GRASSROOTS, status=OrgUnit.Status.ACTIVE)
-    if user is not None:
-        qs = qs & scope.units_in_scope(user, Member, "add")
+    qs = qs & scope.units_in_scope(user, Member, "add")
     if unit_code:
         top = OrgUnit.objects.filter(code=unit_code).first()
         if top is None:
@@ -185,9 +184,7 @@ def _units(user, unit_code: str | None) -> dict[str, int]:
 
 
 def _enterprises(user) -> dict[str, int]:
-    qs = Enterprise.objects.all()
-    if user is not None:
-        qs = scope.restrict(qs, user)
+    qs = scope.restrict(Enterprise.objects.all(), user)
     return dict(qs.values_list("credit_code", "pk"))
 
 
@@ -506,7 +503,7 @@ except ImportError:  # pragma: no cover  SQLite-only installation
 def _run_import(
     path,
     *,
-    user=None,
+    user,
     valid_only=False,
     dry_run=False,
     unit_code=None,
@@ -550,7 +547,7 @@ def _run_import(
             new_rows.append(row)
         elif current[1] != row[V_UNION]:
             m = Member.objects.select_related("union").get(pk=current[0])
-            may_see = user is None or scope.can(user, "view", m)
+            may_see = scope.can(user, "view", m)
             where = m.union.name if may_see else _("another union in the district")
             errors = RowErrors()
             errors.add(

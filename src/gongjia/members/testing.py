@@ -6,6 +6,7 @@ from gongjia.members.models import Founding, Member, MembershipChange, TransferR
 from gongjia.orgs.models import OrgUnit
 from gongjia.orgs.testing import make_unit
 from gongjia.platform import validators
+from gongjia.platform.scope import SYSTEM
 from gongjia.platform.testing import factory
 
 _seq = itertools.count(100)
@@ -25,7 +26,7 @@ def union_under(tree, town):
 def make_member(tree, town, **fields):
     n = next(_seq)
     return actions.register(
-        acting_user=None,
+        acting_user=SYSTEM,
         union=union_under(tree, town),
         name=f"{town.code}-职工{n}",
         id_number=id_number(n),
@@ -42,7 +43,7 @@ def make_change(tree, town):
 @factory(Founding)
 def make_founding(tree, town):
     return actions.open_founding(
-        acting_user=None,
+        acting_user=SYSTEM,
         federation=town,
         name=f"{town.code}-筹建工会",
         field=Founding.Field.BUILDING,

@@ -40,17 +40,13 @@ def create_unit(*, acting_user, parent: OrgUnit | None, **fields) -> OrgUnit:
     unit = OrgUnit(**{k: v for k, v in fields.items() if k in UNIT_FIELDS})
     unit.full_clean(exclude=["path", "depth", "numchild"])
     if parent is None:
-        if acting_user is not None and not acting_user.is_superuser:
+        if scope.person(acting_user) is not None and not acting_user.is_superuser:
             raise PermissionDenied(_("Only the installation may create a root unit."))
         if unit.kind != OrgUnit.Kind.DISTRICT_FEDERATION:
             raise ValidationError({"kind": _("The root unit is a district federation.")})
         unit = OrgUnit.objects.add_root(instance=unit)
     else:
-        if (
-            acting_user is not None
-            and not scope.units_in_scope(acting_user, OrgUnit, "add").filter(pk=parent.pk).exists()
-        ):
-            raise PermissionDenied(_("You may not add units under %(u)s.") % {"u": parent})
+        scope.require(acting_user, "add", parent, model=OrgUnit)
         _check_parent(parent, unit.kind)
         unit = OrgUnit.objects.add_child(OrgUnit.objects.get(pk=parent.pk), instance=unit)
     audit.record(
@@ -65,8 +61,7 @@ def create_unit(*, acting_user, parent: OrgUnit | None, **fields) -> OrgUnit:
 
 @transaction.atomic
 def update_unit(unit: OrgUnit, *, acting_user, **fields) -> OrgUnit:
-    if acting_user is not None:
-        scope.check(acting_user, "change", unit)
+    scope.require(acting_user, "change", unit)
     for k, v in fields.items():
         if k not in UNIT_FIELDS:
             raise ValidationError({k: _("This field cannot be changed here.")})
@@ -79,14 +74,8 @@ def update_unit(unit: OrgUnit, *, acting_user, **fields) -> OrgUnit:
 @transaction.atomic
 def move_unit(unit: OrgUnit, new_parent: OrgUnit, *, acting_user) -> OrgUnit:
     """Move a unit, with its whole branch, under another unit."""
-    if acting_user is not None:
-        scope.check(acting_user, "change", unit)
-        if (
-            not scope.units_in_scope(acting_user, OrgUnit, "change")
-            .filter(pk=new_parent.pk)
-            .exists()
-        ):
-            raise PermissionDenied(_("You may not move units under %(u)s.") % {"u": new_parent})
+    scope.require(acting_user, "change", unit)
+    scope.require(acting_user, "change", new_parent, model=OrgUnit)
     if new_parent.path.startswith(unit.path):
         raise ValidationError(
             {"parent": _("A unit cannot be moved under itself or its own branch.")}
@@ -131,7 +120,7 @@ ENTERPRISE_FIELDS = (
 
 
 def _check_enterprise_scope(acting_user, ent: Enterprise, action: str):
-    if acting_user is None:
+    if scope.person(acting_user) is None:
         return
     allowed = scope.units_in_scope(acting_user, Enterprise, action)
     units = [u for u in (ent.federation_id, ent.union_id) if u]
@@ -150,8 +139,7 @@ def create_enterprise(*, acting_user, **fields) -> Enterprise:
 
 @transaction.atomic
 def update_enterprise(ent: Enterprise, *, acting_user, **fields) -> Enterprise:
-    if acting_user is not None:
-        scope.check(acting_user, "change", ent)
+    scope.require(acting_user, "change", ent)
     for k, v in fields.items():
         if k not in ENTERPRISE_FIELDS:
             raise ValidationError({k: _("This field cannot be changed here.")})
@@ -165,8 +153,7 @@ def update_enterprise(ent: Enterprise, *, acting_user, **fields) -> Enterprise:
 @transaction.atomic
 def create_region(*, acting_user, parent: Region, code: str, name: str, level: str) -> Region:
     """Add a division under `parent` (e.g. a new community); codes extend the parent's code."""
-    if acting_user is not None and not acting_user.has_perm("orgs.add_region"):
-        raise PermissionDenied(_("You may not add divisions."))
+    scope.require_perm(acting_user, "orgs.add_region")
     if not code.startswith(parent.code) or not code.isdigit():
         raise ValidationError(
             {"code": _("A division code is digits that begin with its parent's code.")}
@@ -183,8 +170,7 @@ def create_region(*, acting_user, parent: Region, code: str, name: str, level: s
 
 @transaction.atomic
 def rename_region(region: Region, *, acting_user, name: str) -> Region:
-    if acting_user is not None and not acting_user.has_perm("orgs.change_region"):
-        raise PermissionDenied(_("You may not change divisions."))
+    scope.require_perm(acting_user, "orgs.change_region")
     region.name = name
     region.full_clean(exclude=["path", "depth", "numchild"])
     region.save(update_fields=["name"])

@@ -3,6 +3,7 @@ import itertools
 from gongjia.orgs import actions
 from gongjia.orgs.demo import credit_code
 from gongjia.orgs.models import Enterprise, OrgUnit, Region
+from gongjia.platform.scope import SYSTEM
 from gongjia.platform.testing import factory
 
 _seq = itertools.count(5000)
@@ -12,7 +13,7 @@ _seq = itertools.count(5000)
 def make_unit(tree, town):
     n = next(_seq)
     return actions.create_unit(
-        acting_user=None,
+        acting_user=SYSTEM,
         parent=town,
         code=f"{town.code}-U{n}",
         name=f"{town.code}-工会{n}",

@@ -306,7 +306,7 @@ class ScopedAdmin(ModelAdmin):
                     )
                     for t in self.workflow.allowed(obj, request.user)
                 ]
-            may_reveal = request.user.has_perm(scope.perm_name(self.model, "reveal"))
+            may_reveal = pii.may_reveal(request.user, obj)
             masked = [
                 (
                     f.verbose_name,

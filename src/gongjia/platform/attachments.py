@@ -34,7 +34,7 @@ def attach(obj, upload, *, acting_user) -> Attachment:
         name=Path(upload.name).name[:200],
         size=upload.size,
         content_type_header=(upload.content_type or "application/octet-stream")[:100],
-        uploaded_by=acting_user,
+        uploaded_by=scope.person(acting_user),
     )
     audit.record(
         AuditEvent.Kind.SYSTEM,

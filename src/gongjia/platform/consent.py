@@ -32,8 +32,8 @@ def record(
     if not purpose.strip() or not notice_version.strip():
         raise ValidationError(_("A consent names its purpose and the notice version shown."))
     if (
-        acting_user is not None
-        and not by_subject
+        not by_subject
+        and scope.person(acting_user) is not None
         and not scope.units_in_scope(acting_user, Consent, "add").filter(pk=unit.pk).exists()
     ):
         raise ValidationError({"unit": _("You may not record consents for this unit.")})
@@ -46,7 +46,7 @@ def record(
         notice_version=notice_version,
         separate=separate,
         method=method,
-        recorded_by=acting_user,
+        recorded_by=scope.person(acting_user),
     )
     consent.full_clean()
     consent.save()

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from gongjia.platform import audit, tabular, workdays
+from gongjia.platform import audit, scope, tabular, workdays
 from gongjia.platform.models import AuditEvent, OfficialDay, OfficialYear
 
 KINDS = {"放假": OfficialDay.Kind.HOLIDAY, "调休上班": OfficialDay.Kind.WORKDAY}
@@ -62,7 +62,7 @@ def enter_year(year: int, notice: str, days, *, acting_user) -> OfficialYear:
         raise ValidationError({"notice": _("Name the State Council notice the days come from.")})
     entry, _created = OfficialYear.objects.update_or_create(
         year=year,
-        defaults={"notice": notice.strip()[:200], "entered_by": acting_user},
+        defaults={"notice": notice.strip()[:200], "entered_by": scope.person(acting_user)},
     )
     for day, kind, name in days:
         OfficialDay.objects.update_or_create(

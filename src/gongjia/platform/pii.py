@@ -379,20 +379,52 @@ def masked(instance, field_name: str, *, detail: bool = False) -> str:
     return (detail_mask if detail else list_mask)(value)
 
 
-def reveal(obj, field_name: str, *, acting_user, purpose: str) -> str:
-    """The clear value of a protected field, for a user with the reveal permission and a stated
-    purpose; every reveal is written to the audit chain (identifiers-and-security.md §3)."""
+# --- the one gate before personal data is shown in full ------------------------------------------
+
+
+def may_reveal(actor, obj) -> bool:
+    """Whether `actor` holds the reveal permission in the scope of this row."""
+    from gongjia.platform import scope
+
+    return scope.can(actor, "reveal", obj)
+
+
+def revealable(queryset, actor):
+    """The rows of `queryset` whose personal data `actor` may see in full."""
+    from gongjia.platform import scope
+
+    return scope.restrict(queryset, actor, "reveal")
+
+
+def require_reveal(actor, target, purpose: str, *, model=None) -> str:
+    """Refuse unless a purpose is stated and `actor` holds the reveal permission in the scope of
+    `target` (a row, or with `model` the rows of `model` under the unit `target`); returns the
+    purpose. Every reveal, export in clear and bank file goes through here and is then logged."""
     from django.core.exceptions import PermissionDenied, ValidationError
     from django.utils.translation import gettext as _
 
-    from gongjia.platform import audit, scope
-    from gongjia.platform.models import AuditEvent
+    from gongjia.platform import scope
 
     purpose = (purpose or "").strip()
     if len(purpose) < 2:
         raise ValidationError({"purpose": _("State why you need to see the full value.")})
-    if not scope.can(acting_user, "reveal", obj):
-        raise PermissionDenied(_("You may not see this personal data in full."))
+    try:
+        scope.require(actor, "reveal", target, model=model)
+    except PermissionDenied:
+        raise PermissionDenied(_("You may not see this personal data in full.")) from None
+    return purpose
+
+
+def reveal(obj, field_name: str, *, acting_user, purpose: str) -> str:
+    """The clear value of a protected field, for a user with the reveal permission and a stated
+    purpose; every reveal is written to the audit chain (identifiers-and-security.md §3)."""
+    from django.core.exceptions import PermissionDenied
+    from django.utils.translation import gettext as _
+
+    from gongjia.platform import audit
+    from gongjia.platform.models import AuditEvent
+
+    purpose = require_reveal(acting_user, obj, purpose)
     field = obj._meta.get_field(field_name)
     if field not in personal_fields(type(obj)):
         raise PermissionDenied(_("This field cannot be revealed."))

@@ -83,7 +83,9 @@ class Workflow:
                     code="wrong_state",
                     params={"step": t.label, "state": self.states(state).label},
                 )
-            if acting_user is not None and not scope.can(acting_user, t.permission, locked):
+            if scope.person(acting_user) is not None and not scope.can(
+                acting_user, t.permission, locked
+            ):
                 raise PermissionDenied(_("You may not perform this step on this record."))
             errors = {}
             for f in t.required:

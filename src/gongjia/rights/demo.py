@@ -14,6 +14,7 @@ from gongjia.orgs.models import OrgUnit, Region
 from gongjia.platform import audit
 from gongjia.platform.demo import step
 from gongjia.platform.models import AuditEvent
+from gongjia.platform.scope import SYSTEM
 from gongjia.rights import actions
 from gongjia.rights.models import Agency, DutyShift, Station, TeamMember
 
@@ -72,7 +73,7 @@ def rights_network(scale: str = "small", out=print):
             stations.append(
                 actions.save_station(
                     None,
-                    acting_user=None,
+                    acting_user=SYSTEM,
                     host=town,
                     name=f"{town.region.name}{label}",
                     kind=kind,
@@ -88,7 +89,7 @@ def rights_network(scale: str = "small", out=print):
         lawyers.append(
             actions.save_team_member(
                 None,
-                acting_user=None,
+                acting_user=SYSTEM,
                 unit=district,
                 kind=TeamMember.Kind.LAWYER,
                 name=person_name(rng),
@@ -104,7 +105,7 @@ def rights_network(scale: str = "small", out=print):
         for k in range(CHIEFS_PER_TOWN):
             actions.save_team_member(
                 None,
-                acting_user=None,
+                acting_user=SYSTEM,
                 unit=town,
                 kind=TeamMember.Kind.CHIEF_MAINTAINER,
                 name=person_name(rng),
@@ -133,7 +134,7 @@ def rights_network(scale: str = "small", out=print):
     for name, kind in AGENCIES:
         actions.save_agency(
             None,
-            acting_user=None,
+            acting_user=SYSTEM,
             unit=district,
             name=name,
             kind=kind,
@@ -149,7 +150,7 @@ def rights_network(scale: str = "small", out=print):
     for i in range(40):
         town = towns[i % len(towns)]
         actions.record_talk(
-            acting_user=None,
+            acting_user=SYSTEM,
             unit=town,
             held_on=dt.date(2020 + i % 6, 1 + i % 12, 10),
             venue=f"{town.region.name}职工之家",
@@ -234,7 +235,7 @@ def dispute_cases(scale: str = "small", out=print):
                 received = dt.date(2026, 11, 2) + dt.timedelta(days=n % 14)
             workers = 12 if n % 9 == 0 else 1
             case = actions.open_case(
-                acting_user=None,
+                acting_user=SYSTEM,
                 unit=station.host,
                 station=station,
                 channel=("station", "union", "portal", "court")[n % 4],
@@ -256,7 +257,7 @@ def dispute_cases(scale: str = "small", out=print):
                 on = on + dt.timedelta(days=days)
                 values = {k: (on if v is ON else v) for k, v in (values or {}).items()}
                 note = _NOTED.get(name, "")
-                actions.case_step(case, name, acting_user=None, on=on, note=note, values=values)
+                actions.case_step(case, name, acting_user=SYSTEM, on=on, note=note, values=values)
             n += 1
     out(f"rights cases: {n} cases in {len(PATHS)} states")
 
@@ -296,7 +297,7 @@ def negotiations(scale: str = "small", out=print):
             for k in range(per_side):
                 actions.seat(
                     n,
-                    acting_user=None,
+                    acting_user=SYSTEM,
                     side=side,
                     name=person_name(rng),
                     id_number=demo_id_number(next(seq)),
@@ -308,12 +309,12 @@ def negotiations(scale: str = "small", out=print):
     def walk(n, steps):
         for name, on, values in steps:
             actions.negotiation_step(
-                n, name, acting_user=None, on=on, values=values or {}, note="记录"
+                n, name, acting_user=SYSTEM, on=on, values=values or {}, note="记录"
             )
 
     start = dt.date(2026, 3, 2)
     online = actions.open_negotiation(
-        acting_user=None,
+        acting_user=SYSTEM,
         unit=town,
         title="城厢街道机械行业 2026 年度工资集体协商",
         level="industry",
@@ -348,10 +349,14 @@ def negotiations(scale: str = "small", out=print):
             number=k + 1,
             title=topics[k % len(topics)] + ("" if k < 6 else f"（{k + 1}）"),
         )
-        actions.propose(clause, acting_user=None, side="workers", text=f"职工方提出第{k + 1}条方案")
-        actions.propose(clause, acting_user=None, side="employer", text=f"双方议定第{k + 1}条文本")
+        actions.propose(
+            clause, acting_user=SYSTEM, side="workers", text=f"职工方提出第{k + 1}条方案"
+        )
+        actions.propose(
+            clause, acting_user=SYSTEM, side="employer", text=f"双方议定第{k + 1}条文本"
+        )
     ballot = actions.open_ballot(
-        online, acting_user=None, question="最低工资（税前）方案", options=["2800 元", "2700 元"]
+        online, acting_user=SYSTEM, question="最低工资（税前）方案", options=["2800 元", "2700 元"]
     )
     voters = list(online.representatives.filter(side="workers"))
     for i, rep in enumerate(voters):
@@ -363,7 +368,7 @@ def negotiations(scale: str = "small", out=print):
             choice="2800 元" if i % 5 else "2700 元",
             cast_at=timezone.now(),
         )
-    actions.close_ballot(ballot, acting_user=None)
+    actions.close_ballot(ballot, acting_user=SYSTEM)
     walk(
         online,
         [
@@ -391,7 +396,7 @@ def negotiations(scale: str = "small", out=print):
         ],
     )
     contract = actions.open_negotiation(
-        acting_user=None,
+        acting_user=SYSTEM,
         unit=town,
         title=f"{ents[8].name}集体合同",
         level="enterprise",
@@ -433,7 +438,7 @@ def negotiations(scale: str = "small", out=print):
         ],
     )
     talking = actions.open_negotiation(
-        acting_user=None,
+        acting_user=SYSTEM,
         unit=town,
         title=f"{ents[9].name} 2026 年工资专项集体协商",
         level="enterprise",
@@ -454,7 +459,7 @@ def negotiations(scale: str = "small", out=print):
         ],
     )
     offered = actions.open_negotiation(
-        acting_user=None,
+        acting_user=SYSTEM,
         unit=town,
         title=f"{ents[10].name}集体合同续订",
         level="enterprise",
@@ -507,23 +512,27 @@ def harmony(scale: str = "small", out=print):
         if ent is None:
             continue
         e = actions.open_evaluation(
-            acting_user=None, unit=town, enterprise=ent, checklist=checklist, round="2025 年度"
+            acting_user=SYSTEM, unit=town, enterprise=ent, checklist=checklist, round="2025 年度"
         )
         for k, item in enumerate(items):
             actions.score(
-                e, acting_user=None, item=item, percent=100 - ((i * 7 + k * 3) % (10 + i * 8))
+                e, acting_user=SYSTEM, item=item, percent=100 - ((i * 7 + k * 3) % (10 + i * 8))
             )
         made += 1
         if i == 5:
             continue  # still being scored
-        actions.evaluation_step(e, "submit", acting_user=None, on=dt.date(2025, 11, 20))
+        actions.evaluation_step(e, "submit", acting_user=SYSTEM, on=dt.date(2025, 11, 20))
         e.refresh_from_db()
         from gongjia.rights.actions.harmony import grade_for
 
         step_name = "certify" if grade_for(e.total, checklist.grades) else "decline"
-        actions.evaluation_step(e, step_name, acting_user=None, on=dt.date(2025, 12, 10))
+        actions.evaluation_step(e, step_name, acting_user=SYSTEM, on=dt.date(2025, 12, 10))
         if i == 4 and step_name == "certify":
             actions.evaluation_step(
-                e, "revoke", acting_user=None, note="发生拖欠工资群体性事件", on=dt.date(2026, 8, 3)
+                e,
+                "revoke",
+                acting_user=SYSTEM,
+                note="发生拖欠工资群体性事件",
+                on=dt.date(2026, 8, 3),
             )
     out(f"rights harmony: {made} evaluations")

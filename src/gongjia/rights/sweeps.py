@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gongjia.platform import notifications
+from gongjia.platform import notifications, scope
 from gongjia.platform.batches import in_batches
 from gongjia.platform.worker import sweep
 from gongjia.rights.models import DisputeCase
@@ -149,7 +149,7 @@ def open_renewal_windows(today: dt.date | None = None) -> int:
     ).select_related("unit")
     moved = 0
     for n in due:
-        negotiation_step(n, "renewal_due", acting_user=None, on=today)
+        negotiation_step(n, "renewal_due", acting_user=scope.SYSTEM, on=today)
         link = reverse("admin:rights_negotiation_change", args=[n.pk])
         title = _("Renewal due: %(t)s expires on %(d)s") % {"t": n.title, "d": n.expires_on}
         for role in OFFICER_ROLES:

@@ -2,6 +2,7 @@ import datetime as dt
 import itertools
 
 from gongjia.orgs.models import Region
+from gongjia.platform.scope import SYSTEM
 from gongjia.platform.testing import factory
 from gongjia.rights import actions
 from gongjia.rights.models import (
@@ -51,7 +52,7 @@ def make_station(tree, town):
     n = next(_seq)
     return actions.save_station(
         None,
-        acting_user=None,
+        acting_user=SYSTEM,
         host=town,
         name=f"{town.code}-维权站{n}",
         address=f"{town.code}路{n}号",
@@ -65,7 +66,7 @@ def make_team_member(tree, town):
     n = next(_seq)
     return actions.save_team_member(
         None,
-        acting_user=None,
+        acting_user=SYSTEM,
         unit=town,
         kind=TeamMember.Kind.LAWYER,
         name=f"{town.code}-律师{n}",
@@ -82,7 +83,7 @@ def make_shift(tree, town):
     member = make_team_member(tree, town)
     member.stations.add(station)
     return actions.add_shift(
-        acting_user=None, station=station, member=member, on=dt.date(2026, 3, 2)
+        acting_user=SYSTEM, station=station, member=member, on=dt.date(2026, 3, 2)
     )
 
 
@@ -90,7 +91,7 @@ def make_shift(tree, town):
 def make_agency(tree, town):
     return actions.save_agency(
         None,
-        acting_user=None,
+        acting_user=SYSTEM,
         unit=town,
         name=f"{town.code}-人民调解委员会{next(_seq)}",
         kind=Agency.Kind.PEOPLES_MEDIATION,
@@ -101,7 +102,7 @@ def make_agency(tree, town):
 @factory(LegalTalk)
 def make_talk(tree, town):
     return actions.record_talk(
-        acting_user=None,
+        acting_user=SYSTEM,
         unit=town,
         held_on=dt.date(2026, 3, 15),
         venue=f"{town.code}-职工之家",
@@ -114,7 +115,7 @@ def make_talk(tree, town):
 @factory(DisputeCase)
 def make_case(tree, town):
     return actions.open_case(
-        acting_user=None,
+        acting_user=SYSTEM,
         unit=town,
         channel="station",
         employer_name=f"{town.code}-用人单位{next(_seq)}",
@@ -140,7 +141,7 @@ def make_case_claim(tree, town):
 def make_limitation_event(tree, town):
     case = make_case(tree, town)
     actions.record_limitation_event(
-        case, acting_user=None, kind="interruption", on=dt.date(2026, 3, 5), note="向单位主张"
+        case, acting_user=SYSTEM, kind="interruption", on=dt.date(2026, 3, 5), note="向单位主张"
     )
     return case.limitation_events.get()
 
@@ -161,7 +162,7 @@ def make_referral(tree, town):
 @factory(Negotiation)
 def make_negotiation(tree, town):
     return actions.open_negotiation(
-        acting_user=None,
+        acting_user=SYSTEM,
         unit=town,
         title=f"{town.code}-工资集体协商{next(_seq)}",
         level=Negotiation.Level.AREA,
@@ -174,7 +175,7 @@ def make_representative(tree, town):
     n = make_negotiation(tree, town)
     return actions.seat(
         n,
-        acting_user=None,
+        acting_user=SYSTEM,
         side="workers",
         name=f"{town.code}-代表",
         appointed_on=dt.date(2026, 3, 2),
@@ -225,7 +226,7 @@ def _in_talks(tree, town):
 @factory(Ballot)
 def make_ballot(tree, town):
     return actions.open_ballot(
-        _in_talks(tree, town), acting_user=None, question="夜班津贴方案", options=["甲", "乙"]
+        _in_talks(tree, town), acting_user=SYSTEM, question="夜班津贴方案", options=["甲", "乙"]
     )
 
 
@@ -237,7 +238,7 @@ def make_vote(tree, town):
     user = User.objects.create(username=f"voter{next(_seq)}")
     actions.seat(
         ballot.negotiation,
-        acting_user=None,
+        acting_user=SYSTEM,
         side="workers",
         name=f"{town.code}-投票代表",
         appointed_on=dt.date(2026, 3, 2),
@@ -268,7 +269,7 @@ def make_evaluation(tree, town):
     from gongjia.orgs.testing import make_enterprise
 
     return actions.open_evaluation(
-        acting_user=None,
+        acting_user=SYSTEM,
         unit=town,
         enterprise=make_enterprise(tree, town),
         checklist=make_checklist(tree, town),
@@ -279,14 +280,14 @@ def make_evaluation(tree, town):
 @factory(Score)
 def make_score(tree, town):
     e = make_evaluation(tree, town)
-    return actions.score(e, acting_user=None, item=e.checklist.items.get(), percent=80)
+    return actions.score(e, acting_user=SYSTEM, item=e.checklist.items.get(), percent=80)
 
 
 @factory(InformationRequest)
 def make_information_request(tree, town):
     return actions.request_information(
         make_negotiation(tree, town),
-        acting_user=None,
+        acting_user=SYSTEM,
         what="近三年工资总额",
         on=dt.date(2026, 3, 2),
     )

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 
 from gongjia.members.models import Member
 from gongjia.orgs.models import OrgUnit
-from gongjia.platform import notifications
+from gongjia.platform import notifications, scope
 from gongjia.platform.models import AuditEvent
 from gongjia.platform.workflow import timeline
 from gongjia.rights import actions
@@ -128,7 +128,7 @@ def new_request(request):
             return render(request, "rights/new_request.html", {"form": form})
         try:
             case = actions.open_case(
-                acting_user=None,
+                acting_user=scope.SYSTEM,  # the worker's own request, filed with them as requester
                 requester=user,
                 unit=unit,
                 channel=DisputeCase.Channel.PORTAL,

@@ -319,7 +319,12 @@ class PaymentBatchAdmin(ScopedAdmin):
         ]
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
-        if obj is not None and request.user.has_perm("assistance.reveal_household"):
+        if (
+            obj is not None
+            and scope.units_in_scope(request.user, Household, "reveal")
+            .filter(pk=obj.unit_id)
+            .exists()
+        ):
             context["bank_file_url"] = reverse(
                 "admin:assistance_paymentbatch_bank_file", args=[obj.pk]
             )

@@ -12,11 +12,12 @@ from gongjia.assistance.models import Household, HouseholdMember
 from gongjia.assistance.testing import archive
 from gongjia.members.testing import id_number
 from gongjia.platform import kpis
+from gongjia.platform.scope import SYSTEM
 
 D = dt.date
 
 
-def household(tree, *, acting_user=None, ids=(1, 2), unit=None):
+def household(tree, *, acting_user=SYSTEM, ids=(1, 2), unit=None):
     return actions.open_household(
         acting_user=acting_user,
         unit=unit or tree.union_a,

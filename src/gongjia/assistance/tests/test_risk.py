@@ -8,6 +8,7 @@ from gongjia.assistance.risk import grade_member, regrade_all
 from gongjia.members.testing import id_number
 from gongjia.orgs.testing import make_enterprise
 from gongjia.platform import kpis
+from gongjia.platform.scope import SYSTEM
 
 D = dt.date
 
@@ -15,7 +16,7 @@ D = dt.date
 def test_points_grades_and_reasons(tree, make_user):
     ent = make_enterprise(tree, tree.town_a)
     h = actions.open_household(
-        acting_user=None,
+        acting_user=SYSTEM,
         unit=tree.union_a,
         head_name="孙困难",
         address="人民路 11 号",
@@ -42,7 +43,7 @@ def test_points_grades_and_reasons(tree, make_user):
     assert (g.grade, g.points) == ("yellow", 30)  # 45 or over, sole earner, archived
     assert set(g.reasons) == {"age_45", "sole_earner", "archived"}
     regraded = actions.record_signal(
-        EmployerSignal(enterprise=ent, kind="layoff_plan", since=D(2026, 5, 1)), acting_user=None
+        EmployerSignal(enterprise=ent, kind="layoff_plan", since=D(2026, 5, 1)), acting_user=SYSTEM
     )
     assert regraded == 1
     g = grade_member(worker, D(2026, 6, 1))

@@ -11,6 +11,7 @@ from gongjia.members import imports
 from gongjia.members.models import Member
 from gongjia.members.testing import id_number
 from gongjia.platform.models import AuditEvent
+from gongjia.platform.scope import SYSTEM
 
 HEAD = ["姓名", "身份证号码", "手机号码", "所属工会代码", "入会日期"]
 
@@ -57,17 +58,17 @@ def test_template_has_the_promised_headers_instructions_and_drop_downs(tmp_path,
 
 def test_import_normalises_messy_cells_and_reimport_changes_nothing(tree, tmp_path, good_rows):
     path = xlsx(tmp_path / "m.xlsx", good_rows)
-    r = imports.run_import(path)
+    r = imports.run_import(path, user=SYSTEM)
     assert (r.created, r.refused, r.problem) == (4, 0, "")
     wang = Member.objects.get(name="王五")
     assert wang.id_number == id_number(3) and wang.join_date == dt.date(2020, 3, 5)
     assert Member.objects.get(name="李四").join_date == dt.date(2020, 1, 15)  # Excel serial
     assert Member.objects.get(name="赵六").mobile == "13800000004"
     assert Member.objects.get(name="张三").changes.get().kind == "join"
-    r = imports.run_import(path)
+    r = imports.run_import(path, user=SYSTEM)
     assert (r.created, r.unchanged, Member.objects.count()) == (0, 4, 4)
     good_rows[0][2] = "13900000009"
-    r = imports.run_import(xlsx(tmp_path / "m2.xlsx", good_rows))
+    r = imports.run_import(xlsx(tmp_path / "m2.xlsx", good_rows), user=SYSTEM)
     assert r.updated == 1
     m = Member.objects.get(name="张三")
     assert m.mobile == "13900000009"
@@ -89,7 +90,7 @@ def test_any_error_writes_nothing_and_returns_only_the_failing_rows(tree, tmp_pa
         ["张三二", id_number(1), "13800000001", "A-1", "2020-01-05"],
     ]
     path = xlsx(tmp_path / "bad.xlsx", rows)
-    r = imports.run_import(path)
+    r = imports.run_import(path, user=SYSTEM)
     assert r.refused == 4 and r.created == 0 and Member.objects.count() == 0
     errors = sheet(r.error_file)
     assert errors[0][-1] == "错误说明" and len(errors) == 5
@@ -97,7 +98,7 @@ def test_any_error_writes_nothing_and_returns_only_the_failing_rows(tree, tmp_pa
     assert "第 6 行" in text and "「姓名」" in text
     assert "「身份证号码」" in text and "「手机号码」" in text and "「所属工会代码」" in text
     assert "「入会日期」" in text and "第 2 行" in text  # the repeat names the first row
-    r = imports.run_import(path, valid_only=True)
+    r = imports.run_import(path, valid_only=True, user=SYSTEM)
     assert r.created == 4 and r.refused == 4 and Member.objects.count() == 4
 
 
@@ -109,7 +110,7 @@ def test_scope_of_the_importing_user(tree, tmp_path, good_rows, make_user):
 
 
 def test_dry_run_writes_nothing(tree, tmp_path, good_rows):
-    r = imports.run_import(xlsx(tmp_path / "m.xlsx", good_rows), dry_run=True)
+    r = imports.run_import(xlsx(tmp_path / "m.xlsx", good_rows), dry_run=True, user=SYSTEM)
     assert r.created == 4 and Member.objects.count() == 0
 
 
@@ -157,7 +158,7 @@ def test_bad_files_get_a_clear_message_and_write_nothing(tree, tmp_path, make, m
     path = tmp_path / "f.xlsx"
     make(path)
     with translation.override("en"):
-        r = imports.run_import(path)
+        r = imports.run_import(path, user=SYSTEM)
     assert message.lower() in r.problem.lower(), r.problem
     assert Member.objects.count() == 0 and r.created == 0
 
@@ -171,7 +172,7 @@ def test_a_million_blank_rows(tree, tmp_path):
     for i in range(1, 1_000_001):
         ws.write_blank(i, 0, None, fmt)
     wb.close()
-    r = imports.run_import(path)
+    r = imports.run_import(path, user=SYSTEM)
     assert r.problem and Member.objects.count() == 0
 
 
@@ -183,7 +184,7 @@ def test_csv_in_gb18030_with_columns_in_another_order(tree, tmp_path):
             f"2020/5/1,A-1,周九,13800000010,{id_number(10)},1\n"
         ).encode("gb18030")
     )
-    r = imports.run_import(path)
+    r = imports.run_import(path, user=SYSTEM)
     assert r.created == 1 and Member.objects.get().name == "周九"
 
 
@@ -196,7 +197,7 @@ def test_cli_exits_non_zero_and_names_the_error_file(tree, tmp_path):
 
 
 def test_export_is_masked_unless_revealed_with_a_purpose(tree, tmp_path, good_rows):
-    imports.run_import(xlsx(tmp_path / "m.xlsx", good_rows))
+    imports.run_import(xlsx(tmp_path / "m.xlsx", good_rows), user=SYSTEM)
     out = tmp_path / "e.xlsx"
     call_command("export_data", "members", str(out), stdout=io.StringIO())
     rows = sheet(out)
@@ -275,12 +276,12 @@ def test_large_files_are_checked_in_two_processes(tree, tmp_path, good_rows, mon
         ["孙八", id_number(8), "13800000008", "A-1", "2020-01-05"],
     ]
     path = xlsx(tmp_path / "m.xlsx", rows)
-    r = imports.run_import(path)
+    r = imports.run_import(path, user=SYSTEM)
     assert pools, "the rows were not checked in a second process"
     assert r.refused == 2 and Member.objects.count() == 0
     assert [n for n, _e in r.errors] == [6, 7]
     assert "「手机号码」" in r.errors[0][1] and "第 2 行" in r.errors[1][1]
-    r = imports.run_import(path, valid_only=True)
+    r = imports.run_import(path, valid_only=True, user=SYSTEM)
     assert (r.created, r.refused) == (5, 2)
     assert set(Member.objects.values_list("name", flat=True)) == {
         "张三",
@@ -313,7 +314,7 @@ def test_a_large_load_rebuilds_the_indexes_and_constraints_it_dropped(
 
     monkeypatch.setattr(imports, "BULK_FROM", 1)
     before = _schema()
-    r = imports.run_import(xlsx(tmp_path / "m.xlsx", good_rows))
+    r = imports.run_import(xlsx(tmp_path / "m.xlsx", good_rows), user=SYSTEM)
     assert "indexes rebuilt" in r.timings and r.created == 4
     assert _schema() == before
     assert MembershipChange.objects.filter(kind="join").count() == 4
@@ -325,10 +326,10 @@ def test_a_large_load_rebuilds_the_indexes_and_constraints_it_dropped(
         )
     # Four more rows, as many as there are: loaded the same way; beside more, row by row.
     more = [["周九", id_number(9 + k), f"1380000002{k}", "A-1", "2020-01-05"] for k in range(4)]
-    r = imports.run_import(xlsx(tmp_path / "n.xlsx", more))
+    r = imports.run_import(xlsx(tmp_path / "n.xlsx", more), user=SYSTEM)
     assert "indexes rebuilt" in r.timings and r.created == 4
     one = [["吴十", id_number(20), "13800000030", "A-1", 43845]]
-    r = imports.run_import(xlsx(tmp_path / "o.xlsx", one))
+    r = imports.run_import(xlsx(tmp_path / "o.xlsx", one), user=SYSTEM)
     assert "indexes rebuilt" not in r.timings and r.created == 1
     assert _schema() == before
 
@@ -363,10 +364,10 @@ def test_people_registered_by_another_import_meanwhile_get_a_clear_message(
     tree, tmp_path, good_rows, monkeypatch
 ):
     path = xlsx(tmp_path / "m.xlsx", good_rows)
-    assert imports.run_import(path).created == 4
+    assert imports.run_import(path, user=SYSTEM).created == 4
     # The other import wrote them after this one looked them up: its write meets the unique
     # index of the ID numbers.
     monkeypatch.setattr(imports, "_existing", lambda bidx: {})
-    result = imports.run_import(path)
+    result = imports.run_import(path, user=SYSTEM)
     assert not result.ok and "同一时间" in result.problem and "重新导入" in result.problem
     assert Member.objects.count() == 4

@@ -10,7 +10,6 @@ from gongjia.orgs.models import OrgUnit
 from gongjia.platform import audit, counters, scope
 from gongjia.platform.models import AuditEvent
 from gongjia.rights import clocks
-from gongjia.rights.actions._base import _check, _may
 from gongjia.rights.models import (
     Agency,
     CaseClaim,
@@ -131,7 +130,7 @@ def _one_case_per_problem(case: DisputeCase, parties: list, acting_user) -> None
     )
     if other is None:
         return
-    if acting_user is None or scope.can(acting_user, "view", other):
+    if scope.person(acting_user) is None or scope.can(acting_user, "view", other):
         message = _(
             "This worker already has an open case against this employer this year (%(n)s): "
             "add the new facts to it instead."
@@ -146,8 +145,8 @@ def open_case(
     *, acting_user, unit: OrgUnit, workers: list[dict], claims=(), requester=None, **fields
 ):
     """Intake: at a station, by a union, from the portal (`requester`: the worker's account;
-    acting_user None) or on a court's referral."""
-    _may(acting_user, "add", DisputeCase, unit)
+    acting_user SYSTEM) or on a court's referral."""
+    scope.require(acting_user, "add", unit, model=DisputeCase)
     if not workers:
         raise ValidationError({"workers": _("Name at least one worker.")})
     unknown = set(fields) - set(CASE_FIELDS)
@@ -171,7 +170,7 @@ def open_case(
     audit.record(
         AuditEvent.Kind.TRANSITION,
         "open_case",
-        actor=acting_user or requester,
+        actor=scope.person(acting_user) or requester,
         obj=case,
         data={"to": case.status, "channel": case.channel, "workers": len(workers)},
     )
@@ -180,7 +179,7 @@ def open_case(
 
 @transaction.atomic
 def update_case(case: DisputeCase, *, acting_user, **fields) -> DisputeCase:
-    _check(acting_user, "change", case)
+    scope.require(acting_user, "change", case)
     case = DisputeCase.objects.select_for_update().get(pk=case.pk)
     for k, v in fields.items():
         editable = (k in CASE_FIELDS and k not in ("channel", "received_on")) or k in RECORDED
@@ -198,7 +197,7 @@ def update_case(case: DisputeCase, *, acting_user, **fields) -> DisputeCase:
 def record_limitation_event(case, *, acting_user, kind: str, on, note: str) -> DisputeCase:
     """An interruption or suspension of the limitation (LDMAL art. 27): kept with its date,
     and the expiry recomputed."""
-    _check(acting_user, "change", case)
+    scope.require(acting_user, "change", case)
     event = LimitationEvent(case=case, kind=kind, on=on, note=note)
     event.full_clean()
     event.save()
@@ -375,7 +374,7 @@ def case_step(
 @transaction.atomic
 def refer(case: DisputeCase, *, acting_user, agency: Agency, on=None, handler_name="") -> Referral:
     """Hand the case (with its facts) to a partner agency: an edge with its own clock."""
-    _check(acting_user, "change", case)
+    scope.require(acting_user, "change", case)
     on = on or timezone.localdate()
     if not (
         agency.effective_from <= on
@@ -405,7 +404,7 @@ def refer(case: DisputeCase, *, acting_user, agency: Agency, on=None, handler_na
 @transaction.atomic
 def record_feedback(edge: Referral, *, acting_user, result: str, letter: str = "", on=None):
     """The agency's answer; on failure the letter names the disputed points and the obstacles."""
-    _check(acting_user, "change", edge.case)
+    scope.require(acting_user, "change", edge.case)
     edge = Referral.objects.select_for_update().get(pk=edge.pk)
     if edge.result:
         raise ValidationError(_("The feedback on this referral is already recorded."))

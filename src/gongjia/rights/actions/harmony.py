@@ -9,9 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gongjia.orgs.models import OrgUnit
-from gongjia.platform import audit, counters, workdays
+from gongjia.platform import audit, counters, scope, workdays
 from gongjia.platform.models import AuditEvent
-from gongjia.rights.actions._base import _check, _may
 from gongjia.rights.models import Checklist, ChecklistItem, Evaluation, Score
 from gongjia.rights.workflows import evaluation_workflow
 
@@ -38,7 +37,7 @@ def total_of(evaluation: Evaluation) -> Decimal:
 
 @transaction.atomic
 def open_evaluation(*, acting_user, unit: OrgUnit, enterprise, checklist: Checklist, round: str):
-    _may(acting_user, "add", Evaluation, unit)
+    scope.require(acting_user, "add", unit, model=Evaluation)
     e = Evaluation(unit=unit, enterprise=enterprise, checklist=checklist, round=round)
     e.full_clean()
     e.save()
@@ -54,7 +53,7 @@ def open_evaluation(*, acting_user, unit: OrgUnit, enterprise, checklist: Checkl
 
 @transaction.atomic
 def score(evaluation: Evaluation, *, acting_user, item: ChecklistItem, percent: int, note=""):
-    _check(acting_user, "change", evaluation)
+    scope.require(acting_user, "change", evaluation)
     e = Evaluation.objects.select_for_update().get(pk=evaluation.pk)
     if e.status != Evaluation.Status.SCORING:
         raise ValidationError(_("Scores can be changed only while scoring."))

@@ -8,10 +8,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gongjia.orgs.models import OrgUnit
-from gongjia.platform import audit, counters, parameters, workdays
+from gongjia.platform import audit, counters, parameters, scope, workdays
 from gongjia.platform.models import AuditEvent
 from gongjia.rights import clocks
-from gongjia.rights.actions._base import _check, _may
 from gongjia.rights.models import (
     Ballot,
     Clause,
@@ -60,7 +59,7 @@ NEGOTIATION_CLOCKS = {
 
 @transaction.atomic
 def open_negotiation(*, acting_user, unit: OrgUnit, covered=(), **fields) -> Negotiation:
-    _may(acting_user, "add", Negotiation, unit)
+    scope.require(acting_user, "add", unit, model=Negotiation)
     unknown = set(fields) - set(NEGOTIATION_FIELDS)
     if unknown:
         raise ValidationError({k: _("This field cannot be set here.") for k in unknown})
@@ -82,7 +81,7 @@ def open_negotiation(*, acting_user, unit: OrgUnit, covered=(), **fields) -> Neg
 
 @transaction.atomic
 def update_negotiation(n: Negotiation, *, acting_user, covered=None, **fields) -> Negotiation:
-    _check(acting_user, "change", n)
+    scope.require(acting_user, "change", n)
     n = Negotiation.objects.select_for_update().get(pk=n.pk)
     for k, v in fields.items():
         if k not in NEGOTIATION_FIELDS:
@@ -99,7 +98,7 @@ def seat(n: Negotiation, *, acting_user, side, name, appointed_on, id_number="",
     """Appoint a representative; a vacancy left open more than 15 days shows as a clock."""
     from gongjia.platform import validators
 
-    _check(acting_user, "change", n)
+    scope.require(acting_user, "change", n)
     r = Representative(negotiation=n, side=side, name=name, appointed_on=appointed_on, **fields)
     if id_number:
         r.id_number = validators.validate_id_number(id_number)
@@ -176,11 +175,11 @@ def add_demand(n: Negotiation, *, user, text: str) -> Demand:
 @transaction.atomic
 def propose(clause: Clause, *, acting_user, side: str, text: str) -> ClauseVersion:
     """A new version of a clause: a proposal or a counter-proposal; earlier ones stay."""
-    _check(acting_user, "change", clause.negotiation)
+    scope.require(acting_user, "change", clause.negotiation)
     Clause.objects.select_for_update().filter(pk=clause.pk).first()
     last = clause.versions.order_by("-version").values_list("version", flat=True).first() or 0
     v = ClauseVersion(
-        clause=clause, version=last + 1, side=side, text=text, proposed_by=acting_user
+        clause=clause, version=last + 1, side=side, text=text, proposed_by=scope.person(acting_user)
     )
     v.full_clean()
     v.save()
@@ -195,7 +194,7 @@ def propose(clause: Clause, *, acting_user, side: str, text: str) -> ClauseVersi
 
 
 def open_ballot(n: Negotiation, *, acting_user, question: str, options: list[str], side="workers"):
-    _check(acting_user, "change", n)
+    scope.require(acting_user, "change", n)
     options = [o.strip() for o in options if o and o.strip()]
     if len(options) < 2 or len(set(options)) != len(options):
         raise ValidationError({"options": _("Give at least two different options.")})
@@ -252,7 +251,7 @@ def close_ballot(ballot: Ballot, *, acting_user) -> Ballot:
 
     with transaction.atomic():
         b = Ballot.objects.select_for_update().get(pk=ballot.pk)
-        _check(acting_user, "change", b.negotiation)
+        scope.require(acting_user, "change", b.negotiation)
         if b.closed_at is not None:
             raise ValidationError(_("This vote is already closed."))
         votes = list(
@@ -278,7 +277,7 @@ def close_ballot(ballot: Ballot, *, acting_user) -> Ballot:
 
 
 def request_information(n: Negotiation, *, acting_user, what: str, on=None) -> InformationRequest:
-    _check(acting_user, "change", n)
+    scope.require(acting_user, "change", n)
     on = on or timezone.localdate()
     r = InformationRequest(
         negotiation=n,
@@ -299,7 +298,7 @@ def request_information(n: Negotiation, *, acting_user, what: str, on=None) -> I
 
 
 def information_supplied(r: InformationRequest, *, acting_user, on=None) -> InformationRequest:
-    _check(acting_user, "change", r.negotiation)
+    scope.require(acting_user, "change", r.negotiation)
     if r.supplied_on:
         raise ValidationError(_("This information was already supplied."))
     r.supplied_on = on or timezone.localdate()
@@ -311,7 +310,7 @@ def record_round(
     n: Negotiation, *, acting_user, held_on, recorder: str, minutes: str, signed_by_chiefs=False
 ):
     """A meeting with its minutes; the recorder is neutral, not a representative (CCP art. 33)."""
-    _check(acting_user, "change", n)
+    scope.require(acting_user, "change", n)
     recorder = (recorder or "").strip()
     if n.representatives.filter(name=recorder, vacated_on__isnull=True).exists():
         raise ValidationError({"recorder": _("The recorder cannot be a representative.")})

@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gongjia.orgs.models import OrgUnit, Region
-from gongjia.rights.actions._base import _may
+from gongjia.platform import scope
 from gongjia.rights.models import (
     Agency,
     DutyShift,
@@ -61,12 +61,12 @@ def save_station(
     if station is None:
         if host is None:
             raise ValidationError({"host": _("Choose the host unit.")})
-        _may(acting_user, "add", Station, host)
+        scope.require(acting_user, "add", host, model=Station)
         station = Station(host=host)
     else:
-        _may(acting_user, "change", Station, station.host)
+        scope.require(acting_user, "change", station.host, model=Station)
         if host is not None and host != station.host:
-            _may(acting_user, "change", Station, host)
+            scope.require(acting_user, "change", host, model=Station)
             station.host = host
     for k, v in fields.items():
         if k not in STATION_FIELDS:
@@ -102,12 +102,12 @@ def save_team_member(
     if member is None:
         if unit is None:
             raise ValidationError({"unit": _("Choose the unit.")})
-        _may(acting_user, "add", TeamMember, unit)
+        scope.require(acting_user, "add", unit, model=TeamMember)
         member = TeamMember(unit=unit)
     else:
-        _may(acting_user, "change", TeamMember, member.unit)
+        scope.require(acting_user, "change", member.unit, model=TeamMember)
         if unit is not None and unit != member.unit:
-            _may(acting_user, "change", TeamMember, unit)
+            scope.require(acting_user, "change", unit, model=TeamMember)
             member.unit = unit
     for k, v in fields.items():
         if k not in TEAM_FIELDS:
@@ -136,7 +136,7 @@ def check_shift(station: Station, member: TeamMember, on, period: str) -> None:
 
 
 def add_shift(*, acting_user, station: Station, member: TeamMember, on, period="day") -> DutyShift:
-    _may(acting_user, "change", Station, station.host)
+    scope.require(acting_user, "change", station.host, model=Station)
     with transaction.atomic():
         # Two entries of overlapping shifts at the same moment: the member's row is the lock.
         TeamMember.objects.select_for_update().filter(pk=member.pk).first()
@@ -146,7 +146,7 @@ def add_shift(*, acting_user, station: Station, member: TeamMember, on, period="
 
 @transaction.atomic
 def save_agency(agency: Agency | None, *, acting_user, unit: OrgUnit, **fields) -> Agency:
-    _may(acting_user, "add" if agency is None else "change", Agency, unit)
+    scope.require(acting_user, "add" if agency is None else "change", unit, model=Agency)
     agency = agency or Agency()
     agency.unit = unit
     for k, v in fields.items():
@@ -158,7 +158,7 @@ def save_agency(agency: Agency | None, *, acting_user, unit: OrgUnit, **fields) 
 
 @transaction.atomic
 def record_talk(*, acting_user, unit: OrgUnit, **fields) -> LegalTalk:
-    _may(acting_user, "add", LegalTalk, unit)
+    scope.require(acting_user, "add", unit, model=LegalTalk)
     talk = LegalTalk(unit=unit, **fields)
     talk.full_clean()
     talk.save()

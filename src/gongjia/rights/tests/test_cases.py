@@ -12,6 +12,7 @@ from django.db import connection
 
 from gongjia.members.testing import id_number
 from gongjia.platform.models import Notification
+from gongjia.platform.scope import SYSTEM
 from gongjia.rights import actions
 from gongjia.rights.models import Agency, DisputeCase, LimitationEvent, Referral
 from gongjia.rights.sweeps import alert_due_cases
@@ -22,7 +23,7 @@ S = DisputeCase.Status
 _people = itertools.count(0, 20)
 
 
-def open_case(tree, *, acting_user=None, workers=1, first=None, **kw):
+def open_case(tree, *, acting_user=SYSTEM, workers=1, first=None, **kw):
     """A case of `workers` workers; each call takes other people unless `first` is given."""
     first = next(_people) if first is None else first
     fields = dict(
@@ -64,16 +65,16 @@ def test_intake_numbers_the_case_and_checks_what_it_is_given(tree):
 
 def test_mediation_path_with_its_clocks_and_closure(tree):
     case = open_case(tree)
-    actions.case_step(case, "mediate", acting_user=None, on=dt.date(2025, 9, 20))
+    actions.case_step(case, "mediate", acting_user=SYSTEM, on=dt.date(2025, 9, 20))
     assert (case.status, case.clock) == (S.MEDIATING, "mediation")
     assert (case.warn_on, case.due_on) == (dt.date(2025, 10, 2), dt.date(2025, 10, 9))
     # Asking a mediation body interrupts the limitation: a new year from that day.
     assert case.limitation_events.get().kind == LimitationEvent.Kind.INTERRUPTION
     assert case.limitation_expires_on == dt.date(2026, 9, 20)  # a Sunday, but a make-up workday
     with pytest.raises(ValidationError, match="agreement_effective_on"):
-        actions.case_step(case, "agree", acting_user=None)
+        actions.case_step(case, "agree", acting_user=SYSTEM)
     actions.case_step(
-        case, "agree", acting_user=None, values={"agreement_effective_on": dt.date(2025, 10, 8)}
+        case, "agree", acting_user=SYSTEM, values={"agreement_effective_on": dt.date(2025, 10, 8)}
     )
     assert (case.status, case.clock, case.due_on) == (
         S.AGREED,
@@ -84,7 +85,7 @@ def test_mediation_path_with_its_clocks_and_closure(tree):
         actions.case_step(
             case,
             "apply_confirmation",
-            acting_user=None,
+            acting_user=SYSTEM,
             note="双方共同申请",
             on=dt.date(2025, 10, 30),
             values={"confirmation": "arbitral_review"},
@@ -92,44 +93,44 @@ def test_mediation_path_with_its_clocks_and_closure(tree):
     actions.case_step(
         case,
         "apply_confirmation",
-        acting_user=None,
+        acting_user=SYSTEM,
         note="双方共同申请",
         on=dt.date(2025, 10, 30),
         values={"confirmation": "judicial_confirmation"},
     )
-    actions.case_step(case, "perform", acting_user=None, on=dt.date(2025, 11, 20))
+    actions.case_step(case, "perform", acting_user=SYSTEM, on=dt.date(2025, 11, 20))
     case.refresh_from_db()
     assert case.status == S.PERFORMED and case.closure == "mediated_confirmed"
     assert case.closed_on == dt.date(2025, 11, 20) and case.due_on is None
     with pytest.raises(ValidationError, match="“"):  # a closed case moves no further
-        actions.case_step(case, "withdraw", acting_user=None, note="撤回")
+        actions.case_step(case, "withdraw", acting_user=SYSTEM, note="撤回")
 
 
 def test_arbitration_is_refused_after_the_limitation_and_awards_are_tested_for_finality(tree):
     late = open_case(tree, known_on=dt.date(2023, 1, 10))
-    actions.case_step(late, "mediate", acting_user=None, on=dt.date(2023, 2, 1))
-    actions.case_step(late, "fail_mediation", acting_user=None, note="对方拒绝")
+    actions.case_step(late, "mediate", acting_user=SYSTEM, on=dt.date(2023, 2, 1))
+    actions.case_step(late, "fail_mediation", acting_user=SYSTEM, note="对方拒绝")
     with pytest.raises(ValidationError, match="2024-02-01"):
-        actions.case_step(late, "refer_arbitration", acting_user=None, on=dt.date(2025, 3, 1))
+        actions.case_step(late, "refer_arbitration", acting_user=SYSTEM, on=dt.date(2025, 3, 1))
     case = open_case(tree, claims=[{"kind": "wages", "amount": "29880"}])
-    actions.case_step(case, "negotiate", acting_user=None, on=dt.date(2025, 3, 4))
+    actions.case_step(case, "negotiate", acting_user=SYSTEM, on=dt.date(2025, 3, 4))
     assert case.due_on == dt.date(2025, 3, 10)  # 5 days; 2025-03-09 is a Sunday
-    actions.case_step(case, "refer_arbitration", acting_user=None, on=dt.date(2025, 3, 5))
-    actions.case_step(case, "accept_arbitration", acting_user=None, on=dt.date(2025, 3, 7))
+    actions.case_step(case, "refer_arbitration", acting_user=SYSTEM, on=dt.date(2025, 3, 5))
+    actions.case_step(case, "accept_arbitration", acting_user=SYSTEM, on=dt.date(2025, 3, 7))
     assert (case.clock, case.due_on) == ("award", dt.date(2025, 4, 21))
-    actions.case_step(case, "extend_award", acting_user=None, note="案情复杂，主任批准")
+    actions.case_step(case, "extend_award", acting_user=SYSTEM, note="案情复杂，主任批准")
     assert (case.clock, case.due_on) == ("award_extension", dt.date(2025, 5, 6))
     with pytest.raises(ValidationError):
-        actions.case_step(case, "extend_award", acting_user=None, note="再次延长")
+        actions.case_step(case, "extend_award", acting_user=SYSTEM, note="再次延长")
     actions.case_step(
-        case, "award", acting_user=None, values={"award_received_on": dt.date(2025, 5, 6)}
+        case, "award", acting_user=SYSTEM, values={"award_received_on": dt.date(2025, 5, 6)}
     )
     assert case.final_award is True  # 29,880 = 12 × 2,490, Xiaoshan 2025
-    actions.case_step(case, "award_in_effect", acting_user=None)
+    actions.case_step(case, "award_in_effect", acting_user=SYSTEM)
     actions.case_step(
         case,
         "close",
-        acting_user=None,
+        acting_user=SYSTEM,
         values={"closure": "award_won", "fully_performed": True},
         on=dt.date(2025, 6, 1),
     )
@@ -137,28 +138,28 @@ def test_arbitration_is_refused_after_the_limitation_and_awards_are_tested_for_f
     assert (case.status, case.closure, case.fully_performed) == (S.CLOSED, "award_won", True)
     with pytest.raises(ValidationError):  # a code that belongs to its own step
         other = open_case(tree)
-        actions.case_step(other, "close", acting_user=None, values={"closure": "withdrawn"})
+        actions.case_step(other, "close", acting_user=SYSTEM, values={"closure": "withdrawn"})
 
 
 def test_court_entrusted_mediation_is_an_edge_with_a_feedback_letter(tree):
     case = open_case(tree, channel="court", claims=[{"kind": "other", "amount": None}])
-    actions.case_step(case, "refer_arbitration", acting_user=None, on=dt.date(2025, 3, 4))
-    actions.case_step(case, "arbitration_refused", acting_user=None, note="不予受理")
+    actions.case_step(case, "refer_arbitration", acting_user=SYSTEM, on=dt.date(2025, 3, 4))
+    actions.case_step(case, "arbitration_refused", acting_user=SYSTEM, note="不予受理")
     with pytest.raises(ValidationError, match="agency"):  # no court among the agencies yet
-        actions.case_step(case, "entrust", acting_user=None, on=dt.date(2025, 4, 1))
+        actions.case_step(case, "entrust", acting_user=SYSTEM, on=dt.date(2025, 4, 1))
     court = actions.save_agency(
         None,
-        acting_user=None,
+        acting_user=SYSTEM,
         unit=tree.district,
         name="萧山区人民法院",
         kind=Agency.Kind.COURT,
         effective_from=dt.date(2019, 1, 1),
     )
-    actions.case_step(case, "entrust", acting_user=None, on=dt.date(2025, 4, 1))
+    actions.case_step(case, "entrust", acting_user=SYSTEM, on=dt.date(2025, 4, 1))
     edge = Referral.objects.get(case=case)
     assert (edge.kind, edge.agency, edge.due_on) == ("court_entrusted", court, dt.date(2025, 5, 6))
     actions.case_step(
-        case, "return_to_court", acting_user=None, note="争议焦点：加班费计算基数；障碍：证据不足"
+        case, "return_to_court", acting_user=SYSTEM, note="争议焦点：加班费计算基数；障碍：证据不足"
     )
     edge.refresh_from_db()
     assert edge.result == "failed" and "争议焦点" in edge.feedback_letter
@@ -168,7 +169,7 @@ def test_court_entrusted_mediation_is_an_edge_with_a_feedback_letter(tree):
 def test_near_due_and_overdue_cases_notify_once_per_level(tree, make_user):
     officer = make_user("town_officer", tree.town_a)
     case = open_case(tree)
-    actions.case_step(case, "mediate", acting_user=None, on=dt.date(2025, 9, 20))
+    actions.case_step(case, "mediate", acting_user=SYSTEM, on=dt.date(2025, 9, 20))
     assert alert_due_cases(dt.date(2025, 10, 1)) == 0
     assert alert_due_cases(dt.date(2025, 10, 2)) == 1
     assert alert_due_cases(dt.date(2025, 10, 3)) == 0  # already told
@@ -287,7 +288,7 @@ def test_case_indicators_by_year_and_by_town(tree, make_user, client):
 
     def done(case, *steps):
         for name, on, values in steps:
-            actions.case_step(case, name, acting_user=None, on=on, values=values, note="记录")
+            actions.case_step(case, name, acting_user=SYSTEM, on=on, values=values, note="记录")
 
     d = dt.date
     a1 = open_case(tree)  # negotiated in 10 days
@@ -377,7 +378,7 @@ def test_a_referral_is_an_edge_with_its_own_clock_and_feedback(tree, make_user, 
     officer = make_user("town_officer", tree.town_a)
     mediation = actions.save_agency(
         None,
-        acting_user=None,
+        acting_user=SYSTEM,
         unit=tree.town_a,
         name="城厢街道人民调解委员会",
         kind=Agency.Kind.PEOPLES_MEDIATION,
@@ -409,14 +410,14 @@ def test_a_referral_is_an_edge_with_its_own_clock_and_feedback(tree, make_user, 
 def test_team_case_loads(tree, make_user, client):
     lawyer = actions.save_team_member(
         None,
-        acting_user=None,
+        acting_user=SYSTEM,
         unit=tree.town_a,
         kind="mediator",
         name="调解员甲",
     )
     open_case(tree, handler=lawyer)
     done = open_case(tree, handler=lawyer)
-    actions.case_step(done, "reject", acting_user=None, note="不属于劳动争议")
+    actions.case_step(done, "reject", acting_user=SYSTEM, note="不属于劳动争议")
     client.force_login(
         make_user("town_officer", tree.town_a), backend="gongjia.accounts.backends.RoleBackend"
     )
@@ -434,7 +435,7 @@ def test_one_worker_one_problem_one_year_is_one_case(tree, make_user):
     assert first.number not in str(e.value)  # not named outside the officer's scope
     open_case(tree, first=500, employer_name="另一家公司")  # another employer, another problem
     open_case(tree, first=500, received_on=dt.date(2026, 3, 3))  # another year
-    actions.case_step(first, "reject", acting_user=None, note="不属于劳动争议")
+    actions.case_step(first, "reject", acting_user=SYSTEM, note="不属于劳动争议")
     open_case(tree, first=500)  # the first one is closed
 
 

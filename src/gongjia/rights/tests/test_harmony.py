@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from gongjia.orgs.testing import make_enterprise
+from gongjia.platform.scope import SYSTEM
 from gongjia.rights import actions
 from gongjia.rights.models import Checklist, ChecklistItem, Evaluation
 
@@ -64,18 +65,18 @@ def test_scores_grade_certificate_and_revocation(tree, checklist, make_user):
 def test_a_total_below_every_grade_is_not_certified(tree, checklist):
     ent = make_enterprise(tree, tree.town_a)
     e = actions.open_evaluation(
-        acting_user=None, unit=tree.town_a, enterprise=ent, checklist=checklist, round="2026 年度"
+        acting_user=SYSTEM, unit=tree.town_a, enterprise=ent, checklist=checklist, round="2026 年度"
     )
     for item in checklist.items.all():
-        actions.score(e, acting_user=None, item=item, percent=60)
-    actions.evaluation_step(e, "submit", acting_user=None)
+        actions.score(e, acting_user=SYSTEM, item=item, percent=60)
+    actions.evaluation_step(e, "submit", acting_user=SYSTEM)
     with pytest.raises(ValidationError):
-        actions.evaluation_step(e, "certify", acting_user=None)
-    actions.evaluation_step(e, "decline", acting_user=None)
+        actions.evaluation_step(e, "certify", acting_user=SYSTEM)
+    actions.evaluation_step(e, "decline", acting_user=SYSTEM)
     assert Evaluation.objects.get(pk=e.pk).status == "not_certified"
     with pytest.raises(ValidationError):  # one evaluation per enterprise, checklist and round
         actions.open_evaluation(
-            acting_user=None,
+            acting_user=SYSTEM,
             unit=tree.town_a,
             enterprise=ent,
             checklist=checklist,

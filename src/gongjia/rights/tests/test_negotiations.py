@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from gongjia.members.testing import id_number
 from gongjia.platform import kpis
+from gongjia.platform.scope import SYSTEM
 from gongjia.rights import actions
 from gongjia.rights.models import Clause, Negotiation, Vote
 
@@ -28,7 +29,7 @@ def negotiation(tree, **kw):
     )
     fields.update(kw)
     return actions.open_negotiation(
-        acting_user=None, unit=fields.pop("unit", tree.town_a), **fields
+        acting_user=SYSTEM, unit=fields.pop("unit", tree.town_a), **fields
     )
 
 
@@ -38,7 +39,7 @@ def seats(n, per_side=3, users=()):
         for k in range(per_side):
             actions.seat(
                 n,
-                acting_user=None,
+                acting_user=SYSTEM,
                 side=side,
                 name=f"{side}{k}",
                 id_number=id_number(k + (0 if side == "workers" else 50)),
@@ -54,14 +55,19 @@ def test_seat_rules(tree):
     seats(n)
     assert actions_seat_problems(n) == []
     actions.seat(
-        n, acting_user=None, side="workers", name="专家", outsider=True, appointed_on=D(2026, 3, 2)
+        n,
+        acting_user=SYSTEM,
+        side="workers",
+        name="专家",
+        outsider=True,
+        appointed_on=D(2026, 3, 2),
     )
     problems = " ".join(actions_seat_problems(n))
     assert "4" in problems and "3" in problems  # sides unequal: 4 against 3
     # The same person on the employer's side as on the workers' side.
     actions.seat(
         n,
-        acting_user=None,
+        acting_user=SYSTEM,
         side="employer",
         name="双重身份",
         id_number=id_number(1),
@@ -72,7 +78,7 @@ def test_seat_rules(tree):
     seats(other)
     actions.seat(
         other,
-        acting_user=None,
+        acting_user=SYSTEM,
         side="workers",
         name="第二首席",
         chief=True,
@@ -89,58 +95,63 @@ def actions_seat_problems(n):
 
 def test_from_offer_to_force_with_its_clocks(tree, make_user):
     n = negotiation(tree)
-    actions.update_negotiation(n, acting_user=None, offer_delivered_on=D(2026, 4, 10))
-    actions.negotiation_step(n, "send_offer", acting_user=None, on=D(2026, 4, 10))
+    actions.update_negotiation(n, acting_user=SYSTEM, offer_delivered_on=D(2026, 4, 10))
+    actions.negotiation_step(n, "send_offer", acting_user=SYSTEM, on=D(2026, 4, 10))
     assert (n.clock, n.due_on) == ("offer_reply", D(2026, 4, 30))
     with pytest.raises(ValidationError):  # the 20 days have not run out
-        actions.negotiation_step(n, "no_reply", acting_user=None, on=D(2026, 4, 20))
-    actions.negotiation_step(n, "accept_offer", acting_user=None, on=D(2026, 4, 20))
+        actions.negotiation_step(n, "no_reply", acting_user=SYSTEM, on=D(2026, 4, 20))
+    actions.negotiation_step(n, "accept_offer", acting_user=SYSTEM, on=D(2026, 4, 20))
     with pytest.raises(ValidationError):  # nobody is seated
-        actions.negotiation_step(n, "appoint", acting_user=None)
+        actions.negotiation_step(n, "appoint", acting_user=SYSTEM)
     seats(n)
     for step in ("appoint", "prepare", "open_talks"):
-        actions.negotiation_step(n, step, acting_user=None)
+        actions.negotiation_step(n, step, acting_user=SYSTEM)
     clause = Clause.objects.create(negotiation=n, number=1, title="最低工资")
     clerk = make_user("town_officer", tree.town_a)
     actions.propose(clause, acting_user=clerk, side="workers", text="不低于 2800 元")
     actions.propose(clause, acting_user=clerk, side="employer", text="不低于 2600 元")
     assert list(clause.versions.values_list("version", "side")) == [(1, "workers"), (2, "employer")]
-    actions.negotiation_step(n, "sign_draft", acting_user=None)
-    actions.negotiation_step(n, "to_congress", acting_user=None)
+    actions.negotiation_step(n, "sign_draft", acting_user=SYSTEM)
+    actions.negotiation_step(n, "to_congress", acting_user=SYSTEM)
     figures = {"congress_total": 100, "congress_present": 66, "congress_yes": 60}
     with pytest.raises(ValidationError):  # 66 of 100 present: no quorum
         actions.negotiation_step(
-            n, "congress_approved", acting_user=None, values={**figures, "signed_on": D(2026, 6, 1)}
+            n,
+            "congress_approved",
+            acting_user=SYSTEM,
+            values={**figures, "signed_on": D(2026, 6, 1)},
         )
     actions.negotiation_step(
         n,
         "congress_approved",
-        acting_user=None,
+        acting_user=SYSTEM,
         values={**figures, "congress_present": 67, "signed_on": D(2026, 6, 1)},
     )
     assert (n.status, n.clock, n.due_on) == (N.SIGNED, "filing_wage", D(2026, 6, 8))  # 7 days
-    actions.negotiation_step(n, "submit", acting_user=None, values={"submitted_on": D(2026, 6, 5)})
     actions.negotiation_step(
-        n, "under_review", acting_user=None, values={"received_by_labour_dept_on": D(2026, 6, 8)}
+        n, "submit", acting_user=SYSTEM, values={"submitted_on": D(2026, 6, 5)}
+    )
+    actions.negotiation_step(
+        n, "under_review", acting_user=SYSTEM, values={"received_by_labour_dept_on": D(2026, 6, 8)}
     )
     assert (n.clock, n.due_on) == ("review", D(2026, 6, 23))
     with pytest.raises(ValidationError):
         actions.negotiation_step(
-            n, "take_effect", acting_user=None, on=D(2026, 6, 20), values={"term_months": 12}
+            n, "take_effect", acting_user=SYSTEM, on=D(2026, 6, 20), values={"term_months": 12}
         )
     with pytest.raises(ValidationError, match="term_months"):
         actions.negotiation_step(
-            n, "take_effect", acting_user=None, on=D(2026, 6, 24), values={"term_months": 48}
+            n, "take_effect", acting_user=SYSTEM, on=D(2026, 6, 24), values={"term_months": 48}
         )
     actions.negotiation_step(
-        n, "take_effect", acting_user=None, on=D(2026, 6, 24), values={"term_months": 12}
+        n, "take_effect", acting_user=SYSTEM, on=D(2026, 6, 24), values={"term_months": 12}
     )
     assert (n.effective_on, n.expires_on) == (D(2026, 6, 24), D(2027, 6, 24))
     assert (n.clock, n.due_on) == ("publication_wage", D(2026, 6, 29))
     actions.negotiation_step(
-        n, "publish", acting_user=None, values={"published_on": D(2026, 6, 26)}
+        n, "publish", acting_user=SYSTEM, values={"published_on": D(2026, 6, 26)}
     )
-    actions.negotiation_step(n, "in_force", acting_user=None)
+    actions.negotiation_step(n, "in_force", acting_user=SYSTEM)
     assert (n.status, n.warn_on) == (N.IN_FORCE, D(2027, 4, 25))  # 60 days before expiry
 
 
@@ -152,7 +163,7 @@ def test_online_votes_one_person_one_vote_sealed_at_close(tree, make_user):
     Negotiation.objects.filter(pk=n.pk).update(status=N.IN_NEGOTIATION)
     n.refresh_from_db()
     b = actions.open_ballot(
-        n, acting_user=None, question="夜班津贴", options=["每晚 30 元", "每晚 40 元"]
+        n, acting_user=SYSTEM, question="夜班津贴", options=["每晚 30 元", "每晚 40 元"]
     )
     actions.cast_vote(b, user=reps[0], choice="每晚 30 元")
     actions.cast_vote(b, user=reps[1], choice="每晚 40 元")
@@ -162,7 +173,7 @@ def test_online_votes_one_person_one_vote_sealed_at_close(tree, make_user):
         actions.cast_vote(b, user=outsider, choice="每晚 30 元")
     with pytest.raises(ValidationError):
         actions.cast_vote(b, user=reps[2], choice="每晚 99 元")
-    b = actions.close_ballot(b, acting_user=None)
+    b = actions.close_ballot(b, acting_user=SYSTEM)
     assert b.result == {"eligible": 3, "voted": 2, "counts": {"每晚 30 元": 0, "每晚 40 元": 2}}
     assert len(b.seal) == 64
     with pytest.raises(ValidationError):
@@ -178,7 +189,7 @@ def test_two_representatives_voting_at_once(tree, make_user):
     seats(n, users=reps)
     Negotiation.objects.filter(pk=n.pk).update(status=N.IN_NEGOTIATION)
     n.refresh_from_db()
-    b = actions.open_ballot(n, acting_user=None, question="方案", options=["甲", "乙"])
+    b = actions.open_ballot(n, acting_user=SYSTEM, question="方案", options=["甲", "乙"])
     barrier, errors = threading.Barrier(3), []
 
     def cast(user, choice):
@@ -200,7 +211,7 @@ def test_two_representatives_voting_at_once(tree, make_user):
     for t in threads:
         t.join()
     assert not errors
-    b = actions.close_ballot(b, acting_user=None)
+    b = actions.close_ballot(b, acting_user=SYSTEM)
     assert b.result["counts"] == {"甲": 2, "乙": 1} and b.result["voted"] == 3
 
 
@@ -345,8 +356,8 @@ def test_negotiation_deadlines_are_alerted(tree, make_user):
 
     officer = make_user("town_officer", tree.town_a)
     n = negotiation(tree)
-    actions.update_negotiation(n, acting_user=None, offer_delivered_on=D(2026, 4, 10))
-    actions.negotiation_step(n, "send_offer", acting_user=None, on=D(2026, 4, 10))
+    actions.update_negotiation(n, acting_user=SYSTEM, offer_delivered_on=D(2026, 4, 10))
+    actions.negotiation_step(n, "send_offer", acting_user=SYSTEM, on=D(2026, 4, 10))
     assert alert_due_negotiations(D(2026, 4, 24)) == 0
     assert alert_due_negotiations(D(2026, 4, 25)) == 1  # 5 days before 2026-04-30
     assert alert_due_negotiations(D(2026, 5, 1)) == 1  # overdue: no reply

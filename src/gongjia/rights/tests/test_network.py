@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from gongjia.orgs.models import Region
 from gongjia.platform import kpis
+from gongjia.platform.scope import SYSTEM
 from gongjia.rights import actions, selectors
 from gongjia.rights.models import TeamMember
 
@@ -26,7 +27,7 @@ def villages(tree):
 def station(town, serves, **kw):
     return actions.save_station(
         None,
-        acting_user=kw.pop("acting_user", None),
+        acting_user=kw.pop("acting_user", SYSTEM),
         host=town,
         name=kw.pop("name", f"{town.name}维权站"),
         address="人民路 1 号",
@@ -46,7 +47,7 @@ def lawyer(unit, **kw):
         valid_until=dt.date(2027, 12, 31),
     )
     fields.update(kw)
-    return actions.save_team_member(None, acting_user=None, unit=unit, **fields)
+    return actions.save_team_member(None, acting_user=SYSTEM, unit=unit, **fields)
 
 
 def test_a_station_serves_villages_of_its_own_area(tree, villages):
@@ -91,7 +92,7 @@ def test_team_member_rules(tree):
     with pytest.raises(ValidationError, match="region"):
         actions.save_team_member(
             None,
-            acting_user=None,
+            acting_user=SYSTEM,
             unit=tree.town_a,
             kind=TeamMember.Kind.CHIEF_MAINTAINER,
             name="李维护",
@@ -117,15 +118,15 @@ def test_duty_roster_rules(tree, villages):
     other = station(tree.town_a, [villages[1]], name="第二维权室")
     m = lawyer(tree.town_a, stations=[s, other])
     monday = dt.date(2026, 3, 2)
-    actions.add_shift(acting_user=None, station=s, member=m, on=monday, period="am")
-    actions.add_shift(acting_user=None, station=other, member=m, on=monday, period="pm")
+    actions.add_shift(acting_user=SYSTEM, station=s, member=m, on=monday, period="am")
+    actions.add_shift(acting_user=SYSTEM, station=other, member=m, on=monday, period="pm")
     with pytest.raises(ValidationError, match="值班|on duty"):
-        actions.add_shift(acting_user=None, station=other, member=m, on=monday, period="day")
+        actions.add_shift(acting_user=SYSTEM, station=other, member=m, on=monday, period="day")
     with pytest.raises(ValidationError):
-        actions.add_shift(acting_user=None, station=s, member=m, on=dt.date(2028, 3, 1))
+        actions.add_shift(acting_user=SYSTEM, station=s, member=m, on=dt.date(2028, 3, 1))
     stranger = lawyer(tree.town_a, name="外站律师")
     with pytest.raises(ValidationError):
-        actions.add_shift(acting_user=None, station=s, member=stranger, on=monday)
+        actions.add_shift(acting_user=SYSTEM, station=s, member=stranger, on=monday)
 
 
 def test_api_creates_and_lists_stations_and_team_in_scope(tree, villages, make_user, client):

@@ -7,6 +7,7 @@ from gongjia.accounts import actions
 from gongjia.accounts.models import User
 from gongjia.accounts.roles import ROLES
 from gongjia.orgs.models import OrgUnit
+from gongjia.platform.scope import SYSTEM
 
 
 class Command(BaseCommand):
@@ -40,7 +41,7 @@ class Command(BaseCommand):
         try:
             user, secret = actions.create_user(
                 name,
-                acting_user=None,
+                acting_user=SYSTEM,
                 password=password,
                 full_name=full_name,
                 role=role,
@@ -65,5 +66,5 @@ class Command(BaseCommand):
         user = User.objects.filter(username=name).first()
         if user is None:
             raise CommandError(f"no user {name!r}")
-        actions.set_active(user, False, acting_user=None)
+        actions.set_active(user, False, acting_user=SYSTEM)
         self.stdout.write(f"disabled {name}")

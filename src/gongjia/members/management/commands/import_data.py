@@ -4,6 +4,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from gongjia.members import imports
+from gongjia.platform.scope import SYSTEM
 
 
 class Command(BaseCommand):
@@ -39,7 +40,12 @@ class Command(BaseCommand):
                 self.stderr.write(f"\r{message}", ending="")
 
         result = imports.run_import(
-            file, valid_only=valid_only, dry_run=dry_run, unit_code=unit, progress=progress
+            file,
+            user=SYSTEM,  # the operator's command
+            valid_only=valid_only,
+            dry_run=dry_run,
+            unit_code=unit,
+            progress=progress,
         )
         self.stdout.write(result.summary())
         if result.seconds:
