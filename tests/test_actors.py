@@ -60,3 +60,43 @@ def test_one_gate_before_personal_data_is_shown_in_full(tree, make_user):
     assert not pii.may_reveal(auditor, mine)
     with pytest.raises(PermissionDenied):
         pii.reveal(mine, "id_number", acting_user=auditor, purpose="核对身份")
+
+
+def test_back_office_forms_check_through_the_actions(tree, make_user):
+    """The household member form refuses a person already archived by the action's own check,
+    naming the archive only to an officer who may see it."""
+    from gongjia.assistance import actions as assistance
+    from gongjia.assistance.admin.households import MemberForm
+    from gongjia.assistance.models import HouseholdMember
+
+    def household(union, n):
+        return assistance.open_household(
+            acting_user=SYSTEM,
+            unit=union,
+            head_name=f"困难{n}",
+            address="人民路 1 号",
+            primary_cause="illness",
+            members=[
+                {
+                    "name": f"困难{n}",
+                    "relationship": "self",
+                    "id_number": id_number(n),
+                    "work": "employed",
+                },
+            ],
+        )
+
+    h_b = household(tree.union_b, 70)
+    h_a = household(tree.union_a, 71)
+    data = {"name": "重复", "relationship": "spouse", "work": "employed", "id_number_input": ""}
+    for user, names_archive in (
+        (make_user("town_officer", tree.town_b), True),
+        (make_user("town_officer", tree.town_a), False),
+    ):
+        form = type("F", (MemberForm,), {"user": user})(
+            data={**data, "id_number_input": id_number(70)},
+            instance=HouseholdMember(household=h_a),
+        )
+        assert not form.is_valid()
+        message = " ".join(form.errors["id_number_input"])
+        assert (h_b.number in message) is names_archive, message

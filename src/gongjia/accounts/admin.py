@@ -33,7 +33,7 @@ class UserAdmin(ScopedAdmin):
     readonly_fields = ["last_login", "date_joined", "must_change_password", "password_changed_at"]
     actions = ["export_xlsx", "disable_users", "enable_users"]
 
-    def save_model(self, request, obj, form, change):
+    def save_action(self, request, obj, form, change):
         password = form.cleaned_data.get("password")
         if not change:
             if not password:
@@ -44,11 +44,11 @@ class UserAdmin(ScopedAdmin):
                 password=password,
                 full_name=obj.full_name,
             )
-            obj.__dict__.update(user.__dict__)
-            return
-        obj.save()
+            return user
+        obj.save()  # the names; status, roles and passwords change through the actions
         if password:
             actions.reset_password(obj, password, acting_user=request.user)
+        return obj
 
     @admin.action(description=_("Disable selected accounts"), permissions=["change"])
     def disable_users(self, request, queryset):
@@ -76,23 +76,22 @@ class RoleAssignmentAdmin(ScopedAdmin):
     def has_change_permission(self, request, obj=None):
         return obj is None and super().has_change_permission(request)
 
-    def save_model(self, request, obj, form, change):
+    def save_action(self, request, obj, form, change):
         try:
             ra = actions.grant_role(obj.user, obj.role, obj.unit, acting_user=request.user)
         except ValidationError as e:
             messages.error(request, " ".join(e.messages))
             raise PermissionDenied(" ".join(e.messages)) from None
-        secret = ra.new_totp_secret
-        obj.__dict__.update(ra.__dict__)
-        if secret:
+        if ra.new_totp_secret:
             messages.warning(
                 request,
                 _(
                     "%(u)s now needs a second factor: give them this secret for their "
                     "authenticator app, once, in person: %(s)s"
                 )
-                % {"u": obj.user.username, "s": secret},
+                % {"u": obj.user.username, "s": ra.new_totp_secret},
             )
+        return ra
 
     @admin.action(description=_("Revoke selected roles"), permissions=["change"])
     def revoke(self, request, queryset):

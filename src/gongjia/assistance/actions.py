@@ -21,7 +21,17 @@ from gongjia.assistance.models import (
 )
 from gongjia.assistance.workflows import CONSENT_PURPOSE, household_workflow
 from gongjia.orgs.models import OrgUnit
-from gongjia.platform import audit, consent, counters, parameters, pii, scope, validators, workdays
+from gongjia.platform import (
+    audit,
+    consent,
+    counters,
+    parameters,
+    pii,
+    records,
+    scope,
+    validators,
+    workdays,
+)
 from gongjia.platform.models import AuditEvent
 
 HOUSEHOLD_FIELDS = (
@@ -66,15 +76,19 @@ def _member(household, data: dict) -> HouseholdMember:
     return m
 
 
-def _already_archived(members: list[HouseholdMember], acting_user) -> None:
-    """One archive per household: nobody may stand in two (the database guarantees it too)."""
+def check_not_archived(members: list[HouseholdMember], acting_user) -> None:
+    """One archive per household: nobody may stand in two (the database guarantees it too).
+    The archive holding someone is named only to those who may see it."""
     keys = [
         pii.lookup(HouseholdMember, "id_number", m.id_number)["id_number_bidx"]
         for m in members
         if m.id_number
     ]
     other = (
-        HouseholdMember.objects.filter(id_number_bidx__in=keys).select_related("household").first()
+        HouseholdMember.objects.filter(id_number_bidx__in=keys)
+        .exclude(pk__in=[m.pk for m in members if m.pk])
+        .select_related("household")
+        .first()
     )
     if other is None:
         return
@@ -164,7 +178,7 @@ def open_household(
     h.full_clean(exclude=["number"])
     rows = [_member(h, m) for m in members]
     # A worker applying is not told which archive holds someone: only officers in scope are.
-    _already_archived(rows, scope.person(acting_user) or applicant or acting_user)
+    check_not_archived(rows, scope.person(acting_user) or applicant or acting_user)
     try:
         with transaction.atomic():
             h.number = (
@@ -351,7 +365,7 @@ def household_step(household: Household, name: str, *, acting_user, note="", on=
 
             for m in h.members.filter(work=HouseholdMember.Work.EMPLOYED):
                 grade_member(m, on)
-    household.__dict__.update({k: v for k, v in h.__dict__.items() if not k.startswith("_")})
+    records.adopt(household, h)
     return household
 
 

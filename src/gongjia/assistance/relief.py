@@ -28,7 +28,7 @@ from gongjia.assistance.models import (
     ReliefPayment,
 )
 from gongjia.assistance.workflows import relief_workflow
-from gongjia.platform import audit, counters, money, parameters, pii, scope, xlsx
+from gongjia.platform import audit, counters, money, parameters, pii, records, scope, xlsx
 from gongjia.platform.models import AuditEvent
 
 BANK_HEADERS = ["序号", "档案号", "户名", "银行账号", "金额（元）", "摘要"]
@@ -277,7 +277,7 @@ def approve(application: ReliefApplication, *, acting_user, note: str = "") -> l
                 "reload and check the ledger."
             )
         ) from None
-    application.__dict__.update({k: v for k, v in a.__dict__.items() if not k.startswith("_")})
+    records.adopt(application, a)
     return entries
 
 

@@ -202,7 +202,7 @@ class MemberAdmin(ScopedAdmin):
             )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
-    def save_model(self, request, obj, form, change):
+    def save_action(self, request, obj, form, change):
         data = {k: form.cleaned_data[k] for k in actions.EDITABLE if k in form.cleaned_data}
         if change:
             member = actions.update(obj, acting_user=request.user, **data)
@@ -215,7 +215,7 @@ class MemberAdmin(ScopedAdmin):
                 id_number=form.cleaned_data["id_number"],
                 **data,
             )
-        obj.__dict__.update(member.__dict__)
+        return member
 
     def add_view(self, request, form_url="", extra_context=None):
         try:
@@ -265,7 +265,7 @@ class FoundingAdmin(ScopedAdmin):
             )
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
-    def save_model(self, request, obj, form, change):
+    def save_action(self, request, obj, form, change):
         data = {k: form.cleaned_data[k] for k in actions.FOUNDING_FIELDS if k in form.cleaned_data}
         if change:
             f = actions.update_founding(obj, acting_user=request.user, **data)
@@ -273,7 +273,7 @@ class FoundingAdmin(ScopedAdmin):
             f = actions.open_founding(
                 acting_user=request.user, federation=form.cleaned_data["federation"], **data
             )
-        obj.__dict__.update(f.__dict__)
+        return f
 
 
 @admin.register(TransferRequest)

@@ -120,7 +120,7 @@ class OrgUnitAdmin(TreeListMixin, ScopedAdmin):
                 form.base_fields["parent"].initial = OrgUnit.objects.get_parent(obj)
         return form
 
-    def save_model(self, request, obj, form, change):
+    def save_action(self, request, obj, form, change):
         data = {k: v for k, v in form.cleaned_data.items() if k in actions.UNIT_FIELDS}
         parent = form.cleaned_data.get("parent")
         if change:
@@ -130,9 +130,9 @@ class OrgUnitAdmin(TreeListMixin, ScopedAdmin):
                 unit = actions.move_unit(unit, parent, acting_user=request.user)
         else:
             unit = actions.create_unit(acting_user=request.user, parent=parent, **data)
-        obj.__dict__.update(unit.__dict__)
         for warning in unit.credit_code_warnings():
             messages.warning(request, warning)
+        return unit
 
 
 @admin.register(Region)
@@ -170,7 +170,7 @@ class EnterpriseAdmin(ScopedAdmin):
     autocomplete_fields = ["region", "union", "federation"]
     ordering = ["name"]
 
-    def save_model(self, request, obj, form, change):
+    def save_action(self, request, obj, form, change):
         data = {
             k: form.cleaned_data[k] for k in actions.ENTERPRISE_FIELDS if k in form.cleaned_data
         }
@@ -178,4 +178,4 @@ class EnterpriseAdmin(ScopedAdmin):
             ent = actions.update_enterprise(obj, acting_user=request.user, **data)
         else:
             ent = actions.create_enterprise(acting_user=request.user, **data)
-        obj.__dict__.update(ent.__dict__)
+        return ent

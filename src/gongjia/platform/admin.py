@@ -229,9 +229,9 @@ class OfficialYearAdmin(ScopedAdmin):
     def get_readonly_fields(self, request, obj=None):
         return ["year"] if obj is not None else []
 
-    def save_model(self, request, obj, form, change):
+    def save_action(self, request, obj, form, change):
         obj.entered_by = request.user
-        super().save_model(request, obj, form, change)
+        return super().save_action(request, obj, form, change)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

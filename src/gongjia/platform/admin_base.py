@@ -19,7 +19,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from unfold.admin import ModelAdmin
 
-from gongjia.platform import exports, pii, scope, workdays
+from gongjia.platform import exports, pii, records, scope, workdays
 from gongjia.platform.models import Attachment
 from gongjia.platform.workflow import Workflow, timeline
 
@@ -124,10 +124,22 @@ class ScopedAdmin(ModelAdmin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
+        """Saves go through the app's actions (`save_action`); the form's instance then takes on
+        the row the action saved."""
+        saved = self.save_action(request, obj, form, change)
+        if saved is not None and saved is not obj:
+            records.adopt(obj, saved)
+
+    def save_action(self, request, obj, form, change):
+        """Create or change the row through the app's action and return it (None when the row
+        is written later, with its inlines, in `save_related`). Models without actions of their
+        own (settings and reference rows) are saved as the form left them, inside the user's
+        scope."""
+        obj.save()
         # The row must land inside the user's scope (a form cannot move it elsewhere).
         if not scope.can(request.user, "change" if change else "view", obj):
             raise PermissionDenied(_("This record would lie outside your organisation."))
+        return obj
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))

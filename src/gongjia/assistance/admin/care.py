@@ -98,7 +98,7 @@ class AssistanceRecordAdmin(Deidentified, ScopedAdmin):
     def amount(self, obj):
         return in_yuan(obj.amount_fen)
 
-    def save_model(self, request, obj, form, change):
+    def save_action(self, request, obj, form, change):
         if change:
             return
         d = form.cleaned_data
@@ -108,7 +108,7 @@ class AssistanceRecordAdmin(Deidentified, ScopedAdmin):
             **{k: d.get(k) for k in RECORD_FORM_FIELDS if k != "household"},
             note=d.get("note_input", ""),
         )
-        obj.__dict__.update(r.__dict__)
+        return r
 
 
 class VisitInline(admin.TabularInline):
@@ -210,7 +210,7 @@ class PairingAdmin(Deidentified, ScopedAdmin):
             )
         return obj.next_visit_on
 
-    def save_model(self, request, obj, form, change):
+    def save_action(self, request, obj, form, change):
         if change:
             return
         d = form.cleaned_data
@@ -221,7 +221,7 @@ class PairingAdmin(Deidentified, ScopedAdmin):
             helper_unit=d["helper_unit"],
             every_days=d.get("visit_every_days"),
         )
-        obj.__dict__.update(p.__dict__)
+        return p
 
     def save_related(self, request, form, formsets, change):
         for f in formsets:
@@ -320,7 +320,7 @@ class CheckUpAdmin(Deidentified, ScopedAdmin):
     def has_add_permission(self, request):
         return False  # opened by the yearly sweep and by an exit
 
-    def save_model(self, request, obj, form, change):
+    def save_action(self, request, obj, form, change):
         d = form.cleaned_data
         actions.complete_checkup(
             CheckUp.objects.get(pk=obj.pk),

@@ -22,7 +22,7 @@ from gongjia.assistance.models import (
 )
 from gongjia.assistance.workflows import household_workflow
 from gongjia.orgs.admin import under_unit
-from gongjia.platform import money, pii, validators
+from gongjia.platform import money, pii, records, validators
 from gongjia.platform.admin_base import ScopedAdmin, dated_deadline
 
 
@@ -81,15 +81,24 @@ class MemberForm(forms.ModelForm):
             value = validators.validate_id_number(raw)
         except ValidationError as e:
             raise forms.ValidationError(e.messages) from None
-        key = pii.lookup(HouseholdMember, "id_number", value)["id_number_bidx"]
-        if HouseholdMember.objects.filter(id_number_bidx=key).exclude(pk=self.instance.pk).exists():
-            raise forms.ValidationError(_("A member already belongs to another archive."))
+        probe = HouseholdMember(pk=self.instance.pk, id_number=value)
+        try:
+            actions.check_not_archived([probe], acting_user=self.user)
+        except ValidationError as e:
+            raise forms.ValidationError(e.messages) from None
         return value
 
 
 class MemberInline(admin.TabularInline):
     model = HouseholdMember
     form = MemberForm
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        # The form checks through the action, which names an archive only to those who may see it.
+        formset.form = type(formset.form.__name__, (formset.form,), {"user": request.user})
+        return formset
+
     fields = [
         "name",
         "relationship",
@@ -409,7 +418,7 @@ class HouseholdAdmin(ScopedAdmin):
             ),
         )
 
-    def save_model(self, request, obj, form, change):
+    def save_action(self, request, obj, form, change):
         if change:
             data = {
                 k: form.cleaned_data[k]
@@ -451,7 +460,7 @@ class HouseholdAdmin(ScopedAdmin):
             bank_account=form.cleaned_data.get("bank_account_input", ""),
             consent_method="written" if form.cleaned_data.get("consent_signed") else "",
         )
-        form.instance.__dict__.update(h.__dict__)
+        records.adopt(form.instance, h)
         for f in formsets:  # saved by the action above; the change message reads these
             f.new_objects, f.changed_objects, f.deleted_objects = [], [], []
 
@@ -491,5 +500,5 @@ class EmployerSignalAdmin(ScopedAdmin):
     list_select_related = ["enterprise"]
     autocomplete_fields = ["enterprise"]
 
-    def save_model(self, request, obj, form, change):
+    def save_action(self, request, obj, form, change):
         actions.record_signal(obj, acting_user=request.user)

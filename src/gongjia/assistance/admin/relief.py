@@ -145,7 +145,7 @@ class ReliefApplicationAdmin(Deidentified, ScopedAdmin):
     def monthly(self, obj):
         return in_yuan(obj.amount_fen)
 
-    def save_model(self, request, obj, form, change):
+    def save_action(self, request, obj, form, change):
         if change:
             return
         d = form.cleaned_data  # checked in the form's clean(), so errors show on the form
@@ -158,7 +158,7 @@ class ReliefApplicationAdmin(Deidentified, ScopedAdmin):
             reason=d["reason"],
             beneficiary=d.get("beneficiary"),
         )
-        obj.__dict__.update(a.__dict__)
+        return a
 
     def save_related(self, request, form, formsets, change):
         for f in formsets:
@@ -302,11 +302,11 @@ class PaymentBatchAdmin(ScopedAdmin):
         form = super().get_form(request, obj, **kwargs)
         return type(form.__name__, (form,), {"user": request.user})
 
-    def save_model(self, request, obj, form, change):
+    def save_action(self, request, obj, form, change):
         if change:
             return
         b = relief.make_batch(acting_user=request.user, unit=form.cleaned_data["unit"])
-        obj.__dict__.update(b.__dict__)
+        return b
 
     def get_urls(self):
         return [

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gongjia.orgs.models import OrgUnit
-from gongjia.platform import audit, counters, scope
+from gongjia.platform import audit, counters, records, scope
 from gongjia.platform.models import AuditEvent
 from gongjia.rights import clocks
 from gongjia.rights.models import (
@@ -367,7 +367,7 @@ def case_step(
                 case=locked, kind=LimitationEvent.Kind.INTERRUPTION, on=on, note=str(t.label)
             )
             recompute_limitation(locked)
-    case.__dict__.update({k: v for k, v in locked.__dict__.items() if not k.startswith("_")})
+    records.adopt(case, locked)
     return case
 
 

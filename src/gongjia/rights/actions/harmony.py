@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gongjia.orgs.models import OrgUnit
-from gongjia.platform import audit, counters, scope, workdays
+from gongjia.platform import audit, counters, records, scope, workdays
 from gongjia.platform.models import AuditEvent
 from gongjia.rights.models import Checklist, ChecklistItem, Evaluation, Score
 from gongjia.rights.workflows import evaluation_workflow
@@ -105,5 +105,5 @@ def evaluation_step(
         if name == "revoke":
             values["revoked_on"] = on
         evaluation_workflow.perform(e, name, acting_user=acting_user, note=note, values=values)
-    evaluation.__dict__.update({k: v for k, v in e.__dict__.items() if not k.startswith("_")})
+    records.adopt(evaluation, e)
     return evaluation

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gongjia.orgs.models import OrgUnit
-from gongjia.platform import audit, counters, parameters, scope, workdays
+from gongjia.platform import audit, counters, parameters, records, scope, workdays
 from gongjia.platform.models import AuditEvent
 from gongjia.rights import clocks
 from gongjia.rights.models import (
@@ -159,7 +159,7 @@ def negotiation_step(
             locked.warn_on = locked.expires_on - dt.timedelta(days=window)
         locked.alerted = ""
         locked.save(update_fields=["clock", "due_on", "warn_on", "expires_on", "alerted"])
-    n.__dict__.update({k: v for k, v in locked.__dict__.items() if not k.startswith("_")})
+    records.adopt(n, locked)
     return n
 
 

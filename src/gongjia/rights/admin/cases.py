@@ -7,7 +7,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from gongjia.orgs.admin import under_unit
-from gongjia.platform import pii
+from gongjia.platform import pii, records
 from gongjia.platform.admin_base import ScopedAdmin, provisional_note
 from gongjia.rights import actions
 from gongjia.rights.models import (
@@ -213,12 +213,12 @@ class DisputeCaseAdmin(ScopedAdmin):
             if k in form.cleaned_data and k not in readonly
         }
 
-    def save_model(self, request, obj, form, change):
+    def save_action(self, request, obj, form, change):
         if change:
             case = actions.update_case(
                 obj, acting_user=request.user, **self._data(request, obj, form)
             )
-            obj.__dict__.update(case.__dict__)
+            return case
         # A new case is opened in save_related, with the parties and claims of the inlines.
 
     def save_related(self, request, form, formsets, change):
@@ -244,6 +244,6 @@ class DisputeCaseAdmin(ScopedAdmin):
             ],
             **data,
         )
-        form.instance.__dict__.update(case.__dict__)
+        records.adopt(form.instance, case)
         for f in formsets:  # saved by the action above; the change message reads these
             f.new_objects, f.changed_objects, f.deleted_objects = [], [], []

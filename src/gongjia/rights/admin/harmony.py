@@ -80,7 +80,7 @@ class EvaluationAdmin(ScopedAdmin):
         fields = list(super().get_readonly_fields(request, obj))
         return fields + (["enterprise", "unit", "checklist", "round"] if obj else [])
 
-    def save_model(self, request, obj, form, change):
+    def save_action(self, request, obj, form, change):
         if not change:
             e = actions.open_evaluation(
                 acting_user=request.user,
@@ -89,7 +89,7 @@ class EvaluationAdmin(ScopedAdmin):
                 checklist=form.cleaned_data["checklist"],
                 round=form.cleaned_data["round"],
             )
-            obj.__dict__.update(e.__dict__)
+            return e
 
     def save_formset(self, request, form, formset, change):
         # Scores go through the action, which recomputes the total.

@@ -238,7 +238,7 @@ class NegotiationAdmin(ScopedAdmin):
             },
         )
 
-    def save_model(self, request, obj, form, change):
+    def save_action(self, request, obj, form, change):
         data = {
             k: form.cleaned_data[k] for k in actions.NEGOTIATION_FIELDS if k in form.cleaned_data
         }
@@ -248,7 +248,7 @@ class NegotiationAdmin(ScopedAdmin):
             n = actions.open_negotiation(
                 acting_user=request.user, unit=form.cleaned_data["unit"], **data
             )
-        obj.__dict__.update(n.__dict__)
+        return n
 
     def save_related(self, request, form, formsets, change):
         form.instance.covered.set(form.cleaned_data.get("covered", []))

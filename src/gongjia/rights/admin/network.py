@@ -64,7 +64,7 @@ class StationAdmin(ScopedAdmin):
     def villages(self, obj):
         return obj.n_villages
 
-    def save_model(self, request, obj, form, change):
+    def save_action(self, request, obj, form, change):
         data = {k: form.cleaned_data[k] for k in actions.STATION_FIELDS if k in form.cleaned_data}
         station = actions.save_station(
             obj if change else None,
@@ -72,7 +72,7 @@ class StationAdmin(ScopedAdmin):
             host=form.cleaned_data["host"],
             **data,
         )
-        obj.__dict__.update(station.__dict__)
+        return station
 
     def save_related(self, request, form, formsets, change):
         actions.save_station(
@@ -164,7 +164,7 @@ class TeamMemberAdmin(ScopedAdmin):
     def case_load(self, obj):
         return obj.n_open
 
-    def save_model(self, request, obj, form, change):
+    def save_action(self, request, obj, form, change):
         data = {k: form.cleaned_data[k] for k in actions.TEAM_FIELDS if k in form.cleaned_data}
         member = actions.save_team_member(
             obj if change else None,
@@ -172,7 +172,7 @@ class TeamMemberAdmin(ScopedAdmin):
             unit=form.cleaned_data["unit"],
             **data,
         )
-        obj.__dict__.update(member.__dict__)
+        return member
 
     def save_related(self, request, form, formsets, change):
         actions.save_team_member(
@@ -214,7 +214,7 @@ class DutyShiftAdmin(ScopedAdmin):
     def get_readonly_fields(self, request, obj=None):
         return ["station", "member", "on", "period"] if obj else []
 
-    def save_model(self, request, obj, form, change):
+    def save_action(self, request, obj, form, change):
         shift = actions.add_shift(
             acting_user=request.user,
             station=form.cleaned_data["station"],
@@ -222,7 +222,7 @@ class DutyShiftAdmin(ScopedAdmin):
             on=form.cleaned_data["on"],
             period=form.cleaned_data["period"],
         )
-        obj.__dict__.update(shift.__dict__)
+        return shift
 
 
 @admin.register(Agency)
