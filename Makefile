@@ -26,6 +26,7 @@ test: install lint test-sqlite test-postgres
 lint:
 	$(BIN)/ruff check src tests bench conftest.py
 	$(BIN)/ruff format --check src tests bench conftest.py
+	$(BIN)/lint-imports --no-cache
 
 test-sqlite:
 	DATABASE_URL= $(BIN)/pytest -q

@@ -1,14 +1,14 @@
 """The REST API at /api/v1/ (OpenAPI at /api/v1/docs)."""
 
+from gongjia.accounts.api import AUTH, token_endpoint
 from gongjia.accounts.api import router as accounts_router
-from gongjia.accounts.api import token_endpoint
 from gongjia.assistance.api import router as assistance_router
 from gongjia.cockpit.api import router as cockpit_router
 from gongjia.members.api import foundings as foundings_router
 from gongjia.members.api import router as members_router
 from gongjia.members.api import transfers as transfers_router
 from gongjia.orgs.api import router as orgs_router
-from gongjia.platform.api_base import AUTH, GongjiaAPI, install_error_handlers
+from gongjia.platform.api_base import GongjiaAPI, install_error_handlers
 from gongjia.rights.api import router as rights_router
 
 api = GongjiaAPI(

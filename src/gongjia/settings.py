@@ -154,6 +154,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Accounts and security (numbers live in accounts/parameters/security.yaml) ------------------
 AUTH_USER_MODEL = "accounts.User"
+# The organisation tree every scoped row hangs from (gongjia.platform.scope).
+GONGJIA_UNIT_MODEL = "orgs.OrgUnit"
+# The back office's sign-in form (password, lockouts, second factor).
+GONGJIA_LOGIN_FORM = "gongjia.accounts.forms.BackOfficeLoginForm"
 AUTHENTICATION_BACKENDS = ["gongjia.accounts.backends.RoleBackend"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "gongjia.accounts.passwords.ComplexityValidator"},

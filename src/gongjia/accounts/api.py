@@ -2,14 +2,44 @@
 
 import datetime as dt
 
+from django.utils import timezone
 from ninja import Field, Router, Schema
+from ninja.security import HttpBearer, django_auth
 
 from gongjia.accounts import actions, security
 from gongjia.accounts.middleware import password_change_due
-from gongjia.platform import pii
+from gongjia.accounts.models import ApiToken
+from gongjia.platform import parameters, pii
 from gongjia.platform.api_base import ErrorOut, error
 
 router = Router(tags=["auth"])
+
+
+class BearerToken(HttpBearer):
+    """An API token of /api/v1/auth/token, ended when idle too long."""
+
+    def authenticate(self, request, token):
+        now = timezone.now()
+        found = (
+            ApiToken.objects.select_related("user")
+            .filter(digest=ApiToken.digest_of(token), expires_at__gt=now)
+            .first()
+        )
+        if found is None or not found.user.is_active:
+            return None
+        idle = dt.timedelta(minutes=parameters.value("security.api_token_idle_minutes"))
+        last = found.last_used_at or found.created_at
+        if last < now - idle:
+            ApiToken.objects.filter(pk=found.pk).delete()  # idle too long: it ends
+            return None
+        if now - last > dt.timedelta(minutes=1):
+            # Written at most once a minute: a busy client does not queue a write per request.
+            ApiToken.objects.filter(pk=found.pk).update(last_used_at=now)
+        request.user = found.user
+        return found.user
+
+
+AUTH = [BearerToken(), django_auth]
 
 
 class TokenIn(Schema):

@@ -49,3 +49,14 @@ class AccountsConfig(AppConfig):
         )
         auditlog.register(RoleAssignment)
         auditlog.register(Consent)
+
+        from gongjia.platform import notifications
+
+        @notifications.role_holders
+        def holders(role, unit):
+            return [
+                ra.user
+                for ra in RoleAssignment.objects.filter(
+                    role=role, unit=unit, active=True, user__is_active=True
+                ).select_related("user")
+            ]

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from gongjia.assistance.models import EmployerSignal, Household, HouseholdMember, RiskGrade
-from gongjia.members.models import Member
+from gongjia.members.selectors import skill_level
 from gongjia.platform import parameters
 from gongjia.platform.batches import in_batches
 
@@ -37,11 +37,7 @@ def factors(member: HouseholdMember, on: dt.date) -> dict[str, bool]:
     age = _age(member.birth_date, on)
     ends = member.contract_ends_on
     # The skill level comes from the member registry; unknown when the person is not linked.
-    skill = (
-        Member.objects.filter(pk=member.member_id).values_list("skill_level", flat=True).first()
-        if member.member_id
-        else None
-    )
+    skill = skill_level(member.member_id)
     low_skill = parameters.value("assistance.risk_low_skill_level", on=on)
     window = parameters.value("assistance.risk_thresholds", on=on)
     return {

@@ -113,7 +113,7 @@ def filing_blockers(household, on: dt.date) -> list[str]:
     facto employment). Returns messages; empty when nothing blocks."""
     from django.utils.translation import gettext as _
 
-    from gongjia.members.models import Member
+    from gongjia.members.selectors import is_active_member
 
     out = []
     listed = parameters.value("assistance.exclusions", on=on)
@@ -124,10 +124,7 @@ def filing_blockers(household, on: dt.date) -> list[str]:
         if not household.lives_in_city:
             out.append(_("A migrant-worker household must live long-term in the city."))
         head = household.members.filter(relationship="self").first() if household.pk else None
-        if (
-            not (head and head.member_id)
-            or not Member.objects.filter(pk=head.member_id, status=Member.Status.ACTIVE).exists()
-        ):
+        if not (head and is_active_member(head.member_id)):
             out.append(_("The migrant worker must be a union member (link the member record)."))
         months = parameters.value("assistance.migrant_min_employment_months", on=on)
         since = household.employed_since

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from gongjia.assistance import actions
 from gongjia.assistance.models import Household, HouseholdMember, Pairing, ReliefPayment, Visit
-from gongjia.members.models import Member
+from gongjia.members.selectors import member_of
 from gongjia.platform import notifications, pii, scope, validators
 
 OTHER_MEMBERS = 3  # rows for the rest of the household; the union adds more at the home visit
@@ -119,8 +119,7 @@ class ApplicationForm(forms.Form):
 
 
 def _union_of(user):
-    member = Member.objects.filter(user=user, status=Member.Status.ACTIVE).select_related("union")
-    m = member.first()
+    m = member_of(user, active=True)
     if m is not None:
         return m.union
     ra = next(iter(user.role_assignments()), None)

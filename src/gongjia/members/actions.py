@@ -8,10 +8,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gongjia.members.models import Founding, Member, MembershipChange, TransferRequest
+from gongjia.members.selectors import find_by_id_number
 from gongjia.members.workflows import founding_workflow, member_workflow, transfer_workflow
 from gongjia.orgs import actions as org_actions
 from gongjia.orgs.models import OrgUnit
-from gongjia.platform import audit, counters, notifications, pii, scope, validators
+from gongjia.platform import audit, counters, notifications, scope, validators
 from gongjia.platform.models import AuditEvent
 
 EDITABLE = (
@@ -46,10 +47,6 @@ def duplicate_message(existing: Member, user) -> str:
             "n": existing.member_number,
         }
     return _("This person is already registered with another union in the district.")
-
-
-def find_by_id_number(id_number: str):
-    return Member.objects.filter(**pii.lookup(Member, "id_number", id_number)).first()
 
 
 def _check_union(union: OrgUnit, acting_user, action="add"):

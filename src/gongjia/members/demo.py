@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from gongjia.members import actions
 from gongjia.members.models import Founding, Member, MembershipChange
-from gongjia.orgs.demo import credit_code, person_name
+from gongjia.orgs.demo import credit_code, demo_id_number, person_name
 from gongjia.orgs.models import Enterprise, OrgUnit, Region
 from gongjia.platform import audit, validators
 from gongjia.platform.demo import step
@@ -35,12 +35,6 @@ SMALL_MEMBERS = 5_440  # in the other 136 new unions, fewer than 100 each
 JOINED_ELSEWHERE = 3_660  # 2020 joiners in older unions; 9,900 + 5,440 + 3,660 = 19,000
 OLDER_PER_UNION = 20  # members who joined before 2020, in every older union
 JOINED_SINCE = 600  # joiners in each year since 2020, so the years after the seed's go on
-
-
-def demo_id_number(i: int) -> str:
-    birth = dt.date(1962, 1, 1) + dt.timedelta(days=i % 14_000)
-    body = f"330109{birth:%Y%m%d}{(i // 14_000) % 1000:03d}"
-    return body + validators.id_check_char(body)
 
 
 def _spread(total: int, parts: int) -> list[int]:

@@ -8,11 +8,41 @@ from django.utils.translation import gettext_lazy as _
 
 from gongjia.members.models import Founding, Member
 from gongjia.orgs.models import Enterprise, OrgUnit
-from gongjia.platform import parameters
+from gongjia.platform import parameters, pii
 from gongjia.platform.kpis import RATE, STOCK, indicator
 from gongjia.platform.scope import restrict
 
 COUNTED = (Member.Status.ACTIVE, Member.Status.WITHDRAWN)
+
+
+# --- the member register as other programmes read it (their one way in) -------------------------
+
+
+def find_by_id_number(id_number: str) -> Member | None:
+    """The member registered with this ID number (any status), or None."""
+    return Member.objects.filter(**pii.lookup(Member, "id_number", id_number)).first()
+
+
+def member_of(user, *, active: bool = False) -> Member | None:
+    """The member record of a portal account (with its union), or None."""
+    qs = Member.objects.filter(user=user).select_related("union")
+    if active:
+        qs = qs.filter(status=Member.Status.ACTIVE)
+    return qs.first()
+
+
+def is_active_member(member_id: int | None) -> bool:
+    return (
+        bool(member_id)
+        and Member.objects.filter(pk=member_id, status=Member.Status.ACTIVE).exists()
+    )
+
+
+def skill_level(member_id: int | None) -> int | None:
+    """The registered skill level of a member (None when unknown or not linked)."""
+    if not member_id:
+        return None
+    return Member.objects.filter(pk=member_id).values_list("skill_level", flat=True).first()
 
 
 def members_in_scope(user):

@@ -53,6 +53,13 @@ def credit_code(prefix: str, seq: int) -> str:
     return body + validators.uscc_check_char(body)
 
 
+def demo_id_number(i: int) -> str:
+    """A valid resident ID number of the district, distinct for each i."""
+    birth = dt.date(1962, 1, 1) + dt.timedelta(days=i % 14_000)
+    body = f"330109{birth:%Y%m%d}{(i // 14_000) % 1000:03d}"
+    return body + validators.id_check_char(body)
+
+
 def person_name(rng: random.Random) -> str:
     return rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2))))
 

@@ -1,6 +1,5 @@
 """API machinery: authentication, the one error format, scoped lookups and pagination."""
 
-import datetime as dt
 import json
 import logging
 import math
@@ -8,13 +7,12 @@ from typing import Annotated
 
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.http import Http404
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as SchemaError
 from ninja.parser import Parser
-from ninja.security import HttpBearer, django_auth
 
 from gongjia.platform import scope
 
@@ -156,34 +154,6 @@ class GongjiaAPI(NinjaAPI):
             "ErrorOut", ErrorOut.model_json_schema()
         )
         return schema
-
-
-class BearerToken(HttpBearer):
-    def authenticate(self, request, token):
-        from gongjia.accounts.models import ApiToken
-        from gongjia.platform import parameters
-
-        now = timezone.now()
-        found = (
-            ApiToken.objects.select_related("user")
-            .filter(digest=ApiToken.digest_of(token), expires_at__gt=now)
-            .first()
-        )
-        if found is None or not found.user.is_active:
-            return None
-        idle = dt.timedelta(minutes=parameters.value("security.api_token_idle_minutes"))
-        last = found.last_used_at or found.created_at
-        if last < now - idle:
-            ApiToken.objects.filter(pk=found.pk).delete()  # idle too long: it ends
-            return None
-        if now - last > dt.timedelta(minutes=1):
-            # Written at most once a minute: a busy client does not queue a write per request.
-            ApiToken.objects.filter(pk=found.pk).update(last_used_at=now)
-        request.user = found.user
-        return found.user
-
-
-AUTH = [BearerToken(), django_auth]
 
 
 def error(api, request, status: int, code: str, message: str, errors=None):

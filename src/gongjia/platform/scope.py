@@ -20,6 +20,15 @@ from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.db.models import Q
 
 
+def unit_model():
+    """The model of the organisation tree (settings.GONGJIA_UNIT_MODEL, like AUTH_USER_MODEL):
+    the platform names no app of its own."""
+    from django.apps import apps
+    from django.conf import settings
+
+    return apps.get_model(settings.GONGJIA_UNIT_MODEL)
+
+
 @dataclass(frozen=True)
 class Spec:
     kind: str  # "units", "owned", "unscoped"
@@ -137,8 +146,7 @@ def _unit_q(spec: Spec, prefixes: list[str]) -> Q:
     """Rows whose unit lies under any prefix. Related units are matched with an `IN (SELECT id
     FROM orgunit WHERE path LIKE ...)` subquery rather than joins: with several unit paths an OR
     over joins is far slower on PostgreSQL."""
-    from gongjia.orgs.models import OrgUnit
-
+    OrgUnit = unit_model()
     branch = Q()
     for p in prefixes:
         branch |= Q(path__startswith=p)
@@ -180,8 +188,7 @@ def restrict(queryset, user, action: str = "view"):
 def _whole_tree(prefixes: list[str]) -> bool:
     # Asked afresh each time (one indexed query): a remembered answer would outlive the
     # creation of a second district.
-    from gongjia.orgs.models import OrgUnit
-
+    OrgUnit = unit_model()
     if len(prefixes) != 1 or len(prefixes[0]) != OrgUnit.steplen:
         return False
     return not OrgUnit.objects.filter(depth=1).exclude(path=prefixes[0]).exists()
@@ -201,8 +208,7 @@ def check(user, action: str, obj) -> None:
 
 def units_in_scope(user, model, action: str):
     """The OrgUnits where `user` may `action` rows of `model` (for choices and validation)."""
-    from gongjia.orgs.models import OrgUnit
-
+    OrgUnit = unit_model()
     qs = OrgUnit.objects.all()
     if user is SYSTEM:
         return qs

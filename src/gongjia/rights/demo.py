@@ -216,7 +216,7 @@ CLAIMS = [
 @transaction.atomic
 def dispute_cases(scale: str = "small", out=print):
     """Cases in every state, received from 2024 on, at the stations of the towns."""
-    from gongjia.members.demo import demo_id_number
+    from gongjia.orgs.demo import demo_id_number
     from gongjia.rights.models import DisputeCase
 
     if DisputeCase.objects.exists():
@@ -277,7 +277,7 @@ def negotiations(scale: str = "small", out=print):
     """A few collective negotiations: an industry wage negotiation held online (14 worker
     representatives voting by phone, 22 clauses, in force), an enterprise contract in force,
     one at the table, one under review."""
-    from gongjia.members.demo import demo_id_number
+    from gongjia.orgs.demo import demo_id_number
     from gongjia.orgs.models import Enterprise
     from gongjia.rights.models import Clause, Negotiation
 

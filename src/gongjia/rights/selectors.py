@@ -12,6 +12,8 @@ from gongjia.platform import parameters
 from gongjia.platform.kpis import RATE, STOCK, indicator, year_end
 from gongjia.platform.scope import restrict
 from gongjia.rights.models import DisputeCase, LegalTalk, Negotiation, Station, TeamMember
+from gongjia.rights.negotiation_rules import seat_problems
+from gongjia.rights.workflows import OPEN
 
 
 def regions_in_scope(user):
@@ -291,8 +293,6 @@ def median_days_to_resolution(user, year=None):
     link="admin:rights_disputecase_changelist",
 )
 def cases_overdue(user, year=None):
-    from gongjia.rights.workflows import OPEN
-
     return cases(user).filter(status__in=OPEN, due_on__lt=timezone.localdate()).count()
 
 
@@ -302,8 +302,6 @@ CONTRACT_LIVE = ("effective", "published", "in_force", "renewal_window")
 
 
 def seat_problems_of(negotiation) -> list[str]:
-    from gongjia.rights.negotiation_rules import seat_problems
-
     seats = negotiation.representatives.filter(vacated_on__isnull=True)
     return seat_problems(list(seats), timezone.localdate())
 

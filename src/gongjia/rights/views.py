@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from gongjia.members.models import Member
+from gongjia.members.selectors import member_of
 from gongjia.orgs.models import OrgUnit
 from gongjia.platform import notifications, scope
 from gongjia.platform.models import AuditEvent
@@ -74,7 +74,7 @@ def _handling_unit(user, station):
     if station is not None:
         unit = station.host
     else:
-        member = Member.objects.filter(user=user).select_related("union").first()
+        member = member_of(user)
         if member is not None:
             unit = member.union
         else:
@@ -172,7 +172,7 @@ def new_request(request):
 def _worker_paths(user) -> list[str]:
     """The tree paths of the worker's union (as a member) and of the units of their roles."""
     paths = [ra.unit.path for ra in user.role_assignments()]
-    member = Member.objects.filter(user=user).select_related("union").first()
+    member = member_of(user)
     if member is not None:
         paths.append(member.union.path)
     return paths

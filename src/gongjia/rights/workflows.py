@@ -1,11 +1,13 @@
 """The labour-dispute case state machine (rights.md §4). Clocks and closure codes are set by
 `actions.case_step`, which performs these transitions."""
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gongjia.platform.workflow import Transition, Workflow
 from gongjia.rights.clocks import MONEY_KINDS
 from gongjia.rights.models import DisputeCase, Evaluation, Negotiation
+from gongjia.rights.negotiation_rules import congress_passes, seat_problems
 
 S = DisputeCase.Status
 TERMINAL = (S.REJECTED, S.SETTLED, S.PERFORMED, S.ARB_MEDIATED, S.WITHDRAWN, S.CLOSED)
@@ -165,15 +167,13 @@ N_TALKING = (N.IN_NEGOTIATION, N.SUSPENDED, N.DISPUTE_COORDINATION)
 
 
 def _seats_invalid(negotiation):
-    from gongjia.rights.selectors import seat_problems_of
-
-    problems = seat_problems_of(negotiation)
+    problems = seat_problems(
+        list(negotiation.representatives.filter(vacated_on__isnull=True)), timezone.localdate()
+    )
     return " ".join(problems) if problems else None
 
 
 def _congress_says_no(n):
-    from gongjia.rights.negotiation_rules import congress_passes
-
     if congress_passes(n.congress_total or 0, n.congress_present or 0, n.congress_yes or 0):
         return None
     return _(
@@ -183,8 +183,6 @@ def _congress_says_no(n):
 
 
 def _congress_says_yes(n):
-    from gongjia.rights.negotiation_rules import congress_passes
-
     if congress_passes(n.congress_total or 0, n.congress_present or 0, n.congress_yes or 0):
         return _("These figures approve the draft: record the approval instead.")
     return None

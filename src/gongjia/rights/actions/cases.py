@@ -51,8 +51,8 @@ def case_number(received_on) -> str:
 
 
 def _worker(case, data: dict) -> CaseWorker:
-    from gongjia.members.models import Member
-    from gongjia.platform import pii, validators
+    from gongjia.members.selectors import find_by_id_number
+    from gongjia.platform import validators
 
     w = CaseWorker(
         case=case,
@@ -67,7 +67,7 @@ def _worker(case, data: dict) -> CaseWorker:
             w.id_number = validators.validate_id_number(data["id_number"])
         except ValidationError as e:
             raise ValidationError({"workers": e.messages}) from None
-        w.member = Member.objects.filter(**pii.lookup(Member, "id_number", w.id_number)).first()
+        w.member = find_by_id_number(w.id_number)
     if w.mobile:
         try:
             w.mobile = validators.validate_mobile(w.mobile)
