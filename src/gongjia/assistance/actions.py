@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gongjia.assistance import rules
+from gongjia.assistance.events import CATEGORY_OVERRIDDEN, HELP_RECORDED, HOUSEHOLD_OPENED, PAIRED
 from gongjia.assistance.models import (
     ArchivePeriod,
     AssistanceRecord,
@@ -22,9 +23,9 @@ from gongjia.assistance.models import (
 from gongjia.assistance.workflows import CONSENT_PURPOSE, household_workflow
 from gongjia.orgs.models import OrgUnit
 from gongjia.platform import (
-    audit,
     consent,
     counters,
+    events,
     parameters,
     pii,
     records,
@@ -32,7 +33,6 @@ from gongjia.platform import (
     validators,
     workdays,
 )
-from gongjia.platform.models import AuditEvent
 
 HOUSEHOLD_FIELDS = (
     "head_name",
@@ -205,9 +205,8 @@ def open_household(
         raise ValidationError(
             {"members": _("A member already belongs to another archive.")}
         ) from None
-    audit.record(
-        AuditEvent.Kind.TRANSITION,
-        "open_household",
+    events.record(
+        HOUSEHOLD_OPENED,
         actor=scope.person(acting_user) or applicant,
         obj=h,
         data={"to": h.status},
@@ -300,9 +299,8 @@ def override_category(
     h.category, h.category_overridden = category, True
     h.save(update_fields=["category", "category_overridden"])
     follow_periods(h, timezone.localdate())
-    audit.record(
-        AuditEvent.Kind.TRANSITION,
-        "override_category",
+    events.record(
+        CATEGORY_OVERRIDDEN,
         actor=acting_user,
         obj=h,
         data={"computed": d.computed, "category": category, "reason": d.override_reason},
@@ -466,9 +464,8 @@ def record_assistance(household: Household, *, acting_user, **fields) -> Assista
     if r.legal_case_id:
         scope.require(acting_user, "view", r.legal_case)
     r.save()
-    audit.record(
-        AuditEvent.Kind.TRANSITION,
-        "record_assistance",
+    events.record(
+        HELP_RECORDED,
         actor=acting_user,
         obj=household,
         data={"kind": r.kind, "amount_fen": r.amount_fen, "given_on": r.given_on.isoformat()},
@@ -524,9 +521,8 @@ def pair(household: Household, *, acting_user, helper, helper_unit, on=None, eve
         raise ValidationError(
             {"household": _("This household already has a helper: end that pairing first.")}
         ) from None
-    audit.record(
-        AuditEvent.Kind.TRANSITION,
-        "pair",
+    events.record(
+        PAIRED,
         actor=acting_user,
         obj=household,
         data={"helper": helper.username, "every_days": every},

@@ -19,6 +19,7 @@ from django.db.models import Count, F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from gongjia.assistance.events import BATCH_MADE, RELIEF_APPLIED, RELIEF_REVERSED
 from gongjia.assistance.models import (
     Household,
     HouseholdMember,
@@ -28,7 +29,7 @@ from gongjia.assistance.models import (
     ReliefPayment,
 )
 from gongjia.assistance.workflows import relief_workflow
-from gongjia.platform import audit, counters, money, parameters, pii, records, scope, xlsx
+from gongjia.platform import audit, counters, events, money, parameters, pii, records, scope, xlsx
 from gongjia.platform.models import AuditEvent
 
 BANK_HEADERS = ["序号", "档案号", "户名", "银行账号", "金额（元）", "摘要"]
@@ -146,9 +147,8 @@ def apply(
             reason=reason.strip(),
             prepared_by=scope.person(acting_user),
         )
-        audit.record(
-            AuditEvent.Kind.TRANSITION,
-            "apply_relief",
+        events.record(
+            RELIEF_APPLIED,
             actor=acting_user,
             obj=a,
             data={"to": a.status, "policy": policy, "periods": months(first_period, periods)},
@@ -334,9 +334,8 @@ def reverse(payment: ReliefPayment, *, acting_user, reason: str) -> ReliefPaymen
                 reason=reason.strip(),
                 entered_by=scope.person(acting_user),
             )
-            audit.record(
-                AuditEvent.Kind.TRANSITION,
-                "reverse_relief",
+            events.record(
+                RELIEF_REVERSED,
                 actor=acting_user,
                 obj=p.application,
                 data={"period": p.period, "amount_fen": p.amount_fen, "reason": r.reason},
@@ -374,9 +373,8 @@ def make_batch(*, acting_user, unit) -> PaymentBatch:
         )
         # The one change a ledger line ever takes: the batch that carries it to the bank.
         ReliefPayment.objects.filter(pk__in=ids, batch__isnull=True).update(batch=batch)
-        audit.record(
-            AuditEvent.Kind.TRANSITION,
-            "make_payment_batch",
+        events.record(
+            BATCH_MADE,
             actor=acting_user,
             obj=batch,
             data={"entries": len(ids), "total_fen": total},

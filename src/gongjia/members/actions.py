@@ -7,13 +7,13 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from gongjia.members.events import APPLIED, TRANSFER_REQUESTED, TRANSFERRED
 from gongjia.members.models import Founding, Member, MembershipChange, TransferRequest
 from gongjia.members.selectors import find_by_id_number
 from gongjia.members.workflows import founding_workflow, member_workflow, transfer_workflow
 from gongjia.orgs import actions as org_actions
 from gongjia.orgs.models import OrgUnit
-from gongjia.platform import audit, counters, notifications, scope, validators
-from gongjia.platform.models import AuditEvent
+from gongjia.platform import counters, events, notifications, scope, validators
 
 EDITABLE = (
     "name",
@@ -119,9 +119,8 @@ def apply(*, user, union: OrgUnit, name: str, id_number: str, **fields) -> Membe
     )
     member.user = user
     member.save(update_fields=["user"])
-    audit.record(
-        AuditEvent.Kind.TRANSITION,
-        "apply",
+    events.record(
+        APPLIED,
         actor=user,
         obj=member,
         data={"from": None, "to": Member.Status.APPLIED},
@@ -195,9 +194,8 @@ def transfer(
             note=note[:200],
             requested_by=scope.person(acting_user),
         )
-        audit.record(
-            AuditEvent.Kind.TRANSITION,
-            "transfer_requested",
+        events.record(
+            TRANSFER_REQUESTED,
             actor=acting_user,
             obj=member,
             data={"from": member.union.code, "to": to_union.code, "note": note},
@@ -227,9 +225,8 @@ def _move(member: Member, to_union: OrgUnit, *, acting_user, on: dt.date, note: 
         to_union=to_union,
         note=note[:200],
     )
-    audit.record(
-        AuditEvent.Kind.TRANSITION,
-        "transfer",
+    events.record(
+        TRANSFERRED,
         actor=acting_user,
         obj=member,
         data={"from": from_union.code, "to": to_union.code, "note": note},

@@ -5,9 +5,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from gongjia.orgs.events import MOVED
 from gongjia.orgs.models import Enterprise, OrgUnit, Region
 from gongjia.orgs.workflows import unit_workflow
-from gongjia.platform import audit, scope
+from gongjia.platform import audit, events, scope
 from gongjia.platform.models import AuditEvent
 
 UNIT_FIELDS = (
@@ -84,9 +85,8 @@ def move_unit(unit: OrgUnit, new_parent: OrgUnit, *, acting_user) -> OrgUnit:
     old_parent = OrgUnit.objects.get_parent(unit)
     OrgUnit.objects.move(unit, OrgUnit.objects.get(pk=new_parent.pk), pos="last-child")
     unit = OrgUnit.objects.get(pk=unit.pk)
-    audit.record(
-        AuditEvent.Kind.TRANSITION,
-        "move",
+    events.record(
+        MOVED,
         actor=acting_user,
         obj=unit,
         data={"from": old_parent.code if old_parent else None, "to": new_parent.code},

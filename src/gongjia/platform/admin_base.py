@@ -19,7 +19,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from unfold.admin import ModelAdmin
 
-from gongjia.platform import exports, pii, records, scope, workdays
+from gongjia.platform import events, exports, pii, records, scope, workdays
 from gongjia.platform.models import Attachment
 from gongjia.platform.workflow import Workflow, timeline
 
@@ -300,9 +300,21 @@ class ScopedAdmin(ModelAdmin):
             messages.error(request, " ".join(e.messages))
         return HttpResponseRedirect(self._change_url(obj))
 
+    def _timeline(self, obj):
+        """The record's timeline in words: each step by its label, statuses by theirs."""
+        steps = {t.name: t.label for t in self.workflow.transitions} if self.workflow else {}
+        states = dict(self.workflow.states.choices) if self.workflow else {}
+        entries = list(timeline(obj, limit=50))
+        for e in entries:
+            e.label = str(steps.get(e.action) or events.label(e))
+            data = e.data if isinstance(e.data, dict) else {}
+            e.from_label = states.get(data.get("from"), data.get("from"))
+            e.to_label = states.get(data.get("to"), data.get("to"))
+        return entries
+
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None and obj.pk:
-            context["record_timeline"] = timeline(obj, limit=50)
+            context["record_timeline"] = self._timeline(obj)
             context["record_attachments"] = Attachment.objects.filter(
                 content_type__app_label=obj._meta.app_label,
                 content_type__model=obj._meta.model_name,

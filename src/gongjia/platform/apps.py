@@ -8,6 +8,9 @@ class PlatformConfig(AppConfig):
     verbose_name = _("System")
 
     def ready(self):
+        from django.utils.module_loading import autodiscover_modules
+
         from gongjia.platform import audit
 
         audit.connect_signals()
+        autodiscover_modules("events")  # every app's event types, for the timelines' labels

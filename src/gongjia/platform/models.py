@@ -31,7 +31,8 @@ class AuditEvent(models.Model):
     """One entry of the append-only audit chain.
 
     Kinds: `change` seals a field-level change row of django-auditlog (digest of that row);
-    `transition` is a step in a record's timeline; `security` covers logins, lockouts and
+    `transition` is a change of a record's status; `record` another event of its timeline (typed
+    in the apps' `events` modules); `security` covers logins, lockouts and
     grants; `reveal` and `export` record access to personal data; `import` a bulk write.
     hash = SHA-256(prev_hash + canonical JSON of the entry): editing or removing any entry
     breaks every hash after it (`gongjia manage verify_audit`).
@@ -40,6 +41,7 @@ class AuditEvent(models.Model):
     class Kind(models.TextChoices):
         CHANGE = "change", _("Field change")
         TRANSITION = "transition", _("Status change")
+        RECORD = "record", _("Record event")
         SECURITY = "security", _("Security")
         REVEAL = "reveal", _("Personal-data reveal")
         EXPORT = "export", _("Export")

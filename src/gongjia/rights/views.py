@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 
 from gongjia.members.selectors import member_of
 from gongjia.orgs.models import OrgUnit
-from gongjia.platform import notifications, scope
+from gongjia.platform import events, notifications, scope
 from gongjia.platform.models import AuditEvent
 from gongjia.platform.workflow import timeline
 from gongjia.rights import actions
@@ -103,8 +103,9 @@ def request_detail(request, pk):
     labels = dict(DisputeCase.Status.choices)
     steps = [
         (e.created_at, labels.get((e.data or {}).get("to"), ""), (e.data or {}).get("note", ""))
-        for e in timeline(case, limit=50)
         if e.kind == AuditEvent.Kind.TRANSITION
+        else (e.created_at, events.label(e), "")  # a public event: its name, no internal note
+        for e in events.public(timeline(case, limit=50))
     ]
     return render(
         request,

@@ -7,9 +7,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gongjia.orgs.models import OrgUnit
-from gongjia.platform import audit, counters, records, scope
-from gongjia.platform.models import AuditEvent
+from gongjia.platform import counters, events, records, scope
 from gongjia.rights import clocks
+from gongjia.rights.events import CASE_OPENED, LIMITATION_EVENT, REFERRAL_FEEDBACK, REFERRED
 from gongjia.rights.models import (
     Agency,
     CaseClaim,
@@ -167,9 +167,8 @@ def open_case(
     CaseWorker.objects.bulk_create(parties)
     CaseClaim.objects.bulk_create([_claim(case, c) for c in claims])
     recompute_limitation(case)
-    audit.record(
-        AuditEvent.Kind.TRANSITION,
-        "open_case",
+    events.record(
+        CASE_OPENED,
         actor=scope.person(acting_user) or requester,
         obj=case,
         data={"to": case.status, "channel": case.channel, "workers": len(workers)},
@@ -201,9 +200,8 @@ def record_limitation_event(case, *, acting_user, kind: str, on, note: str) -> D
     event = LimitationEvent(case=case, kind=kind, on=on, note=note)
     event.full_clean()
     event.save()
-    audit.record(
-        AuditEvent.Kind.TRANSITION,
-        "limitation_event",
+    events.record(
+        LIMITATION_EVENT,
         actor=acting_user,
         obj=case,
         data={"kind": kind, "on": on.isoformat(), "note": note},
@@ -391,9 +389,8 @@ def refer(case: DisputeCase, *, acting_user, agency: Agency, on=None, handler_na
         due_on=clocks.due("referral", on).due_on,
         handler_name=handler_name,
     )
-    audit.record(
-        AuditEvent.Kind.TRANSITION,
-        "refer",
+    events.record(
+        REFERRED,
         actor=acting_user,
         obj=case,
         data={"agency": agency.name, "on": on.isoformat(), "due": edge.due_on.isoformat()},
@@ -417,9 +414,8 @@ def record_feedback(edge: Referral, *, acting_user, result: str, letter: str = "
     edge.result, edge.feedback_letter = result, letter
     edge.returned_on = on or timezone.localdate()
     edge.save(update_fields=["result", "feedback_letter", "returned_on"])
-    audit.record(
-        AuditEvent.Kind.TRANSITION,
-        "referral_feedback",
+    events.record(
+        REFERRAL_FEEDBACK,
         actor=acting_user,
         obj=edge.case,
         data={"referral": edge.pk, "result": result},

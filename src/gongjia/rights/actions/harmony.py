@@ -9,8 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gongjia.orgs.models import OrgUnit
-from gongjia.platform import audit, counters, records, scope, workdays
-from gongjia.platform.models import AuditEvent
+from gongjia.platform import counters, events, records, scope, workdays
+from gongjia.rights.events import EVALUATION_OPENED
 from gongjia.rights.models import Checklist, ChecklistItem, Evaluation, Score
 from gongjia.rights.workflows import evaluation_workflow
 
@@ -41,9 +41,8 @@ def open_evaluation(*, acting_user, unit: OrgUnit, enterprise, checklist: Checkl
     e = Evaluation(unit=unit, enterprise=enterprise, checklist=checklist, round=round)
     e.full_clean()
     e.save()
-    audit.record(
-        AuditEvent.Kind.TRANSITION,
-        "open_evaluation",
+    events.record(
+        EVALUATION_OPENED,
         actor=acting_user,
         obj=e,
         data={"to": e.status},

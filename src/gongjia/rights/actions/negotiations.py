@@ -8,9 +8,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gongjia.orgs.models import OrgUnit
-from gongjia.platform import audit, counters, parameters, records, scope, workdays
-from gongjia.platform.models import AuditEvent
+from gongjia.platform import counters, events, parameters, records, scope, workdays
 from gongjia.rights import clocks
+from gongjia.rights.events import (
+    BALLOT_CLOSED,
+    BALLOT_OPENED,
+    CLAUSE_PROPOSED,
+    INFORMATION_REQUESTED,
+    NEGOTIATION_OPENED,
+    REPRESENTATIVE_APPOINTED,
+    ROUND_RECORDED,
+    VOTE_CAST,
+)
 from gongjia.rights.models import (
     Ballot,
     Clause,
@@ -69,9 +78,8 @@ def open_negotiation(*, acting_user, unit: OrgUnit, covered=(), **fields) -> Neg
     n.save()
     if covered:
         n.covered.set(covered)
-    audit.record(
-        AuditEvent.Kind.TRANSITION,
-        "open_negotiation",
+    events.record(
+        NEGOTIATION_OPENED,
         actor=acting_user,
         obj=n,
         data={"to": n.status},
@@ -105,9 +113,8 @@ def seat(n: Negotiation, *, acting_user, side, name, appointed_on, id_number="",
     r.full_clean()
     with transaction.atomic():
         r.save()
-        audit.record(
-            AuditEvent.Kind.TRANSITION,
-            "appoint_representative",
+        events.record(
+            REPRESENTATIVE_APPOINTED,
             actor=acting_user,
             obj=n,
             data={"side": side, "name": name, "chief": r.chief, "outsider": r.outsider},
@@ -183,9 +190,8 @@ def propose(clause: Clause, *, acting_user, side: str, text: str) -> ClauseVersi
     )
     v.full_clean()
     v.save()
-    audit.record(
-        AuditEvent.Kind.TRANSITION,
-        "propose_clause",
+    events.record(
+        CLAUSE_PROPOSED,
         actor=acting_user,
         obj=clause.negotiation,
         data={"clause": clause.number, "version": v.version, "side": side},
@@ -201,9 +207,8 @@ def open_ballot(n: Negotiation, *, acting_user, question: str, options: list[str
     if n.status not in (Negotiation.Status.IN_NEGOTIATION, Negotiation.Status.DRAFT_AGREED):
         raise ValidationError(_("Representatives vote during the talks."))
     b = Ballot.objects.create(negotiation=n, question=question, options=options, side=side)
-    audit.record(
-        AuditEvent.Kind.TRANSITION,
-        "open_ballot",
+    events.record(
+        BALLOT_OPENED,
         actor=acting_user,
         obj=n,
         data={"ballot": b.pk, "question": question},
@@ -234,9 +239,8 @@ def cast_vote(ballot: Ballot, *, user, choice: str) -> Vote:
             before = vote.choice
             vote.choice, vote.cast_at, vote.changes = choice, now, vote.changes + 1
             vote.save(update_fields=["choice", "cast_at", "changes"])
-        audit.record(
-            AuditEvent.Kind.TRANSITION,
-            "vote",
+        events.record(
+            VOTE_CAST,
             actor=user,
             obj=b.negotiation,
             data={"ballot": b.pk, "from": before, "to": choice},
@@ -266,9 +270,8 @@ def close_ballot(ballot: Ballot, *, acting_user) -> Ballot:
         payload = json.dumps({"ballot": b.pk, "votes": votes, "result": b.result}, sort_keys=True)
         b.seal = hashlib.sha256(payload.encode()).hexdigest()
         b.save(update_fields=["closed_at", "result", "seal"])
-        audit.record(
-            AuditEvent.Kind.TRANSITION,
-            "close_ballot",
+        events.record(
+            BALLOT_CLOSED,
             actor=acting_user,
             obj=b.negotiation,
             data={"ballot": b.pk, "result": b.result, "seal": b.seal},
@@ -287,9 +290,8 @@ def request_information(n: Negotiation, *, acting_user, what: str, on=None) -> I
     )
     r.full_clean()
     r.save()
-    audit.record(
-        AuditEvent.Kind.TRANSITION,
-        "request_information",
+    events.record(
+        INFORMATION_REQUESTED,
         actor=acting_user,
         obj=n,
         data={"what": r.what, "due": r.due_on.isoformat()},
@@ -323,9 +325,8 @@ def record_round(
     )
     r.full_clean()
     r.save()
-    audit.record(
-        AuditEvent.Kind.TRANSITION,
-        "record_round",
+    events.record(
+        ROUND_RECORDED,
         actor=acting_user,
         obj=n,
         data={"held_on": held_on.isoformat(), "signed_by_chiefs": signed_by_chiefs},

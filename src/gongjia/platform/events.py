@@ -1,0 +1,64 @@
+"""Typed events of the records' timelines.
+
+Each app declares its event types in its own `events` module, one constant each:
+
+    CASE_OPENED = events.declare("open_case", _("Case opened"), status=True, public=True)
+
+and records them with `events.record(CASE_OPENED, actor=..., obj=case, data={...})`. A type that
+sets a record's status is written as a status change (`transition`, like the steps of a
+workflow); any other as a record event. `public` types are the ones the worker sees in the
+portal timeline of their own record, beside its status changes; the rest (internal notes,
+limitation events, feedback between agencies) stay in the back office.
+"""
+
+from dataclasses import dataclass
+
+from gongjia.platform import audit
+from gongjia.platform.models import AuditEvent
+
+
+@dataclass(frozen=True)
+class EventType:
+    key: str  # the audit entry's action; stable
+    label: str
+    status: bool = False
+    public: bool = False
+
+    @property
+    def kind(self) -> str:
+        return AuditEvent.Kind.TRANSITION if self.status else AuditEvent.Kind.RECORD
+
+
+_types: dict[str, EventType] = {}
+
+
+def declare(key: str, label, *, status: bool = False, public: bool = False) -> EventType:
+    if key in _types:
+        raise ValueError(f"event type {key} declared twice")
+    _types[key] = EventType(key, label, status, public)
+    return _types[key]
+
+
+def types() -> dict[str, EventType]:
+    return dict(_types)
+
+
+def record(event: EventType, *, actor, obj, data: dict | None = None) -> AuditEvent:
+    return audit.record(event.kind, event.key, actor=actor, obj=obj, data=data)
+
+
+def label(entry: AuditEvent) -> str:
+    """What an entry of a timeline says, in words: the declared label of its type."""
+    t = _types.get(entry.action)
+    return str(t.label) if t else entry.action
+
+
+def public(entries) -> list[AuditEvent]:
+    """The entries of a timeline the worker sees: the steps of the record's workflow and the
+    event types declared public."""
+    out = []
+    for e in entries:
+        t = _types.get(e.action)
+        if t.public if t is not None else e.kind == AuditEvent.Kind.TRANSITION:
+            out.append(e)
+    return out
