@@ -270,3 +270,23 @@ def test_every_indicator_says_what_it_is_and_flows_add_up_over_years(tree, make_
     assert value("from=2021&to=2021")["value"] == 0  # a year with no records answers 0
     r = client.get("/api/v1/cockpit/kpis?from=2020", **h)
     assert r.status_code == 400 and "from" in r.json()["errors"]
+
+
+def test_references_say_which_code_is_missing_in_the_callers_language(api, tree):
+    """Every API names a missing or out-of-scope reference by field and value, translated."""
+    station = {
+        "name": "新站",
+        "host_code": "NOPE",
+        "address": "人民路 1 号",
+        "hours": "8:30-17:00",
+        "serves": [],
+    }
+    r = api.post("/api/v1/rights/stations", station)
+    assert r.status_code == 400
+    assert "单位代码 NOPE 不存在或不在您的管辖范围内" in str(r.json())
+    r = api.post("/api/v1/rights/stations", {**station, "host_code": "B"})  # another town
+    assert "单位代码 B 不存在或不在您的管辖范围内" in str(r.json())
+    r = api.post("/api/v1/rights/stations", {**station, "host_code": "A", "serves": ["999", "998"]})
+    assert "区划代码 999、998 不存在" in str(r.json())
+    r = api.get("/api/v1/cockpit/kpis?under=NOPE", HTTP_ACCEPT_LANGUAGE="en")
+    assert r.status_code == 400 and "Unit code NOPE does not exist" in str(r.json())

@@ -3,6 +3,7 @@
 import datetime as dt
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 from ninja.security import HttpBearer, django_auth
 
@@ -95,8 +96,11 @@ def token_endpoint(api):
                 request,
                 403,
                 "password_change_required",
-                "初始密码或过期密码必须先修改：请调用 POST /api/v1/auth/password"
-                "（username、old_password、new_password，需要时加 otp），成功后即返回新令牌",
+                _(
+                    "The initial or expired password must be changed first: call POST "
+                    "/api/v1/auth/password (username, old_password, new_password, and otp where "
+                    "needed); it answers with a new token."
+                ),
             )
         raw, token = actions.issue_token(result.user)
         return {"token": raw, "expires_at": token.expires_at}

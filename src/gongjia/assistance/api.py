@@ -4,6 +4,7 @@ import datetime as dt
 from typing import Annotated
 
 from django.db.models import Q
+from django.utils.translation import gettext as _
 from ninja import Field, FilterLookup, FilterSchema, Query, Router, Schema, Status
 
 from gongjia.assistance import actions
@@ -137,10 +138,7 @@ def create_household(request, payload: HouseholdIn):
     data = payload.dict()
     code = data.pop("unit_code")
     unit = reference(
-        scope.units_in_scope(request.user, Household, "add"),
-        "unit_code",
-        f"单位代码 {code} 不存在或不在您的管辖范围内",
-        code=code,
+        scope.units_in_scope(request.user, Household, "add"), "unit_code", _("Unit code"), code=code
     )
     data["secondary_cause"] = data["secondary_cause"] or ""
     data["consent_method"] = data["consent_method"] or ""

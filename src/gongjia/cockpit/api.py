@@ -3,11 +3,12 @@
 from typing import Annotated
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
 from gongjia.orgs.models import OrgUnit
 from gongjia.platform import kpis, scope
-from gongjia.platform.api_base import ErrorOut, Year
+from gongjia.platform.api_base import ErrorOut, Year, reference
 
 router = Router(tags=["cockpit"])
 
@@ -41,14 +42,12 @@ def list_kpis(
     scope. `year=Y`: a stock as at the end of Y, a flow within Y; `from=Y1&to=Y2`: flows summed
     over the years, stocks and rates as at the end of Y2."""
     if (from_year is None) != (to_year is None) or (from_year or 0) > (to_year or 0):
-        raise ValidationError({"from": ["请同时给出 from 与 to，且 from 不晚于 to"]})
+        raise ValidationError({"from": [_("Give both from and to, with from not after to.")]})
     if from_year is not None and year is not None:
-        raise ValidationError({"year": ["year 与 from/to 只能给出一种"]})
+        raise ValidationError({"year": [_("Give either year or from and to, not both.")]})
     keys = [k.strip() for k in key.split(",")] if key else None
     user = request.user
     if under:
-        unit = OrgUnit.objects.filter(code=under).first()
-        if unit is None:
-            raise ValidationError({"under": [f"单位代码 {under} 不存在"]})
+        unit = reference(OrgUnit.objects.all(), "under", _("Unit code"), scoped=False, code=under)
         user = scope.narrowed(user, unit)
     return kpis.evaluate(user, year=year, keys=keys, from_year=from_year, to_year=to_year)

@@ -5,6 +5,7 @@ from typing import Annotated
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.utils.translation import gettext as _
 from ninja import Field, FilterLookup, FilterSchema, Query, Router, Schema, Status
 
 from gongjia.members import actions
@@ -133,7 +134,7 @@ def _enterprise(request, ent_id, field):
     return reference(
         scope.restrict(Enterprise.objects.all(), request.user),
         field,
-        f"企业 {ent_id} 不存在或不在您的管辖范围内",
+        _("Enterprise"),
         pk=ent_id,
     )
 
@@ -144,7 +145,7 @@ def _refs(request, data: dict) -> dict:
         data["union"] = reference(
             scope.units_in_scope(request.user, Member, "add"),
             "union_code",
-            f"工会代码 {code} 不存在或不在您的管辖范围内",
+            _("Union code"),
             code=code,
         )
     if "employer_id" in data:
@@ -275,7 +276,8 @@ def transfer(request, member_id: int, payload: TransferIn):
     to_union = reference(
         OrgUnit.objects.all(),
         "to_union_code",
-        f"工会代码 {payload.to_union_code} 不存在",
+        _("Union code"),
+        scoped=False,
         code=payload.to_union_code,
     )
     done = actions.transfer(
@@ -385,13 +387,15 @@ def _founding_refs(request, data):
         data["federation"] = reference(
             scope.units_in_scope(request.user, Founding, "add"),
             "federation_code",
-            f"单位代码 {code} 不存在或不在您的管辖范围内",
+            _("Unit code"),
             code=code,
         )
     if "region_code" in data:
         code = data.pop("region_code")
         data["region"] = (
-            reference(Region.objects.all(), "region_code", f"区划代码 {code} 不存在", code=code)
+            reference(
+                Region.objects.all(), "region_code", _("Division code"), scoped=False, code=code
+            )
             if code
             else None
         )

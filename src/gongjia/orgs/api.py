@@ -5,6 +5,7 @@ from typing import Annotated
 
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Field, FilterLookup, FilterSchema, Query, Router, Schema, Status
 
 from gongjia.orgs import actions
@@ -102,7 +103,8 @@ def create_region(request, payload: RegionIn):
     parent = reference(
         Region.objects.all(),
         "parent_code",
-        f"区划代码 {payload.parent_code} 不存在",
+        _("Division code"),
+        scoped=False,
         code=payload.parent_code,
     )
     region = actions.create_region(
@@ -201,14 +203,16 @@ class UnitFilter(FilterSchema):
 def _region(code):
     if code is None:
         return None
-    return reference(Region.objects.all(), "region_code", f"区划代码 {code} 不存在", code=code)
+    return reference(
+        Region.objects.all(), "region_code", _("Division code"), scoped=False, code=code
+    )
 
 
 def _unit_by_code(request, code, field, action="view"):
     return reference(
         scope.restrict(OrgUnit.objects.all(), request.user, action),
         field,
-        f"单位代码 {code} 不存在或不在您的管辖范围内",
+        _("Unit code"),
         code=code,
     )
 

@@ -240,13 +240,31 @@ def scoped_get(request, queryset, pk, action: str = "view"):
     return obj
 
 
-def reference(queryset, field: str, message: str, **lookup):
-    """The row a payload refers to (by code or id, already restricted to the caller's scope),
-    or a field error that says what is wrong: never a silent None."""
+def _missing(what, values, scoped: bool) -> str:
+    params = {"what": what, "v": "、".join(str(v) for v in values)}
+    if scoped:
+        return _("%(what)s %(v)s does not exist or lies outside your organisation.") % params
+    return _("%(what)s %(v)s does not exist.") % params
+
+
+def reference(queryset, field: str, what, *, scoped: bool = True, **lookup):
+    """The row a payload refers to by one code or id (`queryset` already restricted to the
+    caller's scope, unless `scoped` is False), or an error on `field` naming `what` was not
+    found: never a silent None."""
     obj = queryset.filter(**lookup).first()
     if obj is None:
-        raise ValidationError({field: [message]})
+        raise ValidationError({field: [_missing(what, lookup.values(), scoped)]})
     return obj
+
+
+def references(queryset, field: str, what, values, *, key: str = "pk", scoped: bool = True):
+    """The rows a payload refers to by a list of codes or ids, in its order; an error on `field`
+    names every one not found."""
+    found = {getattr(o, key): o for o in queryset.filter(**{f"{key}__in": values})}
+    missing = [v for v in values if v not in found]
+    if missing:
+        raise ValidationError({field: [_missing(what, missing, scoped)]})
+    return [found[v] for v in values]
 
 
 def require_perm(request, model, action: str):

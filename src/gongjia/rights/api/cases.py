@@ -7,6 +7,7 @@ from typing import Annotated
 from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Field, FilterLookup, FilterSchema, Query, Schema, Status
 
 from gongjia.orgs.models import Enterprise
@@ -236,7 +237,7 @@ def _case_refs(request, data: dict) -> dict:
                 reference(
                     scope.restrict(model.objects.all(), request.user),
                     field,
-                    f"{pk} 不存在或不在您的管辖范围内",
+                    model._meta.verbose_name,
                     pk=pk,
                 )
                 if pk
@@ -248,7 +249,7 @@ def _case_refs(request, data: dict) -> dict:
             reference(
                 scope.restrict(Enterprise.objects.all(), request.user),
                 "employer_id",
-                f"企业 {pk} 不存在或不在您的管辖范围内",
+                _("Enterprise"),
                 pk=pk,
             )
             if pk
@@ -336,7 +337,7 @@ def perform_case_transition(request, case_id: int, payload: CaseTransitionIn):
         values["agency"] = reference(
             scope.restrict(Agency.objects.all(), request.user),
             "agency_id",
-            f"协作单位 {payload.agency_id} 不存在",
+            Agency._meta.verbose_name,
             pk=payload.agency_id,
         )
     actions.case_step(
@@ -362,7 +363,7 @@ def refer_case(request, case_id: int, payload: ReferralIn):
     agency = reference(
         scope.restrict(Agency.objects.all(), request.user),
         "agency_id",
-        f"协作单位 {payload.agency_id} 不存在",
+        Agency._meta.verbose_name,
         pk=payload.agency_id,
     )
     actions.refer(

@@ -4,6 +4,7 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.http import Http404
+from django.utils.translation import gettext as _
 from ninja import Field, FilterSchema, Query, Schema, Status
 
 from gongjia.orgs.models import Enterprise
@@ -17,6 +18,7 @@ from gongjia.platform.api_base import (
     page,
     patch_changes,
     reference,
+    references,
     require_perm,
     scoped_get,
 )
@@ -203,10 +205,9 @@ NEGOTIATIONS = Negotiation.objects.select_related("unit").prefetch_related(
 
 
 def _enterprises(request, ids, field):
-    found = list(scope.restrict(Enterprise.objects.filter(pk__in=ids), request.user))
-    if len(found) != len(set(ids)):
-        raise ValidationError({field: ["企业不存在或不在您的管辖范围内"]})
-    return found
+    return references(
+        scope.restrict(Enterprise.objects.all(), request.user), field, _("Enterprise"), ids
+    )
 
 
 @router.get("/negotiations", response={200: NegotiationPage, **ERRORS})
@@ -266,7 +267,7 @@ def perform_negotiation_transition(request, nid: int, payload: NegotiationTransi
     }
     unknown = set(payload.values) - allowed
     if unknown:
-        raise ValidationError({k: ["此步骤不能设置该字段"] for k in unknown})
+        raise ValidationError({k: [_("This step cannot set this field.")] for k in unknown})
     # Dates arrive as text: let the model parse them as the form would.
     values = {k: Negotiation._meta.get_field(k).to_python(v) for k, v in payload.values.items()}
     actions.negotiation_step(
@@ -296,7 +297,8 @@ def add_representative(request, nid: int, payload: RepresentativeIn):
         data["user"] = reference(
             User.objects.filter(is_active=True),
             "username",
-            f"用户 {username} 不存在",
+            _("User"),
+            scoped=False,
             username=username,
         )
     actions.seat(n, acting_user=request.user, **data)

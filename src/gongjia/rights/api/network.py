@@ -3,9 +3,9 @@
 import datetime as dt
 from typing import Annotated
 
-from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Field, FilterLookup, FilterSchema, Query, Schema, Status
 
 from gongjia.orgs.models import Enterprise
@@ -17,6 +17,7 @@ from gongjia.platform.api_base import (
     page,
     patch_changes,
     reference,
+    references,
     require_perm,
     scoped_get,
 )
@@ -268,18 +269,19 @@ def _team_refs(request, data: dict) -> dict:
             reference(
                 scope.restrict(Enterprise.objects.all(), request.user),
                 "enterprise_id",
-                f"企业 {ent} 不存在或不在您的管辖范围内",
+                _("Enterprise"),
                 pk=ent,
             )
             if ent
             else None
         )
     if data.get("stations") is not None:
-        ids = data["stations"]
-        found = list(scope.restrict(Station.objects.filter(pk__in=ids), request.user))
-        if len(found) != len(set(ids)):
-            raise ValidationError({"stations": ["维权站不存在或不在您的管辖范围内"]})
-        data["stations"] = found
+        data["stations"] = references(
+            scope.restrict(Station.objects.all(), request.user),
+            "stations",
+            Station._meta.verbose_name,
+            data["stations"],
+        )
     if data.get("areas") is not None:
         data["areas"] = region_refs(data["areas"], "areas")
     return data
