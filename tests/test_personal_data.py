@@ -109,3 +109,21 @@ def test_an_edit_that_leaves_a_masked_field_empty_keeps_it(tree, make_user, logi
     assert r.status_code == 302, r.content.decode()[:2000]
     member.refresh_from_db()
     assert member.name == "改过的名字" and member.mobile == CLEAR["phone"]
+
+
+def test_every_personal_field_is_masked_in_its_audit_registration():
+    """Field-change rows of every tracked model mask each personal field (or leave it out)."""
+    from auditlog.registry import auditlog
+
+    from gongjia.platform import pii
+
+    unmasked = []
+    for model in auditlog.get_models():
+        fields = auditlog.get_model_fields(model)
+        covered = {*fields["mask_fields"], *fields["exclude_fields"]}
+        unmasked += [
+            f"{model._meta.label}.{f.name}"
+            for f in pii.personal_fields(model)
+            if f.name not in covered
+        ]
+    assert not unmasked, unmasked

@@ -9,11 +9,10 @@ class AccountsConfig(AppConfig):
 
     def ready(self):
         from auditlog.models import LogEntry
-        from auditlog.registry import auditlog
         from django_tasks_db.models import DBTaskResult
 
         from gongjia.accounts.models import ApiToken, RoleAssignment, User
-        from gongjia.platform import scope
+        from gongjia.platform import audit, scope
         from gongjia.platform.models import (
             Attachment,
             AuditEvent,
@@ -35,20 +34,19 @@ class AccountsConfig(AppConfig):
         scope.unscoped(KeyCanary)
         scope.unscoped(OfficialYear)
         scope.unscoped(OfficialDay)
-        auditlog.register(OfficialYear)
-        auditlog.register(OfficialDay)
+        audit.track(OfficialYear)
+        audit.track(OfficialDay)
         scope.unscoped(DBTaskResult)
         scope.owned(Job, "user")
         scope.owned(Notification, "recipient")
         scope.units(Consent, "unit")
         scope.owned(Attachment, "uploaded_by")  # downloads check the attached record instead
-        auditlog.register(
+        audit.track(
             User,
             exclude_fields=["password", "last_login", "totp_secret", "id_number_bidx"],
-            mask_fields=["id_number"],
         )
-        auditlog.register(RoleAssignment)
-        auditlog.register(Consent)
+        audit.track(RoleAssignment)
+        audit.track(Consent)
 
         from gongjia.platform import notifications
 

@@ -8,7 +8,6 @@ class AssistanceConfig(AppConfig):
     verbose_name = _("Hardship assistance")
 
     def ready(self):
-        from auditlog.registry import auditlog
 
         from gongjia.assistance import selectors  # noqa: F401  registers the indicators
         from gongjia.assistance.models import (
@@ -28,7 +27,7 @@ class AssistanceConfig(AppConfig):
             Visit,
             YearFinance,
         )
-        from gongjia.platform import scope
+        from gongjia.platform import audit, scope
 
         scope.units(Household, "unit")
         for model in (HouseholdMember, YearFinance, CategoryDecision, ArchivePeriod):
@@ -42,14 +41,13 @@ class AssistanceConfig(AppConfig):
         scope.units(PaymentBatch, "unit")
         scope.unscoped(ReliefFund)  # the district's budget: the permission alone decides
         scope.units(EmployerSignal, "enterprise__federation", "enterprise__union")
-        auditlog.register(Household, mask_fields=["bank_account"])
-        auditlog.register(
+        audit.track(Household)
+        audit.track(
             HouseholdMember,
             exclude_fields=["id_number_bidx"],
-            mask_fields=["id_number", "health"],
         )
-        auditlog.register(YearFinance)
-        auditlog.register(ReliefApplication)
-        auditlog.register(AssistanceRecord, mask_fields=["note"])
-        auditlog.register(Pairing, exclude_fields=["alerted_for"])
-        auditlog.register(Visit, mask_fields=["notes"])
+        audit.track(YearFinance)
+        audit.track(ReliefApplication)
+        audit.track(AssistanceRecord)
+        audit.track(Pairing, exclude_fields=["alerted_for"])
+        audit.track(Visit)

@@ -8,17 +8,16 @@ class MembersConfig(AppConfig):
     verbose_name = _("Members and union building")
 
     def ready(self):
-        from auditlog.registry import auditlog
 
         from gongjia.members import selectors  # noqa: F401  registers the indicators
         from gongjia.members.models import Founding, Member, MembershipChange, TransferRequest
-        from gongjia.platform import scope
+        from gongjia.platform import audit, scope
 
         scope.units(Member, "union")
         scope.units(MembershipChange, "member__union")
         scope.units(Founding, "federation")
         # Both sides see a transfer request: the union that sends and the one that receives.
         scope.units(TransferRequest, "from_union", "to_union")
-        auditlog.register(Member, exclude_fields=["id_number_bidx"], mask_fields=["id_number"])
-        auditlog.register(Founding)
-        auditlog.register(TransferRequest)
+        audit.track(Member, exclude_fields=["id_number_bidx"])
+        audit.track(Founding)
+        audit.track(TransferRequest)

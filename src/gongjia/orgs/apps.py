@@ -8,10 +8,9 @@ class OrgsConfig(AppConfig):
     verbose_name = _("Organisations")
 
     def ready(self):
-        from auditlog.registry import auditlog
 
         from gongjia.orgs.models import Enterprise, OrgUnit, Region
-        from gongjia.platform import scope
+        from gongjia.platform import audit, scope
 
         scope.unscoped(Region)
         scope.units(OrgUnit, "")
@@ -19,4 +18,4 @@ class OrgsConfig(AppConfig):
         from gongjia.orgs import selectors  # noqa: F401  registers the indicators
 
         for model in (Region, OrgUnit, Enterprise):
-            auditlog.register(model, exclude_fields=["path", "depth", "numchild"])
+            audit.track(model, exclude_fields=["path", "depth", "numchild"])

@@ -183,6 +183,22 @@ def _on_log_entry(sender, instance, created, **kwargs):
         seal_log_entries([instance])
 
 
+def track(model, *, exclude_fields=(), mask_fields=()):
+    """Register `model` for field-change rows (django-auditlog) with every personal field of it
+    masked (`pii.personal_fields`) unless left out altogether: the registration itself says
+    what is masked, and a new personal field is masked without anyone remembering to."""
+    from auditlog.registry import auditlog
+
+    from gongjia.platform import pii
+
+    personal = [f.name for f in pii.personal_fields(model) if f.name not in exclude_fields]
+    auditlog.register(
+        model,
+        exclude_fields=list(exclude_fields),
+        mask_fields=sorted({*mask_fields, *personal}),
+    )
+
+
 def mask_personal_changes(entry: LogEntry) -> None:
     """Field changes keep no personal data in clear, whatever the model's registration says:
     a phone number shows as 138****5678 before and after, an ID number or a note masked."""

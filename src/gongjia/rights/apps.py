@@ -8,9 +8,8 @@ class RightsConfig(AppConfig):
     verbose_name = _("Rights protection")
 
     def ready(self):
-        from auditlog.registry import auditlog
 
-        from gongjia.platform import scope
+        from gongjia.platform import audit, scope
         from gongjia.rights import selectors  # noqa: F401  registers the indicators
         from gongjia.rights.models import (
             Agency,
@@ -56,15 +55,13 @@ class RightsConfig(AppConfig):
         scope.units(Agency, "unit")
         scope.units(LegalTalk, "unit")
         for model in (Station, TeamMember, Agency, LegalTalk):
-            auditlog.register(model)
-        auditlog.register(DutyShift)
-        auditlog.register(DisputeCase, exclude_fields=["alerted"])
-        auditlog.register(CaseWorker, exclude_fields=["id_number_bidx"], mask_fields=["id_number"])
-        auditlog.register(CaseClaim)
-        auditlog.register(Negotiation, exclude_fields=["clock", "due_on", "warn_on"])
-        auditlog.register(
-            Representative, exclude_fields=["id_number_bidx"], mask_fields=["id_number"]
-        )
-        auditlog.register(Round)
-        auditlog.register(Evaluation)
-        auditlog.register(Score)
+            audit.track(model)
+        audit.track(DutyShift)
+        audit.track(DisputeCase, exclude_fields=["alerted"])
+        audit.track(CaseWorker, exclude_fields=["id_number_bidx"])
+        audit.track(CaseClaim)
+        audit.track(Negotiation, exclude_fields=["clock", "due_on", "warn_on"])
+        audit.track(Representative, exclude_fields=["id_number_bidx"])
+        audit.track(Round)
+        audit.track(Evaluation)
+        audit.track(Score)

@@ -302,8 +302,9 @@ CONTRACT_LIVE = ("effective", "published", "in_force", "renewal_window")
 
 
 def seat_problems_of(negotiation) -> list[str]:
-    seats = negotiation.representatives.filter(vacated_on__isnull=True)
-    return seat_problems(list(seats), timezone.localdate())
+    # From the representatives as loaded (lists prefetch them): no query per negotiation.
+    seats = [r for r in negotiation.representatives.all() if r.vacated_on is None]
+    return seat_problems(seats, timezone.localdate())
 
 
 def negotiations(user):
