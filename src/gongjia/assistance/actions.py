@@ -10,7 +10,6 @@ from django.utils.translation import gettext as _
 from gongjia.assistance import rules
 from gongjia.assistance.events import CATEGORY_OVERRIDDEN, HELP_RECORDED, HOUSEHOLD_OPENED, PAIRED
 from gongjia.assistance.models import (
-    ArchivePeriod,
     AssistanceRecord,
     CategoryDecision,
     CheckUp,
@@ -20,6 +19,7 @@ from gongjia.assistance.models import (
     Visit,
     YearFinance,
 )
+from gongjia.assistance.steps import follow_periods
 from gongjia.assistance.workflows import CONSENT_PURPOSE, household_workflow
 from gongjia.orgs.models import OrgUnit
 from gongjia.platform import (
@@ -28,10 +28,8 @@ from gongjia.platform import (
     events,
     parameters,
     pii,
-    records,
     scope,
     validators,
-    workdays,
 )
 
 HOUSEHOLD_FIELDS = (
@@ -258,23 +256,6 @@ def record_finances(household: Household, *, acting_user, year: int, **figures) 
     return d
 
 
-def follow_periods(h: Household, on: dt.date) -> None:
-    """Keep the household's periods in the archive in step with its status and category as
-    they stand after a step taken on the day `on`."""
-    current = ArchivePeriod.objects.filter(household=h, ended_on=None).first()
-    inside = h.status == Household.Status.ARCHIVED
-    if current and inside and current.category != h.category and current.started_on >= on:
-        current.category = h.category  # a correction on the period's first day
-        current.save(update_fields=["category"])
-        return
-    if current and (not inside or current.category != h.category):
-        current.ended_on = max(on, current.started_on)
-        current.save(update_fields=["ended_on"])
-        current = None
-    if inside and current is None:
-        ArchivePeriod.objects.create(household=h, category=h.category, started_on=on)
-
-
 @transaction.atomic
 def override_category(
     household: Household, *, acting_user, category: str, reason: str
@@ -327,44 +308,11 @@ def record_authorisation(
 
 
 def household_step(household: Household, name: str, *, acting_user, note="", on=None, values=None):
-    on = on or timezone.localdate()
-    values = dict(values or {})
-    with transaction.atomic():
-        h = Household.objects.select_for_update().get(pk=household.pk)
-        if name == "start_notice":
-            days = parameters.value("assistance.public_notice_working_days", on=on)
-            values["notice_until"] = workdays.deadline(on, days, "working_days")
-        if name == "archive":
-            if h.notice_until and on <= h.notice_until:
-                raise ValidationError(
-                    _("The public notice runs until %(d)s.") % {"d": h.notice_until}
-                )
-            values["archived_on"] = on
-        if name == "exit":
-            values["exited_on"] = on
-            # Archive Measures: files kept 10 years after withdrawal.
-            years = parameters.value("assistance.files_kept_years", on=on)
-            values["keep_until"] = workdays.add_months(on, 12 * years)
-            # Follow-up calls to catch a relapse; an active helper's pairing ends.
-            for months in parameters.value("assistance.follow_up_months", on=on):
-                CheckUp.objects.get_or_create(
-                    household=h, kind=CheckUp.Kind.FOLLOW_UP, due_on=workdays.add_months(on, months)
-                )
-            Pairing.objects.filter(household=h, ended_on=None).update(ended_on=on)
-        if name == "relapse":
-            values.update(exit_reason="", exited_on=None, keep_until=None)
-        household_workflow.perform(h, name, acting_user=acting_user, note=note, values=values)
-        h.refresh_from_db(fields=["status", "category"])
-        follow_periods(h, on)
-        if name == "relapse":  # the calls still ahead are no longer needed
-            CheckUp.objects.filter(household=h, kind=CheckUp.Kind.FOLLOW_UP, done_on=None).delete()
-        if name in ("archive", "relapse"):
-            from gongjia.assistance.risk import grade_member
-
-            for m in h.members.filter(work=HouseholdMember.Work.EMPLOYED):
-                grade_member(m, on)
-    records.adopt(household, h)
-    return household
+    """One step of the archive procedure; what it checks and does is declared on the step
+    (`workflows.household_workflow`, `steps`)."""
+    return household_workflow.run(
+        household, name, acting_user=acting_user, note=note, on=on, values=values
+    )
 
 
 def record_signal(signal, *, acting_user) -> int:

@@ -29,7 +29,7 @@ from gongjia.assistance.models import (
     ReliefPayment,
 )
 from gongjia.assistance.workflows import relief_workflow
-from gongjia.platform import audit, counters, events, money, parameters, pii, records, scope, xlsx
+from gongjia.platform import audit, counters, events, money, parameters, pii, scope, xlsx
 from gongjia.platform.models import AuditEvent
 
 BANK_HEADERS = ["序号", "档案号", "户名", "银行账号", "金额（元）", "摘要"]
@@ -179,96 +179,99 @@ def _spend(fund: ReliefFund, amount: int) -> None:
     )
 
 
-def approve(application: ReliefApplication, *, acting_user, note: str = "") -> list:
-    """Approve and write the payments to the ledger, all or nothing."""
+def four_eyes(step) -> str | None:
+    """Approval is someone else's than the preparer's (and a person's, never the platform's)."""
+    if scope.person(step.actor) is None or step.actor.pk == step.obj.prepared_by_id:
+        return _("Someone other than the person who prepared the application must approve it.")
+    return None
+
+
+def decided(step) -> None:
+    """Who decided, and when (a refusal by the preparer themselves names no decider)."""
+    if scope.person(step.actor) is not None and step.actor.pk != step.obj.prepared_by_id:
+        step.values["decided_by"] = step.actor
+    step.values["decided_at"] = timezone.now()
+
+
+def write_ledger(step) -> None:
+    """The approval's consequence: the months paid, checked against the policy, the cap and
+    the budget, appended to the ledger (all or nothing, with the step)."""
+    a = step.obj
+    # One household at a time: a second approval waits here and then sees the first.
+    h = Household.objects.select_for_update().get(pk=a.household_id)
+    pol = policy_in_force(a.policy, month_start(a.first_period))
+    beneficiary = HouseholdMember.objects.get(pk=a.beneficiary_id) if a.beneficiary_id else None
+    problems = eligibility(h, pol, beneficiary)
+    if problems:
+        raise ValidationError(" ".join(problems))
+    wanted = months(a.first_period, a.periods)
+    paid = _net_paid(h, a.policy, wanted)
+    already = [p for p in wanted if paid.get(p, 0) > 0]
+    if already:
+        raise ValidationError(
+            _("Household %(h)s has already been paid under this policy for %(p)s.")
+            % {"h": h.number, "p": "、".join(already)}
+        )
+    by_year: dict[int, int] = {}
+    for p in wanted:
+        by_year[int(p[:4])] = by_year.get(int(p[:4]), 0) + a.amount_fen
+    for year, amount in sorted(by_year.items()):
+        so_far = (
+            ReliefPayment.objects.filter(household=h, policy=a.policy, year=year).aggregate(
+                s=Sum("amount_fen")
+            )["s"]
+            or 0
+        )
+        if so_far + amount > pol["yearly_cap_fen"]:
+            raise ValidationError(
+                _("This would pay the household %(t)s yuan in %(y)s; the yearly cap is %(c)s yuan.")
+                % {
+                    "t": money.yuan(so_far + amount),
+                    "y": year,
+                    "c": money.yuan(pol["yearly_cap_fen"]),
+                }
+            )
+        fund = _fund(year)
+        if fund.paid_fen + amount > fund.budget_fen:
+            raise ValidationError(
+                _("The %(y)s relief budget has %(l)s yuan left; this needs %(n)s yuan.")
+                % {
+                    "y": year,
+                    "l": money.yuan(max(fund.left_fen, 0)),
+                    "n": money.yuan(amount),
+                }
+            )
+        _spend(fund, amount)
+    attempts = dict(
+        ReliefPayment.objects.filter(
+            household=h, policy=a.policy, period__in=wanted, kind="reversal"
+        )
+        .values_list("period")
+        .annotate(n=Count("id"))
+    )
+    ReliefPayment.objects.bulk_create(
+        [
+            ReliefPayment(
+                household=h,
+                application=a,
+                policy=a.policy,
+                period=p,
+                year=int(p[:4]),
+                kind=ReliefPayment.Kind.PAYMENT,
+                attempt=attempts.get(p, 0),
+                amount_fen=a.amount_fen,
+                fund_source=a.fund_source,
+                entered_by=scope.person(step.actor),
+            )
+            for p in wanted
+        ]
+    )
+
+
+def application_step(application, name, *, acting_user, note=""):
+    """A step of a relief application; approval writes the ledger (declared on the step)."""
     try:
-        with transaction.atomic():
-            a = ReliefApplication.objects.select_for_update().get(pk=application.pk)
-            if scope.person(acting_user) is None or acting_user.pk == a.prepared_by_id:
-                raise ValidationError(
-                    _("Someone other than the person who prepared the application must approve it.")
-                )
-            # One household at a time: a second approval waits here and then sees the first.
-            h = Household.objects.select_for_update().get(pk=a.household_id)
-            pol = policy_in_force(a.policy, month_start(a.first_period))
-            beneficiary = (
-                HouseholdMember.objects.get(pk=a.beneficiary_id) if a.beneficiary_id else None
-            )
-            problems = eligibility(h, pol, beneficiary)
-            if problems:
-                raise ValidationError(" ".join(problems))
-            wanted = months(a.first_period, a.periods)
-            paid = _net_paid(h, a.policy, wanted)
-            already = [p for p in wanted if paid.get(p, 0) > 0]
-            if already:
-                raise ValidationError(
-                    _("Household %(h)s has already been paid under this policy for %(p)s.")
-                    % {"h": h.number, "p": "、".join(already)}
-                )
-            by_year: dict[int, int] = {}
-            for p in wanted:
-                by_year[int(p[:4])] = by_year.get(int(p[:4]), 0) + a.amount_fen
-            for year, amount in sorted(by_year.items()):
-                so_far = (
-                    ReliefPayment.objects.filter(household=h, policy=a.policy, year=year).aggregate(
-                        s=Sum("amount_fen")
-                    )["s"]
-                    or 0
-                )
-                if so_far + amount > pol["yearly_cap_fen"]:
-                    raise ValidationError(
-                        _(
-                            "This would pay the household %(t)s yuan in %(y)s; the yearly cap "
-                            "is %(c)s yuan."
-                        )
-                        % {
-                            "t": money.yuan(so_far + amount),
-                            "y": year,
-                            "c": money.yuan(pol["yearly_cap_fen"]),
-                        }
-                    )
-                fund = _fund(year)
-                if fund.paid_fen + amount > fund.budget_fen:
-                    raise ValidationError(
-                        _("The %(y)s relief budget has %(l)s yuan left; this needs %(n)s yuan.")
-                        % {
-                            "y": year,
-                            "l": money.yuan(max(fund.left_fen, 0)),
-                            "n": money.yuan(amount),
-                        }
-                    )
-                _spend(fund, amount)
-            attempts = dict(
-                ReliefPayment.objects.filter(
-                    household=h, policy=a.policy, period__in=wanted, kind="reversal"
-                )
-                .values_list("period")
-                .annotate(n=Count("id"))
-            )
-            entries = ReliefPayment.objects.bulk_create(
-                [
-                    ReliefPayment(
-                        household=h,
-                        application=a,
-                        policy=a.policy,
-                        period=p,
-                        year=int(p[:4]),
-                        kind=ReliefPayment.Kind.PAYMENT,
-                        attempt=attempts.get(p, 0),
-                        amount_fen=a.amount_fen,
-                        fund_source=a.fund_source,
-                        entered_by=scope.person(acting_user),
-                    )
-                    for p in wanted
-                ]
-            )
-            relief_workflow.perform(
-                a,
-                "approve",
-                acting_user=acting_user,
-                note=note,
-                values={"decided_by": acting_user, "decided_at": timezone.now()},
-            )
+        relief_workflow.run(application, name, acting_user=acting_user, note=note)
     except IntegrityError:
         # The constraints decided a race the locks did not see (a payment or the budget).
         raise ValidationError(
@@ -277,31 +280,17 @@ def approve(application: ReliefApplication, *, acting_user, note: str = "") -> l
                 "reload and check the ledger."
             )
         ) from None
-    records.adopt(application, a)
-    return entries
+    return application
+
+
+def approve(application: ReliefApplication, *, acting_user, note: str = "") -> list:
+    """Approve and write the payments to the ledger, all or nothing; returns the payments."""
+    application_step(application, "approve", acting_user=acting_user, note=note)
+    return list(application.payments.filter(kind=ReliefPayment.Kind.PAYMENT).order_by("period"))
 
 
 def refuse(application: ReliefApplication, *, acting_user, note: str) -> ReliefApplication:
-    return relief_workflow.perform(
-        application,
-        "refuse",
-        acting_user=acting_user,
-        note=note,
-        values={"decided_by": acting_user, "decided_at": timezone.now()}
-        if scope.person(acting_user) is not None and acting_user.pk != application.prepared_by_id
-        else {"decided_at": timezone.now()},
-    )
-
-
-def application_step(application, name, *, acting_user, note=""):
-    """The back office's transition buttons."""
-    if name == "approve":
-        approve(application, acting_user=acting_user, note=note)
-    elif name == "refuse":
-        refuse(application, acting_user=acting_user, note=note)
-    else:
-        relief_workflow.perform(application, name, acting_user=acting_user, note=note)
-    return application
+    return application_step(application, "refuse", acting_user=acting_user, note=note)
 
 
 def reverse(payment: ReliefPayment, *, acting_user, reason: str) -> ReliefPayment:

@@ -2,6 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
+from gongjia.assistance import steps
 from gongjia.assistance.models import Household, ReliefApplication
 from gongjia.platform import consent
 from gongjia.platform.workflow import Transition, Workflow
@@ -48,9 +49,22 @@ household_workflow = Workflow(
             permission="approve",
         ),
         Transition("economic_ok", (H.CONFIRMED,), H.VERIFIED, _("Economic check passed")),
-        Transition("start_notice", (H.VERIFIED,), H.NOTICE, _("Start the public notice")),
         Transition(
-            "archive", (H.NOTICE,), H.ARCHIVED, _("Archive (no objection)"), guard=_not_archivable
+            "start_notice",
+            (H.VERIFIED,),
+            H.NOTICE,
+            _("Start the public notice"),
+            prepare=steps.notice_period,
+        ),
+        Transition(
+            "archive",
+            (H.NOTICE,),
+            H.ARCHIVED,
+            _("Archive (no objection)"),
+            guard=_not_archivable,
+            check=steps.notice_over,
+            prepare=steps.archived,
+            after=steps.in_archive,
         ),
         Transition(
             "send_back",
@@ -68,7 +82,13 @@ household_workflow = Workflow(
             style="danger",
         ),
         Transition(
-            "exit", (H.ARCHIVED,), H.EXITED, _("Leave the archive"), required=("exit_reason",)
+            "exit",
+            (H.ARCHIVED,),
+            H.EXITED,
+            _("Leave the archive"),
+            required=("exit_reason",),
+            prepare=steps.leaving,
+            after=steps.left,
         ),
         Transition(
             "relapse",
@@ -76,18 +96,48 @@ household_workflow = Workflow(
             H.ARCHIVED,
             _("Back in hardship: reopen the same archive"),
             note_required=True,
+            prepare=steps.reopening,
+            after=steps.in_archive,
         ),
     ],
 )
 
 
 R = ReliefApplication.Status
-# Approval writes the ledger: it goes through relief.approve, never straight to perform().
+
+
+# The ledger module imports this one: its rules are reached when a step runs.
+def _four_eyes(step):
+    from gongjia.assistance import relief
+
+    return relief.four_eyes(step)
+
+
+def _decided(step):
+    from gongjia.assistance import relief
+
+    relief.decided(step)
+
+
+def _write_ledger(step):
+    from gongjia.assistance import relief
+
+    relief.write_ledger(step)
+
+
+# Approval writes the ledger whichever way it is taken: the back office, the API or relief.approve.
 relief_workflow = Workflow(
     states=R,
     transitions=[
         Transition(
-            "approve", (R.SUBMITTED,), R.APPROVED, _("Approve and pay"), permission="approve"
+            "approve",
+            (R.SUBMITTED,),
+            R.APPROVED,
+            _("Approve and pay"),
+            permission="approve",
+            check=_four_eyes,
+            prepare=_decided,
+            after=_write_ledger,
         ),
         Transition(
             "refuse",
@@ -97,6 +147,7 @@ relief_workflow = Workflow(
             permission="approve",
             note_required=True,
             style="danger",
+            prepare=_decided,
         ),
         Transition("withdraw", (R.SUBMITTED,), R.WITHDRAWN, _("Withdraw"), note_required=True),
     ],

@@ -1,22 +1,41 @@
 """A small declarative state machine.
 
 A model declares `workflow = Workflow(states=..., transitions=[...])` in its app's
-`workflows.py`; an action calls `workflow.perform(obj, "name", acting_user=..., note=...)`,
+`workflows.py`; an action calls `workflow.run(obj, "name", acting_user=..., note=..., on=...)`,
 which locks the row, checks the source state, the permission and scope of the acting user,
-the required fields and the guard, changes the status and writes the timeline event, all in one
-transaction. Nothing else writes a status.
+the required fields, the guard and the step's own `check` (which sees the actor and the date),
+lets `prepare` set what the step writes, changes the status, writes the timeline event and runs
+`after` (clocks, edges, grades), all in one transaction. Nothing else writes a status. A step
+function of an app is then one call; its rules are data on the transition.
 """
 
 import dataclasses
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from gongjia.platform import audit, scope
+from gongjia.platform import audit, records, scope
 from gongjia.platform.models import AuditEvent
+
+
+@dataclass
+class Step:
+    """A step being taken: the locked row, who takes it, on which day, with which note, the
+    fields it writes (`values`) and what else it was given (`inputs`, e.g. an agency)."""
+
+    obj: Any
+    actor: Any
+    on: dt.date
+    note: str
+    values: dict
+    inputs: dict
+    transition: "Transition"
 
 
 @dataclass(frozen=True)
@@ -28,8 +47,12 @@ class Transition:
     permission: str = "change"
     required: tuple[str, ...] = ()
     note_required: bool = False
-    guard: Callable | None = None  # guard(obj) -> error message or None
+    guard: Callable | None = None  # guard(obj) -> error message or None; hides the step too
     style: str = "primary"
+    check: Callable[[Step], str | None] | None = None  # a rule of the actor or the date
+    prepare: Callable[[Step], None] | None = None  # sets step.values before the status moves
+    after: Callable[[Step], None] | None = None  # what follows, in the same transaction
+    inputs: tuple[str, ...] = ()  # what the step may be given beyond the record's fields
 
 
 @dataclass
@@ -70,6 +93,47 @@ class Workflow:
             out.append(t)
         return out
 
+    def run(
+        self,
+        obj,
+        name: str,
+        *,
+        acting_user,
+        note: str = "",
+        on: dt.date | None = None,
+        values: dict | None = None,
+        **inputs,
+    ):
+        """Take the step `name` with its declared check, preparation and consequences."""
+        t = self.get(name)
+        unknown = set(inputs) - set(t.inputs)
+        if unknown:
+            raise ValidationError({k: _("This field cannot be set by this step.") for k in unknown})
+        with transaction.atomic():
+            locked = type(obj)._default_manager.select_for_update().get(pk=obj.pk)
+            self._check_state(locked, t)
+            step = Step(
+                locked, acting_user, on or timezone.localdate(), note, dict(values or {}), inputs, t
+            )
+            if t.check and (message := t.check(step)):
+                raise ValidationError(message, code="check")
+            if t.prepare:
+                t.prepare(step)
+            self.perform(locked, name, acting_user=acting_user, note=step.note, values=step.values)
+            if t.after:
+                t.after(step)
+        records.adopt(obj, locked)
+        return obj
+
+    def _check_state(self, obj, t: Transition) -> None:
+        state = getattr(obj, self.field)
+        if state not in t.source:
+            raise ValidationError(
+                _("“%(step)s” is not possible while the record is “%(state)s”."),
+                code="wrong_state",
+                params={"step": t.label, "state": self.states(state).label},
+            )
+
     def perform(self, obj, name: str, *, acting_user, note: str = "", values: dict | None = None):
         t = self.get(name)
         values = values or {}
@@ -77,12 +141,7 @@ class Workflow:
         with transaction.atomic():
             locked = model._default_manager.select_for_update().get(pk=obj.pk)
             state = getattr(locked, self.field)
-            if state not in t.source:
-                raise ValidationError(
-                    _("“%(step)s” is not possible while the record is “%(state)s”."),
-                    code="wrong_state",
-                    params={"step": t.label, "state": self.states(state).label},
-                )
+            self._check_state(locked, t)
             if scope.person(acting_user) is not None and not scope.can(
                 acting_user, t.permission, locked
             ):

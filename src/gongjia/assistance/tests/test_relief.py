@@ -324,3 +324,20 @@ def test_the_worker_sees_payments_and_helper_in_the_portal(tree, officers, make_
     client.force_login(worker, backend="gongjia.accounts.backends.RoleBackend")
     page = client.get("/portal/assistance/").content.decode()
     assert "2026-04" in page and "800.00" in page and approver.username in page
+
+
+def test_any_way_of_approving_checks_four_eyes_and_writes_the_ledger(tree, officers):
+    """The rule and its consequence are declared on the step, so taking it through the
+    workflow itself (as the back office's buttons and any future caller do) cannot skip them."""
+    from gongjia.assistance.workflows import relief_workflow
+    from gongjia.platform.scope import SYSTEM
+
+    preparer, approver = officers
+    a = apply(archived(tree, preparer), preparer)
+    for actor in (preparer, SYSTEM):
+        with pytest.raises(ValidationError, match="other than"):
+            relief_workflow.run(a, "approve", acting_user=actor)
+    assert not ReliefPayment.objects.exists()
+    relief_workflow.run(a, "approve", acting_user=approver)
+    assert a.status == "approved" and a.decided_by == approver
+    assert a.payments.filter(kind="payment").count() == 3
