@@ -145,22 +145,8 @@ def update(member: Member, *, acting_user, **fields) -> Member:
 def transition(
     member: Member, name: str, *, acting_user, note: str = "", on: dt.date | None = None
 ) -> Member:
-    on = on or timezone.localdate()
-    values = {}
-    if name == "approve":
-        values = {"join_date": member.join_date or on}
-    elif name == "withdraw":
-        values = {"withdrawn_on": on, "withdrawal_reason": note[:200]}
-    elif name == "reinstate":
-        values = {"withdrawn_on": None, "withdrawal_reason": ""}
-    with transaction.atomic():
-        member_workflow.perform(member, name, acting_user=acting_user, note=note, values=values)
-        kind = {"approve": "join", "withdraw": "withdraw", "reinstate": "reinstate"}.get(name)
-        if kind:
-            MembershipChange.objects.create(
-                member=member, kind=kind, on=on, to_union=member.union, note=note[:200]
-            )
-    return member
+    """A step of membership (its dates and history are declared on the step)."""
+    return member_workflow.run(member, name, acting_user=acting_user, note=note, on=on)
 
 
 @transaction.atomic

@@ -1,5 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 
+from gongjia.members import steps
 from gongjia.members.models import Founding, Member, TransferRequest
 from gongjia.platform.workflow import Transition, Workflow
 
@@ -8,7 +9,13 @@ member_workflow = Workflow(
     states=S,
     transitions=[
         Transition(
-            "approve", (S.APPLIED,), S.ACTIVE, _("Approve application"), permission="approve"
+            "approve",
+            (S.APPLIED,),
+            S.ACTIVE,
+            _("Approve application"),
+            permission="approve",
+            prepare=steps.joined,
+            after=steps.history("join"),
         ),
         Transition(
             "reject",
@@ -26,8 +33,18 @@ member_workflow = Workflow(
             _("Withdraw from the union"),
             note_required=True,
             style="danger",
+            prepare=steps.withdrawing,
+            after=steps.history("withdraw"),
         ),
-        Transition("reinstate", (S.WITHDRAWN,), S.ACTIVE, _("Reinstate"), note_required=True),
+        Transition(
+            "reinstate",
+            (S.WITHDRAWN,),
+            S.ACTIVE,
+            _("Reinstate"),
+            note_required=True,
+            prepare=steps.reinstating,
+            after=steps.history("reinstate"),
+        ),
     ],
 )
 

@@ -2,7 +2,6 @@
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gongjia.orgs.events import MOVED
@@ -94,16 +93,8 @@ def move_unit(unit: OrgUnit, new_parent: OrgUnit, *, acting_user) -> OrgUnit:
     return unit
 
 
-@transaction.atomic
 def transition_unit(unit: OrgUnit, name: str, *, acting_user, note: str = "", on=None) -> OrgUnit:
-    unit = unit_workflow.perform(unit, name, acting_user=acting_user, note=note)
-    # Deregistration is dated, for the figures of past years (a reactivated unit has no date:
-    # the gap is not kept). Written beside the step, not as its data: the step must not judge
-    # the unit's other fields again (a legacy credit code never blocks deregistering).
-    if name in ("deregister", "reactivate"):
-        unit.deregistered_on = (on or timezone.localdate()) if name == "deregister" else None
-        OrgUnit.objects.filter(pk=unit.pk).update(deregistered_on=unit.deregistered_on)
-    return unit
+    return unit_workflow.run(unit, name, acting_user=acting_user, note=note, on=on)
 
 
 ENTERPRISE_FIELDS = (

@@ -3,6 +3,16 @@ from django.utils.translation import gettext_lazy as _
 from gongjia.orgs.models import OrgUnit
 from gongjia.platform.workflow import Transition, Workflow
 
+
+def _dated(step):
+    """Deregistration is dated, for the figures of past years (a reactivated unit has no date:
+    the gap is not kept). Written beside the step, not as its data: the step must not judge the
+    unit's other fields again (a legacy credit code never blocks deregistering)."""
+    unit = step.obj
+    unit.deregistered_on = step.on if step.transition.name == "deregister" else None
+    OrgUnit.objects.filter(pk=unit.pk).update(deregistered_on=unit.deregistered_on)
+
+
 unit_workflow = Workflow(
     states=OrgUnit.Status,
     transitions=[
@@ -18,6 +28,7 @@ unit_workflow = Workflow(
                 else None
             ),
             style="danger",
+            after=_dated,
         ),
         Transition(
             "reactivate",
@@ -25,6 +36,7 @@ unit_workflow = Workflow(
             target=OrgUnit.Status.ACTIVE,
             label=_("Reactivate"),
             note_required=True,
+            after=_dated,
         ),
     ],
 )

@@ -53,6 +53,8 @@ class Transition:
     prepare: Callable[[Step], None] | None = None  # sets step.values before the status moves
     after: Callable[[Step], None] | None = None  # what follows, in the same transaction
     inputs: tuple[str, ...] = ()  # what the step may be given beyond the record's fields
+    clock: str = ""  # the clock the step starts (or restarts); others stop the running one
+    clock_from: str = ""  # the field whose date the clock runs from (else the step's day)
 
 
 @dataclass
@@ -60,6 +62,9 @@ class Workflow:
     states: type
     transitions: list[Transition]
     field: str = "status"
+    # What every step of this workflow prepares and does besides its own (e.g. a case's clock).
+    prepare_each: Callable[[Step], None] | None = None
+    after_each: Callable[[Step], None] | None = None
     _by_name: dict = dataclasses.field(default_factory=dict, init=False, repr=False)
 
     def __post_init__(self):
@@ -117,11 +122,13 @@ class Workflow:
             )
             if t.check and (message := t.check(step)):
                 raise ValidationError(message, code="check")
-            if t.prepare:
-                t.prepare(step)
+            for hook in (self.prepare_each, t.prepare):
+                if hook:
+                    hook(step)
             self.perform(locked, name, acting_user=acting_user, note=step.note, values=step.values)
-            if t.after:
-                t.after(step)
+            for hook in (self.after_each, t.after):
+                if hook:
+                    hook(step)
         records.adopt(obj, locked)
         return obj
 

@@ -523,7 +523,7 @@ def harmony(scale: str = "small", out=print):
             continue  # still being scored
         actions.evaluation_step(e, "submit", acting_user=SYSTEM, on=dt.date(2025, 11, 20))
         e.refresh_from_db()
-        from gongjia.rights.actions.harmony import grade_for
+        from gongjia.rights.steps import grade_for
 
         step_name = "certify" if grade_for(e.total, checklist.grades) else "decline"
         actions.evaluation_step(e, step_name, acting_user=SYSTEM, on=dt.date(2025, 12, 10))

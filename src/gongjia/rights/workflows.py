@@ -1,10 +1,11 @@
-"""The labour-dispute case state machine (rights.md §4). Clocks and closure codes are set by
-`actions.case_step`, which performs these transitions."""
+"""The labour-dispute case state machine (rights.md §4): each step with the clock it starts,
+its closure code, its checks of the step's day and its consequences (`steps`)."""
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gongjia.platform.workflow import Transition, Workflow
+from gongjia.rights import steps
 from gongjia.rights.clocks import MONEY_KINDS
 from gongjia.rights.models import DisputeCase, Evaluation, Negotiation
 from gongjia.rights.negotiation_rules import congress_passes, seat_problems
@@ -28,10 +29,12 @@ def _already_extended(case):
     return None
 
 
-# Checks that depend on the day of the step (the limitation, the 15 days to sue) are made by
-# actions.case_step against that day, which may be earlier than today for a late entry.
+# Checks that depend on the day of the step (the limitation, the 15 days to sue) are made against
+# that day, which may be earlier than today for a late entry.
 case_workflow = Workflow(
     states=S,
+    prepare_each=steps.case_values,
+    after_each=steps.case_clock,
     transitions=[
         Transition(
             "reject",
@@ -40,16 +43,39 @@ case_workflow = Workflow(
             _("Screen out (with referral)"),
             note_required=True,
             style="danger",
+            prepare=steps.closure_of,
         ),
-        Transition("negotiate", (S.RECEIVED,), S.NEGOTIATING, _("Start negotiation")),
-        Transition("settle", (S.NEGOTIATING,), S.SETTLED, _("Settled by negotiation")),
-        Transition("mediate", (S.RECEIVED, S.NEGOTIATING), S.MEDIATING, _("Start mediation")),
+        Transition(
+            "negotiate",
+            (S.RECEIVED,),
+            S.NEGOTIATING,
+            _("Start negotiation"),
+            clock="negotiation_answer",
+        ),
+        Transition(
+            "settle",
+            (S.NEGOTIATING,),
+            S.SETTLED,
+            _("Settled by negotiation"),
+            prepare=steps.closure_of,
+        ),
+        Transition(
+            "mediate",
+            (S.RECEIVED, S.NEGOTIATING),
+            S.MEDIATING,
+            _("Start mediation"),
+            clock="mediation",
+            after=steps.interrupts,
+        ),
         Transition(
             "agree",
             (S.MEDIATING, S.COURT_ENTRUSTED),
             S.AGREED,
             _("Agreement signed and sealed"),
             required=("agreement_effective_on",),
+            clock="judicial_confirmation",
+            clock_from="agreement_effective_on",
+            after=steps.agreed,
         ),
         Transition(
             "fail_mediation",
@@ -64,8 +90,17 @@ case_workflow = Workflow(
             S.CONFIRMING,
             _("Apply for arbitral review or judicial confirmation"),
             note_required=True,
+            check=steps.confirmation_window,
+            prepare=steps.confirmation_noted,
+            inputs=("confirmation",),
         ),
-        Transition("perform", (S.AGREED, S.CONFIRMING), S.PERFORMED, _("Agreement performed")),
+        Transition(
+            "perform",
+            (S.AGREED, S.CONFIRMING),
+            S.PERFORMED,
+            _("Agreement performed"),
+            prepare=steps.performed,
+        ),
         Transition(
             "payment_order",
             (S.AGREED, S.CONFIRMING),
@@ -85,12 +120,16 @@ case_workflow = Workflow(
             ),
             S.REFERRED_ARBITRATION,
             _("Refer to arbitration"),
+            check=steps.within_limitation,
+            clock="arbitration_acceptance",
+            after=steps.interrupts,
         ),
         Transition(
             "accept_arbitration",
             (S.REFERRED_ARBITRATION,),
             S.ARB_ACCEPTED,
             _("Accepted by the arbitration committee"),
+            clock="award",
         ),
         Transition(
             "arbitration_refused",
@@ -106,12 +145,15 @@ case_workflow = Workflow(
             _("Award period extended"),
             note_required=True,
             guard=_already_extended,
+            clock="award_extension",
+            clock_from="due_on",
         ),
         Transition(
             "arbitration_mediated",
             (S.ARB_ACCEPTED,),
             S.ARB_MEDIATED,
             _("Mediated in arbitration"),
+            prepare=steps.closure_of,
         ),
         Transition(
             "award",
@@ -119,12 +161,16 @@ case_workflow = Workflow(
             S.ARB_AWARD,
             _("Award received"),
             required=("award_received_on",),
+            prepare=steps.final_award,
+            clock="sue_after_award",
+            clock_from="award_received_on",
         ),
         Transition(
             "award_in_effect",
             (S.ARB_AWARD,),
             S.FINAL,
             _("Award in effect"),
+            check=steps.award_may_take_effect,
         ),
         Transition("sue", (S.ARB_AWARD,), S.LITIGATION, _("Suit filed in court")),
         Transition(
@@ -132,6 +178,9 @@ case_workflow = Workflow(
             (S.LITIGATION,),
             S.COURT_ENTRUSTED,
             _("Court entrusts mediation"),
+            clock="referral",
+            inputs=("agency",),
+            after=steps.entrusted,
         ),
         Transition(
             "return_to_court",
@@ -139,6 +188,7 @@ case_workflow = Workflow(
             S.LITIGATION,
             _("Mediation failed: back to court with a feedback letter"),
             note_required=True,
+            after=steps.entrustment_failed,
         ),
         Transition(
             "withdraw",
@@ -147,6 +197,8 @@ case_workflow = Workflow(
             _("Withdrawn by the worker"),
             note_required=True,
             style="danger",
+            prepare=steps.withdrawal,
+            inputs=("after_settlement",),
         ),
         Transition(
             "close",
@@ -154,6 +206,7 @@ case_workflow = Workflow(
             S.CLOSED,
             _("Close with a closure code"),
             required=("closure",),
+            check=steps.own_code,
         ),
     ],
 )
@@ -190,6 +243,7 @@ def _congress_says_yes(n):
 
 negotiation_workflow = Workflow(
     states=N,
+    after_each=steps.negotiation_clock,
     transitions=[
         Transition(
             "send_offer",
@@ -197,6 +251,8 @@ negotiation_workflow = Workflow(
             N.OFFER_SENT,
             _("Offer delivered"),
             required=("offer_text", "offer_delivered_on"),
+            clock="offer_reply",
+            clock_from="offer_delivered_on",
         ),
         Transition("accept_offer", (N.OFFER_SENT,), N.REPLIED_ACCEPT, _("Offer accepted")),
         Transition(
@@ -211,6 +267,7 @@ negotiation_workflow = Workflow(
             (N.OFFER_SENT,),
             N.NO_REPLY,
             _("No reply in time: escalate"),
+            check=steps.reply_time_over,
         ),
         Transition(
             "appoint",
@@ -241,6 +298,7 @@ negotiation_workflow = Workflow(
             N.DISPUTE_COORDINATION,
             _("Apply for tripartite coordination"),
             note_required=True,
+            clock="coordination",
         ),
         Transition(
             "extend_coordination",
@@ -248,6 +306,8 @@ negotiation_workflow = Workflow(
             N.DISPUTE_COORDINATION,
             _("Coordination extended"),
             note_required=True,
+            clock="coordination_extension",
+            clock_from="due_on",
         ),
         Transition(
             "coordinated",
@@ -278,6 +338,8 @@ negotiation_workflow = Workflow(
             _("Approved by the congress and signed"),
             required=("congress_total", "congress_present", "congress_yes", "signed_on"),
             guard=_congress_says_no,
+            clock="filing_{kind}",
+            clock_from="signed_on",
         ),
         Transition(
             "congress_rejected",
@@ -300,6 +362,8 @@ negotiation_workflow = Workflow(
             N.UNDER_REVIEW,
             _("Received by the labour department"),
             required=("received_by_labour_dept_on",),
+            clock="review",
+            clock_from="received_by_labour_dept_on",
         ),
         Transition(
             "objection",
@@ -314,6 +378,11 @@ negotiation_workflow = Workflow(
             N.EFFECTIVE,
             _("In effect (no objection)"),
             required=("term_months",),
+            check=steps.may_take_effect,
+            prepare=steps.effective,
+            clock="publication_{kind}",
+            clock_from="effective_on",
+            after=steps.expiry,
         ),
         Transition(
             "publish",
@@ -322,8 +391,16 @@ negotiation_workflow = Workflow(
             _("Published to all workers"),
             required=("published_on",),
         ),
-        Transition("in_force", (N.PUBLISHED,), N.IN_FORCE, _("In force")),
-        Transition("renewal_due", (N.IN_FORCE,), N.RENEWAL_WINDOW, _("Renewal window opened")),
+        Transition(
+            "in_force", (N.PUBLISHED,), N.IN_FORCE, _("In force"), after=steps.renewal_clock
+        ),
+        Transition(
+            "renewal_due",
+            (N.IN_FORCE,),
+            N.RENEWAL_WINDOW,
+            _("Renewal window opened"),
+            after=steps.renewal_clock,
+        ),
         Transition("renew", (N.RENEWAL_WINDOW,), N.RENEWED, _("Renewed")),
         Transition("expire", (N.IN_FORCE, N.RENEWAL_WINDOW), N.EXPIRED, _("Expired")),
     ],
@@ -336,16 +413,34 @@ H = Evaluation.Status
 evaluation_workflow = Workflow(
     states=H,
     transitions=[
-        Transition("submit", (H.SCORING,), H.SUBMITTED, _("Submit the scores")),
+        Transition(
+            "submit",
+            (H.SCORING,),
+            H.SUBMITTED,
+            _("Submit the scores"),
+            check=steps.scores_complete,
+        ),
         Transition(
             "return", (H.SUBMITTED,), H.SCORING, _("Return for rescoring"), note_required=True
         ),
-        # actions.evaluation_step computes the grade and refuses the one the total contradicts.
+        # The grade is computed from the scores; the step the total contradicts is refused.
         Transition(
-            "certify", (H.SUBMITTED,), H.CERTIFIED, _("Grade and certify"), permission="approve"
+            "certify",
+            (H.SUBMITTED,),
+            H.CERTIFIED,
+            _("Grade and certify"),
+            permission="approve",
+            check=steps.gradable,
+            prepare=steps.graded,
         ),
         Transition(
-            "decline", (H.SUBMITTED,), H.NOT_CERTIFIED, _("Not certified"), permission="approve"
+            "decline",
+            (H.SUBMITTED,),
+            H.NOT_CERTIFIED,
+            _("Not certified"),
+            permission="approve",
+            check=steps.gradable,
+            prepare=steps.graded,
         ),
         Transition(
             "revoke",
@@ -355,6 +450,7 @@ evaluation_workflow = Workflow(
             note_required=True,
             permission="approve",
             style="danger",
+            prepare=steps.revoked,
         ),
     ],
 )

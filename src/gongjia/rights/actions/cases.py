@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gongjia.orgs.models import OrgUnit
-from gongjia.platform import counters, events, records, scope
+from gongjia.platform import counters, events, scope
 from gongjia.rights import clocks
 from gongjia.rights.events import CASE_OPENED, LIMITATION_EVENT, REFERRAL_FEEDBACK, REFERRED
 from gongjia.rights.models import (
@@ -18,6 +18,7 @@ from gongjia.rights.models import (
     LimitationEvent,
     Referral,
 )
+from gongjia.rights.steps import recompute_limitation
 from gongjia.rights.workflows import TERMINAL, case_workflow
 
 # --- dispute cases ------------------------------------------------------------------------------
@@ -90,18 +91,6 @@ def _claim(case, data: dict) -> CaseClaim:
             {"claims": [f"{k}: {'；'.join(v)}" for k, v in e.message_dict.items()]}
         ) from None
     return c
-
-
-def recompute_limitation(case: DisputeCase) -> DisputeCase:
-    events = list(case.limitation_events.values_list("kind", "on"))
-    case.limitation_expires_on = clocks.limitation_expiry(
-        case.known_on,
-        events,
-        wage_arrears=case.wage_arrears,
-        employment_ended_on=case.employment_ended_on,
-    )
-    DisputeCase.objects.filter(pk=case.pk).update(limitation_expires_on=case.limitation_expires_on)
-    return case
 
 
 def _one_case_per_problem(case: DisputeCase, parties: list, acting_user) -> None:
@@ -209,51 +198,6 @@ def record_limitation_event(case, *, acting_user, kind: str, on, note: str) -> D
     return recompute_limitation(case)
 
 
-# Closure codes a step sets by itself; `close` takes one of the others.
-AUTO_CLOSURE = {
-    "reject": DisputeCase.Closure.REJECTED,
-    "settle": DisputeCase.Closure.NEGOTIATED,
-    "arbitration_mediated": DisputeCase.Closure.ARBITRATION_MEDIATED,
-    "withdraw": DisputeCase.Closure.WITHDRAWN,
-}
-# The clock a step starts: (parameter kind, which date it runs from).
-STARTS = {
-    "negotiate": "negotiation_answer",
-    "mediate": "mediation",
-    "agree": "judicial_confirmation",
-    "refer_arbitration": "arbitration_acceptance",
-    "accept_arbitration": "award",
-    "extend_award": "award_extension",
-    "award": "sue_after_award",
-    "entrust": "referral",
-}
-# Steps that are a request to a mediation body or an authority: they interrupt the limitation.
-INTERRUPTS = ("mediate", "refer_arbitration")
-
-
-def _court_of(case: DisputeCase, on) -> Agency:
-    """The court listed among the agencies of the case's unit or a unit above it, in force."""
-    from django.db.models import Q
-
-    path, step = case.unit.path, OrgUnit.steplen
-
-    court = (
-        Agency.objects.filter(
-            Q(effective_until__isnull=True) | Q(effective_until__gte=on),
-            kind=Agency.Kind.COURT,
-            unit__path__in=[path[:i] for i in range(step, len(path) + 1, step)],
-            effective_from__lte=on,
-        )
-        .order_by("-unit__depth")
-        .first()
-    )
-    if court is None:
-        raise ValidationError(
-            {"agency": _("No court is listed among the agencies: add it first, then entrust.")}
-        )
-    return court
-
-
 def case_step(
     case: DisputeCase,
     name: str,
@@ -263,110 +207,16 @@ def case_step(
     on=None,
     values: dict | None = None,
 ) -> DisputeCase:
-    """Perform one step of the case: state, closure code, clocks, limitation, timeline."""
-    on = on or timezone.localdate()
+    """One step of the case on a given day; its closure code, clock, checks of the day and
+    consequences are declared on the step (`workflows.case_workflow`, `steps`). `values` may
+    carry the step's inputs too (an agency, a kind of confirmation, after a settlement)."""
     values = dict(values or {})
-    t = case_workflow.get(name)
-    with transaction.atomic():
-        locked = DisputeCase.objects.select_for_update().get(pk=case.pk)
-        agency = values.pop("agency", None)
-        after_settlement = values.pop("after_settlement", False)
-        confirmation = values.pop("confirmation", "judicial_confirmation")
-        unknown = set(values) - {
-            "agreement_effective_on",
-            "award_received_on",
-            "closure",
-            "fully_performed",
-        }
-        if unknown:
-            raise ValidationError({k: _("This field cannot be set by this step.") for k in unknown})
-        if name in AUTO_CLOSURE:
-            values["closure"] = AUTO_CLOSURE[name]
-            if name == "withdraw" and after_settlement:
-                values["closure"] = DisputeCase.Closure.NEGOTIATED
-        if name == "perform":
-            values["closure"] = (
-                DisputeCase.Closure.MEDIATED_CONFIRMED
-                if locked.status == DisputeCase.Status.CONFIRMING
-                else DisputeCase.Closure.MEDIATED_PERFORMED
-            )
-        if name == "close" and values.get("closure") in AUTO_CLOSURE.values():
-            raise ValidationError({"closure": _("That code belongs to its own step.")})
-        if name == "apply_confirmation":
-            if confirmation not in ("arbitral_review", "judicial_confirmation"):
-                raise ValidationError(
-                    {"confirmation": _("Choose arbitral review or judicial confirmation.")}
-                )
-            window = clocks.due(confirmation, locked.agreement_effective_on)
-            if on > window.due_on:
-                raise ValidationError(
-                    _("The window to apply closed on %(d)s.") % {"d": window.due_on}
-                )
-            note = f"[{confirmation}] {note}"
-        if (
-            name == "refer_arbitration"
-            and locked.limitation_expires_on
-            and on > locked.limitation_expires_on
-        ):
-            raise ValidationError(
-                _("The limitation period ended on %(d)s: arbitration can no longer be sought.")
-                % {"d": locked.limitation_expires_on}
-            )
-        if name == "award_in_effect" and not locked.final_award and on <= locked.due_on:
-            raise ValidationError(
-                _("A non-final award takes effect only after %(d)s, when the days to sue are over.")
-                % {"d": locked.due_on}
-            )
-        if name == "award":
-            received = values.get("award_received_on") or locked.award_received_on or on
-            region = locked.unit.region.code if locked.unit.region_id else None
-            values["final_award"], _reasons = clocks.final_award(
-                list(locked.claims.values_list("kind", "amount")), received, region
-            )
-        if name == "entrust" and agency is None:
-            agency = _court_of(locked, on)
-        if t.target in TERMINAL:
-            values["closed_on"] = on
-        case_workflow.perform(locked, name, acting_user=acting_user, note=note, values=values)
-        # The clock that runs from now on.
-        kind = STARTS.get(name)
-        if kind:
-            start = {
-                "agree": locked.agreement_effective_on,
-                "award": locked.award_received_on,
-                "extend_award": locked.due_on,
-            }.get(name) or on
-            d = clocks.due(kind, start)
-            locked.clock, locked.due_on, locked.warn_on = kind, d.due_on, d.warn_on
-        elif name != "extend_award":
-            locked.clock, locked.due_on, locked.warn_on = "", None, None
-        locked.alerted = ""
-        locked.save(update_fields=["clock", "due_on", "warn_on", "alerted"])
-        if name == "entrust":
-            Referral.objects.create(
-                case=locked,
-                kind=Referral.Kind.COURT_ENTRUSTED,
-                agency=agency,
-                entrusted_on=on,
-                due_on=locked.due_on,
-            )
-        if name in ("return_to_court", "agree"):
-            Referral.objects.filter(
-                case=locked, kind=Referral.Kind.COURT_ENTRUSTED, result=""
-            ).update(
-                result=Referral.Result.FAILED
-                if name == "return_to_court"
-                else Referral.Result.RESOLVED,
-                returned_on=on,
-                feedback_letter=note,
-            )
-        if name in INTERRUPTS:
-            LimitationEvent.objects.create(
-                case=locked, kind=LimitationEvent.Kind.INTERRUPTION, on=on, note=str(t.label)
-            )
-            recompute_limitation(locked)
-    records.adopt(case, locked)
-    return case
+    inputs = {
+        k: values.pop(k) for k in ("agency", "after_settlement", "confirmation") if k in values
+    }
+    return case_workflow.run(
+        case, name, acting_user=acting_user, note=note, on=on, values=values, **inputs
+    )
 
 
 @transaction.atomic

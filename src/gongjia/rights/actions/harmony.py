@@ -1,38 +1,15 @@
 """Harmonious-labour-relations evaluations: scoring, grade, certificate, revocation."""
 
-import datetime as dt
-from decimal import Decimal
-
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gongjia.orgs.models import OrgUnit
-from gongjia.platform import counters, events, records, scope, workdays
+from gongjia.platform import events, scope
 from gongjia.rights.events import EVALUATION_OPENED
 from gongjia.rights.models import Checklist, ChecklistItem, Evaluation, Score
+from gongjia.rights.steps import total_of
 from gongjia.rights.workflows import evaluation_workflow
-
-
-def grade_for(total: Decimal, grades: list[dict]) -> str:
-    """The highest grade whose minimum the total reaches ("" when none)."""
-    for g in sorted(grades, key=lambda g: Decimal(str(g["min"])), reverse=True):
-        if total >= Decimal(str(g["min"])):
-            return str(g["grade"])
-    return ""
-
-
-def total_of(evaluation: Evaluation) -> Decimal:
-    """Σ weight × share earned, to two decimals."""
-    total = sum(
-        (
-            s.item.weight * s.percent / Decimal(100)
-            for s in evaluation.scores.select_related("item")
-        ),
-        Decimal(0),
-    )
-    return total.quantize(Decimal("0.01"))
 
 
 @transaction.atomic
@@ -71,38 +48,8 @@ def score(evaluation: Evaluation, *, acting_user, item: ChecklistItem, percent: 
 def evaluation_step(
     evaluation: Evaluation, name: str, *, acting_user, note="", on=None, values=None
 ):
-    on = on or timezone.localdate()
-    values = dict(values or {})
-    with transaction.atomic():
-        e = Evaluation.objects.select_for_update().select_related("checklist").get(pk=evaluation.pk)
-        if name == "submit":
-            missing = e.checklist.items.exclude(pk__in=e.scores.values("item")).count()
-            if missing:
-                raise ValidationError(_("%(n)d criteria are not scored yet.") % {"n": missing})
-        if name in ("certify", "decline"):
-            e.total = total_of(e)
-            grade = grade_for(e.total, e.checklist.grades)
-            if name == "certify" and not grade:
-                raise ValidationError(
-                    _("A total of %(t)s reaches no grade: the enterprise is not certified.")
-                    % {"t": e.total}
-                )
-            if name == "decline" and grade:
-                raise ValidationError(
-                    _("A total of %(t)s reaches grade %(g)s: certify it.")
-                    % {"t": e.total, "g": grade}
-                )
-            values.update(total=e.total, grade=grade)
-            if grade:
-                n = counters.allocate(f"harmony_certificate_{on.year}")[0]
-                values.update(
-                    certificate_number=f"HX{on.year}{n:05d}",
-                    valid_from=on,
-                    valid_until=workdays.add_months(on, 12 * e.checklist.certificate_years)
-                    - dt.timedelta(days=1),
-                )
-        if name == "revoke":
-            values["revoked_on"] = on
-        evaluation_workflow.perform(e, name, acting_user=acting_user, note=note, values=values)
-    records.adopt(evaluation, e)
-    return evaluation
+    """A step of an evaluation (scores complete, grade and certificate, revocation: declared on
+    the step)."""
+    return evaluation_workflow.run(
+        evaluation, name, acting_user=acting_user, note=note, on=on, values=values
+    )

@@ -1,14 +1,12 @@
 """Collective negotiation: offer to filing, representatives, clauses, online votes."""
 
-import datetime as dt
-
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gongjia.orgs.models import OrgUnit
-from gongjia.platform import counters, events, parameters, records, scope, workdays
+from gongjia.platform import counters, events, scope
 from gongjia.rights import clocks
 from gongjia.rights.events import (
     BALLOT_CLOSED,
@@ -55,17 +53,9 @@ NEGOTIATION_FIELDS = (
     "term_months",
     "explanation",
 )
+
+
 # The clock a step starts: (parameter, the field or None for the step's day).
-NEGOTIATION_CLOCKS = {
-    "send_offer": ("offer_reply", "offer_delivered_on"),
-    "coordinate": ("coordination", None),
-    "extend_coordination": ("coordination_extension", "due_on"),
-    "congress_approved": ("filing_{kind}", "signed_on"),
-    "under_review": ("review", "received_by_labour_dept_on"),
-    "take_effect": ("publication_{kind}", "effective_on"),
-}
-
-
 @transaction.atomic
 def open_negotiation(*, acting_user, unit: OrgUnit, covered=(), **fields) -> Negotiation:
     scope.require(acting_user, "add", unit, model=Negotiation)
@@ -125,49 +115,11 @@ def seat(n: Negotiation, *, acting_user, side, name, appointed_on, id_number="",
 def negotiation_step(
     n: Negotiation, name: str, *, acting_user, note: str = "", on=None, values=None
 ) -> Negotiation:
-    on = on or timezone.localdate()
-    values = dict(values or {})
-    with transaction.atomic():
-        locked = Negotiation.objects.select_for_update().get(pk=n.pk)
-        if name == "no_reply" and (locked.due_on is None or on <= locked.due_on):
-            raise ValidationError(_("The time to reply runs until %(d)s.") % {"d": locked.due_on})
-        if name == "take_effect" and locked.clock == "review" and on <= locked.due_on:
-            raise ValidationError(
-                _("The labour department may object until %(d)s.") % {"d": locked.due_on}
-            )
-        if name == "take_effect":
-            term = values.get("term_months") or locked.term_months
-            limits = parameters.value("rights.contract_term_months", on=on)
-            if term is None or not limits["min"] <= term <= limits["max"]:
-                raise ValidationError(
-                    {
-                        "term_months": _("The term is %(a)d to %(b)d months.")
-                        % {"a": limits["min"], "b": limits["max"]}
-                    }
-                )
-            values.setdefault("effective_on", on)
-        negotiation_workflow.perform(
-            locked, name, acting_user=acting_user, note=note, values=values
-        )
-        spec = NEGOTIATION_CLOCKS.get(name)
-        if spec:
-            kind = spec[0].format(kind=locked.kind)
-            start = getattr(locked, spec[1]) if spec[1] else on
-            d = clocks.due(kind, start or on)
-            locked.clock, locked.due_on, locked.warn_on = kind, d.due_on, d.warn_on
-        else:
-            locked.clock, locked.due_on, locked.warn_on = "", None, None
-        if name == "take_effect":
-            locked.expires_on = workdays.add_months(locked.effective_on, locked.term_months)
-        if name in ("in_force", "renewal_due"):
-            window = parameters.value(f"rights.renewal_window_{locked.kind}", on=on)
-            locked.clock = "renewal"
-            locked.due_on = locked.expires_on
-            locked.warn_on = locked.expires_on - dt.timedelta(days=window)
-        locked.alerted = ""
-        locked.save(update_fields=["clock", "due_on", "warn_on", "expires_on", "alerted"])
-    records.adopt(n, locked)
-    return n
+    """One step of a negotiation on a given day; its clock, checks and consequences are
+    declared on the step (`workflows.negotiation_workflow`, `steps`)."""
+    return negotiation_workflow.run(
+        n, name, acting_user=acting_user, note=note, on=on, values=values
+    )
 
 
 def add_demand(n: Negotiation, *, user, text: str) -> Demand:
