@@ -2,16 +2,16 @@
 
 import datetime as dt
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gongjia.members.events import APPLIED, TRANSFER_REQUESTED, TRANSFERRED
+from gongjia.members.events import APPLIED, TRANSFER_REQUESTED
 from gongjia.members.models import Founding, Member, MembershipChange, TransferRequest
 from gongjia.members.selectors import find_by_id_number
+from gongjia.members.steps import may_receive, move
 from gongjia.members.workflows import founding_workflow, member_workflow, transfer_workflow
-from gongjia.orgs import actions as org_actions
 from gongjia.orgs.models import OrgUnit
 from gongjia.platform import counters, events, notifications, scope, validators
 
@@ -165,7 +165,7 @@ def transfer(
     if member.union_id == to_union.pk:
         raise ValidationError({"union": _("The member already belongs to this union.")})
     on = on or timezone.localdate()
-    if scope.person(acting_user) is not None and not _may_receive(acting_user, to_union):
+    if scope.person(acting_user) is not None and not may_receive(acting_user, to_union):
         if TransferRequest.objects.filter(
             member=member, status=TransferRequest.Status.PENDING
         ).exists():
@@ -192,55 +192,12 @@ def transfer(
             for role in ("union_officer", "town_officer") if unit is not None else ():
                 notifications.notify(title=title, link=link, role=role, unit=unit)
         return req
-    return _move(member, to_union, acting_user=acting_user, on=on, note=note)
+    return move(member, to_union, acting_user=acting_user, on=on, note=note)
 
 
-def _may_receive(user, union: OrgUnit) -> bool:
-    return scope.units_in_scope(user, Member, "change").filter(pk=union.pk).exists()
-
-
-def _move(member: Member, to_union: OrgUnit, *, acting_user, on: dt.date, note: str) -> Member:
-    from_union = member.union
-    member.union = to_union
-    member.save(update_fields=["union", "updated_at"])
-    MembershipChange.objects.create(
-        member=member,
-        kind=MembershipChange.Kind.TRANSFER,
-        on=on,
-        from_union=from_union,
-        to_union=to_union,
-        note=note[:200],
-    )
-    events.record(
-        TRANSFERRED,
-        actor=acting_user,
-        obj=member,
-        data={"from": from_union.code, "to": to_union.code, "note": note},
-    )
-    return member
-
-
-@transaction.atomic
 def decide_transfer(req: TransferRequest, name: str, *, acting_user, note: str = ""):
     """Accept or refuse (the receiving side), or withdraw (the sending side) a request."""
-    req = TransferRequest.objects.select_for_update().select_related("member").get(pk=req.pk)
-    if scope.person(acting_user) is not None:
-        receiving = _may_receive(acting_user, req.to_union)
-        sending = scope.can(acting_user, "change", req.member)
-        if name in ("accept", "refuse") and not receiving:
-            raise PermissionDenied(_("Only the receiving union accepts or refuses a transfer."))
-        if name == "withdraw" and not sending:
-            raise PermissionDenied(_("Only the sending union withdraws its request."))
-    transfer_workflow.perform(req, name, acting_user=acting_user, note=note)
-    if name == "accept":
-        member = Member.objects.select_for_update().get(pk=req.member_id)
-        if member.status != Member.Status.ACTIVE or member.union_id != req.from_union_id:
-            raise ValidationError(
-                _("The member is no longer an active member of %(u)s: refuse the request.")
-                % {"u": req.from_union.name}
-            )
-        _move(member, req.to_union, acting_user=acting_user, on=req.on, note=req.note)
-    return req
+    return transfer_workflow.run(req, name, acting_user=acting_user, note=note)
 
 
 # --- foundings ----------------------------------------------------------------------------------
@@ -290,33 +247,5 @@ def update_founding(founding: Founding, *, acting_user, **fields) -> Founding:
 def founding_step(
     founding: Founding, name: str, *, acting_user, note: str = "", values: dict | None = None
 ) -> Founding:
-    values = dict(values or {})
-    with transaction.atomic():
-        if name == "establish":
-            f = Founding.objects.select_for_update().get(pk=founding.pk)
-            for k, v in values.items():
-                setattr(f, k, v)
-            missing = [
-                k for k in ("approved_on", "approval_document", "unit_code") if not getattr(f, k)
-            ]
-            if missing:
-                raise ValidationError(
-                    {k: _("This field is required for this step.") for k in missing}
-                )
-            unit = org_actions.create_unit(
-                acting_user=scope.SYSTEM,  # the founding's own step, checked on the founding
-                parent=f.federation,
-                code=f.unit_code,
-                name=f.name,
-                kind=f.kind,
-                credit_code=f.credit_code or None,
-                founded_on=f.approved_on,
-                chair_name=f.chair_name,
-                region=f.region,
-            )
-            values["unit"] = unit
-            if f.enterprise_id and not f.enterprise.union_id:
-                f.enterprise.union = unit
-                f.enterprise.save(update_fields=["union"])
-        founding_workflow.perform(founding, name, acting_user=acting_user, note=note, values=values)
-    return founding
+    """A step of a founding; establishing it founds the unit (declared on the step)."""
+    return founding_workflow.run(founding, name, acting_user=acting_user, note=note, values=values)

@@ -67,6 +67,7 @@ founding_workflow = Workflow(
             _("Approve and establish"),
             permission="approve",
             required=("approved_on", "approval_document", "unit_code"),
+            prepare=steps.established,
         ),
         Transition(
             "send_back",
@@ -93,7 +94,14 @@ T = TransferRequest.Status
 transfer_workflow = Workflow(
     states=T,
     transitions=[
-        Transition("accept", (T.PENDING,), T.ACCEPTED, _("Accept the member")),
+        Transition(
+            "accept",
+            (T.PENDING,),
+            T.ACCEPTED,
+            _("Accept the member"),
+            check=steps.receiving_side,
+            after=steps.accepted,
+        ),
         Transition(
             "refuse",
             (T.PENDING,),
@@ -101,6 +109,7 @@ transfer_workflow = Workflow(
             _("Refuse the transfer"),
             note_required=True,
             style="danger",
+            check=steps.receiving_side,
         ),
         Transition(
             "withdraw",
@@ -109,6 +118,7 @@ transfer_workflow = Workflow(
             _("Withdraw the request"),
             note_required=True,
             style="danger",
+            check=steps.sending_side,
         ),
     ],
 )

@@ -117,6 +117,8 @@ class Workflow:
         with transaction.atomic():
             locked = type(obj)._default_manager.select_for_update().get(pk=obj.pk)
             self._check_state(locked, t)
+            self._check_actor(locked, t, acting_user)
+            self._check_given(locked, t, values or {}, note)
             step = Step(
                 locked, acting_user, on or timezone.localdate(), note, dict(values or {}), inputs, t
             )
@@ -131,6 +133,21 @@ class Workflow:
                     hook(step)
         records.adopt(obj, locked)
         return obj
+
+    def _check_actor(self, obj, t: Transition, actor) -> None:
+        if scope.person(actor) is not None and not scope.can(actor, t.permission, obj):
+            raise PermissionDenied(_("You may not perform this step on this record."))
+
+    def _check_given(self, obj, t: Transition, values: dict, note: str) -> None:
+        """The fields the step requires (given now or on record) and its reason, if required."""
+        errors = {}
+        for f in t.required:
+            if values.get(f) in (None, "") and getattr(obj, f) in (None, ""):
+                errors[f] = _("This field is required for this step.")
+        if t.note_required and not note.strip():
+            errors["note"] = _("Please give a reason for this step.")
+        if errors:
+            raise ValidationError(errors)
 
     def _check_state(self, obj, t: Transition) -> None:
         state = getattr(obj, self.field)
@@ -149,18 +166,8 @@ class Workflow:
             locked = model._default_manager.select_for_update().get(pk=obj.pk)
             state = getattr(locked, self.field)
             self._check_state(locked, t)
-            if scope.person(acting_user) is not None and not scope.can(
-                acting_user, t.permission, locked
-            ):
-                raise PermissionDenied(_("You may not perform this step on this record."))
-            errors = {}
-            for f in t.required:
-                if values.get(f) in (None, "") and getattr(locked, f) in (None, ""):
-                    errors[f] = _("This field is required for this step.")
-            if t.note_required and not note.strip():
-                errors["note"] = _("Please give a reason for this step.")
-            if errors:
-                raise ValidationError(errors)
+            self._check_actor(locked, t, acting_user)
+            self._check_given(locked, t, values, note)
             for k, v in values.items():
                 setattr(locked, k, v)
             if t.guard and (message := t.guard(locked)):
