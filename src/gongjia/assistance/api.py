@@ -16,12 +16,12 @@ from gongjia.platform.api_base import (
     ERRORS,
     Limit,
     Offset,
-    TransitionOut,
-    allowed_transitions,
+    TransitionIn,
     page,
     reference,
     require_perm,
     scoped_get,
+    transition_endpoints,
 )
 from gongjia.platform.models import Consent
 
@@ -152,24 +152,24 @@ def get_household(request, household_id: int):
     return scoped_get(request, HOUSEHOLDS, household_id)
 
 
-class HouseholdTransitionIn(Schema):
-    name: str
-    note: str = ""
-    on: dt.date | None = None
+class HouseholdTransitionIn(TransitionIn):
     exit_reason: Household.ExitReason | None = None
 
 
-@router.get("/households/{household_id}/transitions", response={200: list[TransitionOut], **ERRORS})
-def household_transitions(request, household_id: int):
-    h = scoped_get(request, HOUSEHOLDS, household_id)
-    return allowed_transitions(household_workflow, h, request.user)
-
-
-@router.post("/households/{household_id}/transitions", response={200: HouseholdOut, **ERRORS})
-def perform_household_transition(request, household_id: int, payload: HouseholdTransitionIn):
-    h = scoped_get(request, HOUSEHOLDS, household_id)
+def _take_household_step(request, h, payload):
     values = {"exit_reason": payload.exit_reason} if payload.exit_reason else {}
     actions.household_step(
         h, payload.name, acting_user=request.user, note=payload.note, on=payload.on, values=values
     )
-    return HOUSEHOLDS.get(pk=h.pk)
+
+
+transition_endpoints(
+    router,
+    "/households/{household_id}",
+    name="household",
+    queryset=HOUSEHOLDS,
+    workflow=household_workflow,
+    out=HouseholdOut,
+    take=_take_household_step,
+    payload=HouseholdTransitionIn,
+)

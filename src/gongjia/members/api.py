@@ -17,14 +17,13 @@ from gongjia.platform.api_base import (
     ERRORS,
     Limit,
     Offset,
-    TransitionOut,
     Year,
-    allowed_transitions,
     page,
     patch_changes,
     reference,
     require_perm,
     scoped_get,
+    transition_endpoints,
 )
 
 transfers = Router(tags=["members"])
@@ -205,25 +204,21 @@ def reveal(request, member_id: int, payload: RevealIn):
     }
 
 
-class TransitionIn(Schema):
-    name: str
-    note: str = ""
-    on: dt.date | None = None
-
-
-@router.get("/{member_id}/transitions", response={200: list[TransitionOut], **ERRORS})
-def member_transitions(request, member_id: int):
-    member = scoped_get(request, MEMBERS, member_id)
-    return allowed_transitions(member_workflow, member, request.user)
-
-
-@router.post("/{member_id}/transitions", response={200: MemberOut, **ERRORS})
-def perform_member_transition(request, member_id: int, payload: TransitionIn):
-    member = scoped_get(request, MEMBERS, member_id)
+def _take_member_step(request, member, payload):
     actions.transition(
         member, payload.name, acting_user=request.user, note=payload.note, on=payload.on
     )
-    return MEMBERS.get(pk=member.pk)
+
+
+transition_endpoints(
+    router,
+    "/{member_id}",
+    name="member",
+    queryset=MEMBERS,
+    workflow=member_workflow,
+    out=MemberOut,
+    take=_take_member_step,
+)
 
 
 class TransferIn(Schema):
@@ -433,14 +428,16 @@ def update_founding(request, founding_id: int, payload: FoundingPatch):
     return FOUNDINGS.get(pk=f.pk)
 
 
-@foundings.get("/{founding_id}/transitions", response={200: list[TransitionOut], **ERRORS})
-def founding_transitions(request, founding_id: int):
-    f = scoped_get(request, FOUNDINGS, founding_id)
-    return allowed_transitions(founding_workflow, f, request.user)
-
-
-@foundings.post("/{founding_id}/transitions", response={200: FoundingOut, **ERRORS})
-def perform_founding_transition(request, founding_id: int, payload: TransitionIn):
-    f = scoped_get(request, FOUNDINGS, founding_id)
+def _take_founding_step(request, f, payload):
     actions.founding_step(f, payload.name, acting_user=request.user, note=payload.note)
-    return FOUNDINGS.get(pk=f.pk)
+
+
+transition_endpoints(
+    foundings,
+    "/{founding_id}",
+    name="founding",
+    queryset=FOUNDINGS,
+    workflow=founding_workflow,
+    out=FoundingOut,
+    take=_take_founding_step,
+)

@@ -1,8 +1,12 @@
 """API machinery: authentication, the one error format, scoped lookups and pagination."""
 
+import datetime as dt
+import inspect
 import json
 import logging
 import math
+import re
+import sys
 from typing import Annotated
 
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
@@ -319,6 +323,57 @@ class TransitionOut(Schema):
     label: str
     note_required: bool
     required: list[str]
+
+
+class TransitionIn(Schema):
+    name: str
+    note: str = ""
+    on: dt.date | None = None
+
+
+def transition_endpoints(
+    router,
+    path: str,
+    *,
+    name: str,
+    queryset,
+    workflow,
+    out,
+    take,
+    payload=TransitionIn,
+    docs: tuple[str, str] = ("", ""),
+) -> None:
+    """`GET {path}/transitions` (the steps the caller may take on the record now) and `POST`
+    (take one: `take(request, obj, payload)`; answers the record), for any workflow. `path`
+    names the record's id as in `/cases/{case_id}`; the operations are named as if written in
+    the calling module (`{name}_transitions`, `perform_{name}_transition`)."""
+    param = re.search(r"\{(\w+)\}", path).group(1)
+    p = inspect.Parameter
+    request_p = p("request", p.POSITIONAL_OR_KEYWORD)
+    id_p = p(param, p.KEYWORD_ONLY, annotation=int)
+
+    def steps(request, **kw):
+        obj = scoped_get(request, queryset, kw[param])
+        return allowed_transitions(workflow, obj, request.user)
+
+    def take_step(request, **kw):
+        obj = scoped_get(request, queryset, kw[param])
+        take(request, obj, kw["payload"])
+        return queryset.get(pk=obj.pk)
+
+    steps.__signature__ = inspect.Signature([request_p, id_p])
+    take_step.__signature__ = inspect.Signature(
+        [request_p, id_p, p("payload", p.KEYWORD_ONLY, annotation=payload)]
+    )
+    module = sys._getframe(1).f_globals["__name__"]
+    for func, fname, doc in (
+        (steps, f"{name}_transitions", docs[0]),
+        (take_step, f"perform_{name}_transition", docs[1]),
+    ):
+        func.__name__ = func.__qualname__ = fname
+        func.__module__, func.__doc__ = module, doc or None
+    router.get(f"{path}/transitions", response={200: list[TransitionOut], **ERRORS})(steps)
+    router.post(f"{path}/transitions", response={200: out, **ERRORS})(take_step)
 
 
 def allowed_transitions(workflow, obj, user) -> list[dict]:

@@ -16,14 +16,14 @@ from gongjia.platform.api_base import (
     ERRORS,
     Limit,
     Offset,
-    TransitionOut,
+    TransitionIn,
     Year,
-    allowed_transitions,
     page,
     patch_changes,
     reference,
     require_perm,
     scoped_get,
+    transition_endpoints,
 )
 from gongjia.rights import actions, selectors
 from gongjia.rights.api.base import router, under_branch, unit_ref
@@ -297,10 +297,7 @@ def update_case(request, case_id: int, payload: CasePatch):
     return CASES.get(pk=case.pk)
 
 
-class CaseTransitionIn(Schema):
-    name: str
-    note: str = ""
-    on: dt.date | None = None
+class CaseTransitionIn(TransitionIn):
     agreement_effective_on: dt.date | None = None
     award_received_on: dt.date | None = None
     closure: DisputeCase.Closure | None = None
@@ -310,18 +307,7 @@ class CaseTransitionIn(Schema):
     after_settlement: bool = False
 
 
-@router.get("/cases/{case_id}/transitions", response={200: list[TransitionOut], **ERRORS})
-def case_transitions(request, case_id: int):
-    """The steps the caller may take on this case now."""
-    case = scoped_get(request, CASES, case_id)
-    return allowed_transitions(case_workflow, case, request.user)
-
-
-@router.post("/cases/{case_id}/transitions", response={200: CaseOut, **ERRORS})
-def perform_case_transition(request, case_id: int, payload: CaseTransitionIn):
-    """Perform one step. Two officers moving the same case at once: one wins, the other gets
-    a message naming the step and the state the case is in now."""
-    case = scoped_get(request, CASES, case_id)
+def _take_case_step(request, case, payload):
     values = {
         k: v
         for k, v in payload.dict(
@@ -348,7 +334,23 @@ def perform_case_transition(request, case_id: int, payload: CaseTransitionIn):
         on=payload.on,
         values=values,
     )
-    return CASES.get(pk=case.pk)
+
+
+transition_endpoints(
+    router,
+    "/cases/{case_id}",
+    name="case",
+    queryset=CASES,
+    workflow=case_workflow,
+    out=CaseOut,
+    take=_take_case_step,
+    payload=CaseTransitionIn,
+    docs=(
+        "The steps the caller may take on this case now.",
+        "Perform one step. Two officers moving the same case at once: one wins, the other gets\n"
+        "    a message naming the step and the state the case is in now.",
+    ),
+)
 
 
 class ReferralIn(Schema):

@@ -13,14 +13,14 @@ from gongjia.platform.api_base import (
     ERRORS,
     Limit,
     Offset,
-    TransitionOut,
-    allowed_transitions,
+    TransitionIn,
     page,
     patch_changes,
     reference,
     references,
     require_perm,
     scoped_get,
+    transition_endpoints,
 )
 from gongjia.rights import actions, selectors
 from gongjia.rights.api.base import router, under_branch, unit_ref
@@ -243,22 +243,11 @@ def update_negotiation(request, nid: int, payload: NegotiationPatch):
     return NEGOTIATIONS.get(pk=n.pk)
 
 
-@router.get("/negotiations/{nid}/transitions", response={200: list[TransitionOut], **ERRORS})
-def negotiation_transitions(request, nid: int):
-    n = scoped_get(request, NEGOTIATIONS, nid)
-    return allowed_transitions(negotiation_workflow, n, request.user)
-
-
-class NegotiationTransitionIn(Schema):
-    name: str
-    note: str = ""
-    on: dt.date | None = None
+class NegotiationTransitionIn(TransitionIn):
     values: dict = {}
 
 
-@router.post("/negotiations/{nid}/transitions", response={200: NegotiationOut, **ERRORS})
-def perform_negotiation_transition(request, nid: int, payload: NegotiationTransitionIn):
-    n = scoped_get(request, NEGOTIATIONS, nid)
+def _take_negotiation_step(request, n, payload):
     # Dates, figures and texts a step may record; references are set through PATCH.
     allowed = {
         f
@@ -273,7 +262,18 @@ def perform_negotiation_transition(request, nid: int, payload: NegotiationTransi
     actions.negotiation_step(
         n, payload.name, acting_user=request.user, note=payload.note, on=payload.on, values=values
     )
-    return NEGOTIATIONS.get(pk=n.pk)
+
+
+transition_endpoints(
+    router,
+    "/negotiations/{nid}",
+    name="negotiation",
+    queryset=NEGOTIATIONS,
+    workflow=negotiation_workflow,
+    out=NegotiationOut,
+    take=_take_negotiation_step,
+    payload=NegotiationTransitionIn,
+)
 
 
 class RepresentativeIn(Schema):
