@@ -13,7 +13,7 @@ from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, Validat
 from django.http import Http404
 from django.utils import translation
 from django.utils.translation import gettext as _
-from ninja import Field, NinjaAPI, Schema
+from ninja import Field, NinjaAPI, Query, Schema, Status
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as SchemaError
 from ninja.parser import Parser
@@ -325,6 +325,85 @@ class TransitionOut(Schema):
     required: list[str]
 
 
+def _named(func, name: str, module: str, doc: str = ""):
+    # Operations are named as if written in the calling module: their OpenAPI ids stay put.
+    func.__name__ = func.__qualname__ = name
+    func.__module__, func.__doc__ = module, doc or None
+    return func
+
+
+def record_endpoints(
+    router,
+    path: str,
+    *,
+    names: tuple[str, str, str, str],
+    queryset,
+    out,
+    page_out,
+    filters,
+    create=None,
+    change=None,
+    limit: int = 50,
+) -> None:
+    """The endpoints of one kind of record, in the caller's scope: `GET {path}` (one page,
+    filtered), `POST {path}` (`create = (InSchema, fn(request, payload) -> row)`, 201),
+    `GET {path}/{id}` and `PATCH {path}/{id}` (`change = (PatchSchema, fn(request, row,
+    changes))`, the changes by the one PATCH rule). `path` names the id as in
+    `/stations/{station_id}`; `names` are the operations' names (list, create, get, change).
+    Call it after the routes of fixed sub-paths (`/stations/coverage`): the first path that
+    matches a request takes it."""
+    base, param = re.fullmatch(r"(.*)/\{(\w+)\}", path).groups()
+    model = queryset.model
+    module = sys._getframe(1).f_globals["__name__"]
+    p = inspect.Parameter
+    request_p = p("request", p.POSITIONAL_OR_KEYWORD)
+    id_p = p(param, p.KEYWORD_ONLY, annotation=int)
+
+    def listed(request, filters, offset=0, limit=limit):
+        qs = filters.filter(scope.restrict(queryset, request.user)).distinct().order_by("id")
+        return page(qs, offset, limit)
+
+    listed.__signature__ = inspect.Signature(
+        [
+            request_p,
+            p("filters", p.POSITIONAL_OR_KEYWORD, annotation=Query[filters]),
+            p("offset", p.POSITIONAL_OR_KEYWORD, default=0, annotation=Offset),
+            p("limit", p.POSITIONAL_OR_KEYWORD, default=limit, annotation=Limit),
+        ]
+    )
+    router.get(base, response={200: page_out, **ERRORS})(_named(listed, names[0], module))
+    if create:
+        schema, make = create
+
+        def created(request, payload):
+            require_perm(request, model, "add")
+            return Status(201, queryset.get(pk=make(request, payload).pk))
+
+        created.__signature__ = inspect.Signature(
+            [request_p, p("payload", p.POSITIONAL_OR_KEYWORD, annotation=schema)]
+        )
+        router.post(base, response={201: out, **ERRORS})(_named(created, names[1], module))
+
+    def got(request, **kw):
+        return scoped_get(request, queryset, kw[param])
+
+    got.__signature__ = inspect.Signature([request_p, id_p])
+    router.get(path, response={200: out, **ERRORS})(_named(got, names[2], module))
+    if change:
+        schema, alter = change
+
+        def changed(request, **kw):
+            require_perm(request, model, "change")
+            obj = scoped_get(request, queryset, kw[param], "change")
+            alter(request, obj, patch_changes(kw["payload"], model))
+            return queryset.get(pk=obj.pk)
+
+        changed.__signature__ = inspect.Signature(
+            [request_p, id_p, p("payload", p.KEYWORD_ONLY, annotation=schema)]
+        )
+        router.patch(path, response={200: out, **ERRORS})(_named(changed, names[3], module))
+
+
 class TransitionIn(Schema):
     name: str
     note: str = ""
@@ -366,12 +445,8 @@ def transition_endpoints(
         [request_p, id_p, p("payload", p.KEYWORD_ONLY, annotation=payload)]
     )
     module = sys._getframe(1).f_globals["__name__"]
-    for func, fname, doc in (
-        (steps, f"{name}_transitions", docs[0]),
-        (take_step, f"perform_{name}_transition", docs[1]),
-    ):
-        func.__name__ = func.__qualname__ = fname
-        func.__module__, func.__doc__ = module, doc or None
+    _named(steps, f"{name}_transitions", module, docs[0])
+    _named(take_step, f"perform_{name}_transition", module, docs[1])
     router.get(f"{path}/transitions", response={200: list[TransitionOut], **ERRORS})(steps)
     router.post(f"{path}/transitions", response={200: out, **ERRORS})(take_step)
 

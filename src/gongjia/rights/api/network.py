@@ -6,20 +6,16 @@ from typing import Annotated
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Field, FilterLookup, FilterSchema, Query, Schema, Status
+from ninja import Field, FilterLookup, FilterSchema, Schema
 
 from gongjia.orgs.models import Enterprise
 from gongjia.platform import scope
 from gongjia.platform.api_base import (
     ERRORS,
-    Limit,
-    Offset,
-    page,
-    patch_changes,
+    record_endpoints,
     reference,
     references,
     require_perm,
-    scoped_get,
 )
 from gongjia.rights import actions, selectors
 from gongjia.rights.api.base import region_refs, router, under_branch, unit_ref
@@ -110,12 +106,6 @@ class StationFilter(FilterSchema):
 STATIONS = Station.objects.select_related("host").prefetch_related("serves", "staff")
 
 
-@router.get("/stations", response={200: StationPage, **ERRORS})
-def list_stations(request, filters: Query[StationFilter], offset: Offset = 0, limit: Limit = 50):
-    qs = filters.filter(scope.restrict(STATIONS, request.user)).distinct().order_by("id")
-    return page(qs, offset, limit)
-
-
 class CoverageOut(Schema):
     code: str
     name: str
@@ -134,30 +124,30 @@ def station_coverage(request, gaps: bool = False):
     ]
 
 
-@router.post("/stations", response={201: StationOut, **ERRORS})
-def create_station(request, payload: StationIn):
-    require_perm(request, Station, "add")
+def _create_station(request, payload):
     data = payload.dict()
     host = unit_ref(request, Station, data.pop("host_code"))
     serves = region_refs(data.pop("serves"), "serves")
-    s = actions.save_station(None, acting_user=request.user, host=host, serves=serves, **data)
-    return Status(201, STATIONS.get(pk=s.pk))
+    return actions.save_station(None, acting_user=request.user, host=host, serves=serves, **data)
 
 
-@router.get("/stations/{station_id}", response={200: StationOut, **ERRORS})
-def get_station(request, station_id: int):
-    return scoped_get(request, STATIONS, station_id)
-
-
-@router.patch("/stations/{station_id}", response={200: StationOut, **ERRORS})
-def update_station(request, station_id: int, payload: StationPatch):
-    require_perm(request, Station, "change")
-    station = scoped_get(request, STATIONS, station_id, "change")
-    data = patch_changes(payload, Station)
+def _change_station(request, station, data):
     if "serves" in data:
         data["serves"] = region_refs(data["serves"] or [], "serves")
     actions.save_station(station, acting_user=request.user, **data)
-    return STATIONS.get(pk=station.pk)
+
+
+record_endpoints(
+    router,
+    "/stations/{station_id}",
+    names=("list_stations", "create_station", "get_station", "update_station"),
+    queryset=STATIONS,
+    out=StationOut,
+    page_out=StationPage,
+    filters=StationFilter,
+    create=(StationIn, _create_station),
+    change=(StationPatch, _change_station),
+)
 
 
 # --- the team -----------------------------------------------------------------------------------
@@ -287,32 +277,26 @@ def _team_refs(request, data: dict) -> dict:
     return data
 
 
-@router.get("/team", response={200: TeamPage, **ERRORS})
-def list_team(request, filters: Query[TeamFilter], offset: Offset = 0, limit: Limit = 50):
-    qs = filters.filter(scope.restrict(TEAM, request.user)).distinct().order_by("id")
-    return page(qs, offset, limit)
-
-
-@router.post("/team", response={201: TeamMemberOut, **ERRORS})
-def create_team_member(request, payload: TeamMemberIn):
-    require_perm(request, TeamMember, "add")
+def _create_team_member(request, payload):
     data = payload.dict()
     unit = unit_ref(request, TeamMember, data.pop("unit_code"), "unit_code")
-    m = actions.save_team_member(
+    return actions.save_team_member(
         None, acting_user=request.user, unit=unit, **_team_refs(request, data)
     )
-    return Status(201, TEAM.get(pk=m.pk))
 
 
-@router.get("/team/{member_id}", response={200: TeamMemberOut, **ERRORS})
-def get_team_member(request, member_id: int):
-    return scoped_get(request, TEAM, member_id)
+def _change_team_member(request, member, data):
+    actions.save_team_member(member, acting_user=request.user, **_team_refs(request, data))
 
 
-@router.patch("/team/{member_id}", response={200: TeamMemberOut, **ERRORS})
-def update_team_member(request, member_id: int, payload: TeamMemberPatch):
-    require_perm(request, TeamMember, "change")
-    m = scoped_get(request, TEAM, member_id, "change")
-    data = _team_refs(request, patch_changes(payload, TeamMember))
-    actions.save_team_member(m, acting_user=request.user, **data)
-    return TEAM.get(pk=m.pk)
+record_endpoints(
+    router,
+    "/team/{member_id}",
+    names=("list_team", "create_team_member", "get_team_member", "update_team_member"),
+    queryset=TEAM,
+    out=TeamMemberOut,
+    page_out=TeamPage,
+    filters=TeamFilter,
+    create=(TeamMemberIn, _create_team_member),
+    change=(TeamMemberPatch, _change_team_member),
+)
