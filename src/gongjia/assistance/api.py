@@ -5,7 +5,7 @@ from typing import Annotated
 
 from django.db.models import Q
 from django.utils.translation import gettext as _
-from ninja import Field, FilterLookup, FilterSchema, Query, Router, Schema, Status
+from ninja import Field, FilterLookup, FilterSchema, Router, Schema
 
 from gongjia.assistance import actions
 from gongjia.assistance.models import Household, HouseholdMember
@@ -13,14 +13,9 @@ from gongjia.assistance.workflows import household_workflow
 from gongjia.orgs.models import OrgUnit
 from gongjia.platform import pii, scope, workdays
 from gongjia.platform.api_base import (
-    ERRORS,
-    Limit,
-    Offset,
     TransitionIn,
-    page,
+    record_endpoints,
     reference,
-    require_perm,
-    scoped_get,
     transition_endpoints,
 )
 from gongjia.platform.models import Consent
@@ -124,17 +119,7 @@ class HouseholdFilter(FilterSchema):
 HOUSEHOLDS = Household.objects.select_related("unit").prefetch_related("members")
 
 
-@router.get("/households", response={200: HouseholdPage, **ERRORS})
-def list_households(
-    request, filters: Query[HouseholdFilter], offset: Offset = 0, limit: Limit = 50
-):
-    qs = filters.filter(scope.restrict(HOUSEHOLDS, request.user)).order_by("-id")
-    return page(qs, offset, limit)
-
-
-@router.post("/households", response={201: HouseholdOut, **ERRORS})
-def create_household(request, payload: HouseholdIn):
-    require_perm(request, Household, "add")
+def _create_household(request, payload):
     data = payload.dict()
     code = data.pop("unit_code")
     unit = reference(
@@ -144,12 +129,19 @@ def create_household(request, payload: HouseholdIn):
     data["consent_method"] = data["consent_method"] or ""
     members = [{k: v for k, v in m.items() if v != ""} for m in data.pop("members")]
     h = actions.open_household(acting_user=request.user, unit=unit, members=members, **data)
-    return Status(201, HOUSEHOLDS.get(pk=h.pk))
+    return h
 
 
-@router.get("/households/{household_id}", response={200: HouseholdOut, **ERRORS})
-def get_household(request, household_id: int):
-    return scoped_get(request, HOUSEHOLDS, household_id)
+record_endpoints(
+    router,
+    "/households/{household_id}",
+    names=("list_households", "create_household", "get_household"),
+    queryset=HOUSEHOLDS,
+    out=HouseholdOut,
+    page_out=HouseholdPage,
+    filters=HouseholdFilter,
+    create=(HouseholdIn, _create_household),
+)
 
 
 class HouseholdTransitionIn(TransitionIn):

@@ -6,7 +6,7 @@ from typing import Annotated
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext as _
-from ninja import Field, FilterLookup, FilterSchema, Query, Router, Schema, Status
+from ninja import Field, FilterLookup, FilterSchema, Router, Schema, Status
 
 from gongjia.members import actions
 from gongjia.members.models import Founding, Member, TransferRequest
@@ -15,13 +15,9 @@ from gongjia.orgs.models import Enterprise, OrgUnit, Region
 from gongjia.platform import pii, scope, validators
 from gongjia.platform.api_base import (
     ERRORS,
-    Limit,
-    Offset,
     Year,
-    page,
-    patch_changes,
+    record_endpoints,
     reference,
-    require_perm,
     scoped_get,
     transition_endpoints,
 )
@@ -156,33 +152,27 @@ def _refs(request, data: dict) -> dict:
     return data
 
 
-@router.get("", response={200: MemberPage, **ERRORS})
-def list_members(request, filters: Query[MemberFilter], offset: Offset = 0, limit: Limit = 50):
-    qs = filters.filter(scope.restrict(MEMBERS, request.user)).order_by("-id")
-    return page(qs, offset, limit)
-
-
-@router.post("", response={201: MemberOut, **ERRORS})
-def create_member(request, payload: MemberIn):
-    require_perm(request, Member, "add")
+def _create_member(request, payload):
     data = _refs(request, payload.dict())
     member = actions.register(acting_user=request.user, **data)
-    return Status(201, MEMBERS.get(pk=member.pk))
+    return member
 
 
-@router.get("/{member_id}", response={200: MemberOut, **ERRORS})
-def get_member(request, member_id: int):
-    return scoped_get(request, MEMBERS, member_id)
+def _change_member(request, member, data):
+    actions.update(member, acting_user=request.user, **_refs(request, data))
 
 
-@router.patch("/{member_id}", response={200: MemberOut, **ERRORS})
-def update_member(request, member_id: int, payload: MemberPatch):
-    require_perm(request, Member, "change")
-    member = scoped_get(request, MEMBERS, member_id, "change")
-    actions.update(
-        member, acting_user=request.user, **_refs(request, patch_changes(payload, Member))
-    )
-    return MEMBERS.get(pk=member.pk)
+record_endpoints(
+    router,
+    "/{member_id}",
+    names=("list_members", "create_member", "get_member", "update_member"),
+    queryset=MEMBERS,
+    out=MemberOut,
+    page_out=MemberPage,
+    filters=MemberFilter,
+    create=(MemberIn, _create_member),
+    change=(MemberPatch, _change_member),
+)
 
 
 class RevealIn(Schema):
@@ -400,32 +390,27 @@ def _founding_refs(request, data):
     return data
 
 
-@foundings.get("", response={200: FoundingPage, **ERRORS})
-def list_foundings(request, filters: Query[FoundingFilter], offset: Offset = 0, limit: Limit = 50):
-    return page(
-        filters.filter(scope.restrict(FOUNDINGS, request.user)).order_by("-id"), offset, limit
-    )
-
-
-@foundings.post("", response={201: FoundingOut, **ERRORS})
-def create_founding(request, payload: FoundingIn):
-    require_perm(request, Founding, "add")
+def _create_founding(request, payload):
     data = _founding_refs(request, payload.dict())
     f = actions.open_founding(acting_user=request.user, **data)
-    return Status(201, FOUNDINGS.get(pk=f.pk))
+    return f
 
 
-@foundings.get("/{founding_id}", response={200: FoundingOut, **ERRORS})
-def get_founding(request, founding_id: int):
-    return scoped_get(request, FOUNDINGS, founding_id)
+def _change_founding(request, f, data):
+    actions.update_founding(f, acting_user=request.user, **data)
 
 
-@foundings.patch("/{founding_id}", response={200: FoundingOut, **ERRORS})
-def update_founding(request, founding_id: int, payload: FoundingPatch):
-    require_perm(request, Founding, "change")
-    f = scoped_get(request, FOUNDINGS, founding_id, "change")
-    actions.update_founding(f, acting_user=request.user, **patch_changes(payload, Founding))
-    return FOUNDINGS.get(pk=f.pk)
+record_endpoints(
+    foundings,
+    "/{founding_id}",
+    names=("list_foundings", "create_founding", "get_founding", "update_founding"),
+    queryset=FOUNDINGS,
+    out=FoundingOut,
+    page_out=FoundingPage,
+    filters=FoundingFilter,
+    create=(FoundingIn, _create_founding),
+    change=(FoundingPatch, _change_founding),
+)
 
 
 def _take_founding_step(request, f, payload):

@@ -336,11 +336,13 @@ def record_endpoints(
     router,
     path: str,
     *,
-    names: tuple[str, str, str, str],
+    names: tuple[str, ...],
     queryset,
     out,
-    page_out,
-    filters,
+    page_out=None,
+    filters=None,
+    order: tuple[str, ...] = ("-id",),
+    distinct: bool = False,
     create=None,
     change=None,
     limit: int = 50,
@@ -350,6 +352,8 @@ def record_endpoints(
     `GET {path}/{id}` and `PATCH {path}/{id}` (`change = (PatchSchema, fn(request, row,
     changes))`, the changes by the one PATCH rule). `path` names the id as in
     `/stations/{station_id}`; `names` are the operations' names (list, create, get, change).
+    Without `page_out` the list is the caller's own (one with parameters of its own). Lists
+    filtered across a many-to-many relation need `distinct`.
     Call it after the routes of fixed sub-paths (`/stations/coverage`): the first path that
     matches a request takes it."""
     base, param = re.fullmatch(r"(.*)/\{(\w+)\}", path).groups()
@@ -360,8 +364,8 @@ def record_endpoints(
     id_p = p(param, p.KEYWORD_ONLY, annotation=int)
 
     def listed(request, filters, offset=0, limit=limit):
-        qs = filters.filter(scope.restrict(queryset, request.user)).distinct().order_by("id")
-        return page(qs, offset, limit)
+        qs = filters.filter(scope.restrict(queryset, request.user))
+        return page((qs.distinct() if distinct else qs).order_by(*order), offset, limit)
 
     listed.__signature__ = inspect.Signature(
         [
@@ -371,7 +375,8 @@ def record_endpoints(
             p("limit", p.POSITIONAL_OR_KEYWORD, default=limit, annotation=Limit),
         ]
     )
-    router.get(base, response={200: page_out, **ERRORS})(_named(listed, names[0], module))
+    if page_out is not None:
+        router.get(base, response={200: page_out, **ERRORS})(_named(listed, names[0], module))
     if create:
         schema, make = create
 

@@ -19,9 +19,8 @@ from gongjia.platform.api_base import (
     TransitionIn,
     Year,
     page,
-    patch_changes,
+    record_endpoints,
     reference,
-    require_perm,
     scoped_get,
     transition_endpoints,
 )
@@ -270,9 +269,7 @@ def list_cases(
     return page(qs.order_by("-received_on", "-id"), offset, limit)
 
 
-@router.post("/cases", response={201: CaseOut, **ERRORS})
-def create_case(request, payload: CaseIn):
-    require_perm(request, DisputeCase, "add")
+def _create_case(request, payload):
     data = payload.dict()
     unit = unit_ref(request, DisputeCase, data.pop("unit_code"), "unit_code")
     workers, claims = data.pop("workers"), data.pop("claims")
@@ -280,21 +277,23 @@ def create_case(request, payload: CaseIn):
     case = actions.open_case(
         acting_user=request.user, unit=unit, workers=workers, claims=claims, **data
     )
-    return Status(201, CASES.get(pk=case.pk))
+    return case
 
 
-@router.get("/cases/{case_id}", response={200: CaseOut, **ERRORS})
-def get_case(request, case_id: int):
-    return scoped_get(request, CASES, case_id)
-
-
-@router.patch("/cases/{case_id}", response={200: CaseOut, **ERRORS})
-def update_case(request, case_id: int, payload: CasePatch):
-    require_perm(request, DisputeCase, "change")
-    case = scoped_get(request, CASES, case_id, "change")
-    data = _case_refs(request, patch_changes(payload, DisputeCase))
+def _change_case(request, case, data):
+    data = _case_refs(request, data)
     actions.update_case(case, acting_user=request.user, **data)
-    return CASES.get(pk=case.pk)
+
+
+record_endpoints(
+    router,
+    "/cases/{case_id}",
+    names=("list_cases", "create_case", "get_case", "update_case"),
+    queryset=CASES,
+    out=CaseOut,
+    create=(CaseIn, _create_case),
+    change=(CasePatch, _change_case),
+)
 
 
 class CaseTransitionIn(TransitionIn):

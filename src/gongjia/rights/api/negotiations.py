@@ -5,20 +5,16 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
-from ninja import Field, FilterSchema, Query, Schema, Status
+from ninja import Field, FilterSchema, Schema, Status
 
 from gongjia.orgs.models import Enterprise
 from gongjia.platform import scope, workdays
 from gongjia.platform.api_base import (
     ERRORS,
-    Limit,
-    Offset,
     TransitionIn,
-    page,
-    patch_changes,
+    record_endpoints,
     reference,
     references,
-    require_perm,
     scoped_get,
     transition_endpoints,
 )
@@ -210,37 +206,31 @@ def _enterprises(request, ids, field):
     )
 
 
-@router.get("/negotiations", response={200: NegotiationPage, **ERRORS})
-def list_negotiations(
-    request, filters: Query[NegotiationFilter], offset: Offset = 0, limit: Limit = 50
-):
-    qs = filters.filter(scope.restrict(NEGOTIATIONS, request.user)).order_by("-id")
-    return page(qs, offset, limit)
-
-
-@router.post("/negotiations", response={201: NegotiationOut, **ERRORS})
-def create_negotiation(request, payload: NegotiationIn):
-    require_perm(request, Negotiation, "add")
+def _create_negotiation(request, payload):
     data = payload.dict()
     unit = unit_ref(request, Negotiation, data.pop("unit_code"), "unit_code")
     covered = _enterprises(request, data.pop("covered"), "covered")
     ent = data.pop("enterprise_id")
     data["enterprise"] = _enterprises(request, [ent], "enterprise_id")[0] if ent else None
     n = actions.open_negotiation(acting_user=request.user, unit=unit, covered=covered, **data)
-    return Status(201, NEGOTIATIONS.get(pk=n.pk))
+    return n
 
 
-@router.get("/negotiations/{nid}", response={200: NegotiationOut, **ERRORS})
-def get_negotiation(request, nid: int):
-    return scoped_get(request, NEGOTIATIONS, nid)
+def _change_negotiation(request, n, data):
+    actions.update_negotiation(n, acting_user=request.user, **data)
 
 
-@router.patch("/negotiations/{nid}", response={200: NegotiationOut, **ERRORS})
-def update_negotiation(request, nid: int, payload: NegotiationPatch):
-    require_perm(request, Negotiation, "change")
-    n = scoped_get(request, NEGOTIATIONS, nid, "change")
-    actions.update_negotiation(n, acting_user=request.user, **patch_changes(payload, Negotiation))
-    return NEGOTIATIONS.get(pk=n.pk)
+record_endpoints(
+    router,
+    "/negotiations/{nid}",
+    names=("list_negotiations", "create_negotiation", "get_negotiation", "update_negotiation"),
+    queryset=NEGOTIATIONS,
+    out=NegotiationOut,
+    page_out=NegotiationPage,
+    filters=NegotiationFilter,
+    create=(NegotiationIn, _create_negotiation),
+    change=(NegotiationPatch, _change_negotiation),
+)
 
 
 class NegotiationTransitionIn(TransitionIn):

@@ -145,6 +145,8 @@ record_endpoints(
     out=StationOut,
     page_out=StationPage,
     filters=StationFilter,
+    order=("id",),
+    distinct=True,
     create=(StationIn, _create_station),
     change=(StationPatch, _change_station),
 )
@@ -297,6 +299,8 @@ record_endpoints(
     out=TeamMemberOut,
     page_out=TeamPage,
     filters=TeamFilter,
+    order=("id",),
+    distinct=True,
     create=(TeamMemberIn, _create_team_member),
     change=(TeamMemberPatch, _change_team_member),
 )
