@@ -128,8 +128,7 @@ def _create_household(request, payload):
     data["secondary_cause"] = data["secondary_cause"] or ""
     data["consent_method"] = data["consent_method"] or ""
     members = [{k: v for k, v in m.items() if v != ""} for m in data.pop("members")]
-    h = actions.open_household(acting_user=request.user, unit=unit, members=members, **data)
-    return h
+    return actions.open_household(acting_user=request.user, unit=unit, members=members, **data)
 
 
 record_endpoints(

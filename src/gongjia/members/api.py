@@ -154,8 +154,7 @@ def _refs(request, data: dict) -> dict:
 
 def _create_member(request, payload):
     data = _refs(request, payload.dict())
-    member = actions.register(acting_user=request.user, **data)
-    return member
+    return actions.register(acting_user=request.user, **data)
 
 
 def _change_member(request, member, data):
@@ -392,8 +391,7 @@ def _founding_refs(request, data):
 
 def _create_founding(request, payload):
     data = _founding_refs(request, payload.dict())
-    f = actions.open_founding(acting_user=request.user, **data)
-    return f
+    return actions.open_founding(acting_user=request.user, **data)
 
 
 def _change_founding(request, f, data):

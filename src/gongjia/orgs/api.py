@@ -17,9 +17,9 @@ from gongjia.platform.api_base import (
     Offset,
     page,
     patch_changes,
+    record_endpoints,
     reference,
     require_perm,
-    scoped_get,
 )
 
 router = Router(tags=["orgs"])
@@ -339,31 +339,26 @@ def _enterprise_refs(request, data: dict):
 ENTERPRISE_QS = Enterprise.objects.select_related("region", "federation", "union")
 
 
-@router.get("/enterprises", response={200: EnterprisePage, **ERRORS})
-def list_enterprises(
-    request, filters: Query[EnterpriseFilter], offset: Offset = 0, limit: Limit = 100
-):
-    qs = filters.filter(scope.restrict(ENTERPRISE_QS, request.user)).order_by("id")
-    return page(qs, offset, limit)
-
-
-@router.get("/enterprises/{ent_id}", response={200: EnterpriseOut, **ERRORS})
-def get_enterprise(request, ent_id: int):
-    return scoped_get(request, ENTERPRISE_QS, ent_id)
-
-
-@router.post("/enterprises", response={201: EnterpriseOut, **ERRORS})
-def create_enterprise(request, payload: EnterpriseIn):
-    require_perm(request, Enterprise, "add")
+def _create_enterprise(request, payload):
     data = _enterprise_refs(request, payload.dict())
-    ent = actions.create_enterprise(acting_user=request.user, **data)
-    return Status(201, ENTERPRISE_QS.get(pk=ent.pk))
+    return actions.create_enterprise(acting_user=request.user, **data)
 
 
-@router.patch("/enterprises/{ent_id}", response={200: EnterpriseOut, **ERRORS})
-def update_enterprise(request, ent_id: int, payload: EnterprisePatch):
-    require_perm(request, Enterprise, "change")
-    ent = scoped_get(request, ENTERPRISE_QS, ent_id, "change")
-    data = _enterprise_refs(request, patch_changes(payload, Enterprise))
+def _change_enterprise(request, ent, data):
+    data = _enterprise_refs(request, data)
     actions.update_enterprise(ent, acting_user=request.user, **data)
-    return ENTERPRISE_QS.get(pk=ent.pk)
+
+
+record_endpoints(
+    router,
+    "/enterprises/{ent_id}",
+    names=("list_enterprises", "create_enterprise", "get_enterprise", "update_enterprise"),
+    queryset=ENTERPRISE_QS,
+    out=EnterpriseOut,
+    page_out=EnterprisePage,
+    filters=EnterpriseFilter,
+    order=("id",),
+    limit=100,
+    create=(EnterpriseIn, _create_enterprise),
+    change=(EnterprisePatch, _change_enterprise),
+)

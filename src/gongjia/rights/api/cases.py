@@ -274,10 +274,9 @@ def _create_case(request, payload):
     unit = unit_ref(request, DisputeCase, data.pop("unit_code"), "unit_code")
     workers, claims = data.pop("workers"), data.pop("claims")
     data = {k: v for k, v in _case_refs(request, data).items() if v is not None}
-    case = actions.open_case(
+    return actions.open_case(
         acting_user=request.user, unit=unit, workers=workers, claims=claims, **data
     )
-    return case
 
 
 def _change_case(request, case, data):

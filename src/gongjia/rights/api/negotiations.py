@@ -212,8 +212,7 @@ def _create_negotiation(request, payload):
     covered = _enterprises(request, data.pop("covered"), "covered")
     ent = data.pop("enterprise_id")
     data["enterprise"] = _enterprises(request, [ent], "enterprise_id")[0] if ent else None
-    n = actions.open_negotiation(acting_user=request.user, unit=unit, covered=covered, **data)
-    return n
+    return actions.open_negotiation(acting_user=request.user, unit=unit, covered=covered, **data)
 
 
 def _change_negotiation(request, n, data):
