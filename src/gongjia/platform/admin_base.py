@@ -73,7 +73,8 @@ class ScopedAdmin(ModelAdmin):
     list_per_page = 50
     show_full_result_count = False  # a COUNT(*) over a whole district on every page is waste
     workflow: Workflow | None = None
-    transition_action = None  # actions.<fn>(obj, name, *, acting_user, note)
+    # actions.<fn>(obj, name, *, acting_user, note); by default the workflow takes the step itself.
+    transition_action = None
     export_fields: tuple[str, ...] | None = None
     change_form_outer_after_template = "platform/admin/record_extras.html"
     actions = ["export_xlsx"]
@@ -259,7 +260,8 @@ class ScopedAdmin(ModelAdmin):
         obj = get_object_or_404(self.get_queryset(request), pk=object_id)
         note = request.POST.get("note", "")
         try:
-            self.transition_action(obj, name, acting_user=request.user, note=note)
+            take = self.transition_action or self.workflow.run
+            take(obj, name, acting_user=request.user, note=note)
             messages.success(
                 request, _("Done: %(step)s.") % {"step": self.workflow.get(name).label}
             )
