@@ -51,3 +51,4 @@ def test_internal_notes_stay_out_of_the_workers_timeline(tree, make_user, client
     client.force_login(officer, backend="gongjia.accounts.backends.RoleBackend")
     page = client.get(f"/admin/rights/disputecase/{case.pk}/change/").content.decode()
     assert "记录事项 · 时效中断或中止" in page and "· limitation_event" not in page
+    assert "字段变更 · 新建记录" in page and "· create" not in page  # the sealed field changes

@@ -13,6 +13,8 @@ limitation events, feedback between agencies) stay in the back office.
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext_lazy as _
+
 from gongjia.platform import audit
 from gongjia.platform.models import AuditEvent
 
@@ -47,10 +49,22 @@ def record(event: EventType, *, actor, obj, data: dict | None = None) -> AuditEv
     return audit.record(event.kind, event.key, actor=actor, obj=obj, data=data)
 
 
+# What the platform itself writes into a record's timeline (field changes are sealed by action).
+_PLATFORM = {
+    (AuditEvent.Kind.CHANGE, "create"): _("Record created"),
+    (AuditEvent.Kind.CHANGE, "update"): _("Fields changed"),
+    (AuditEvent.Kind.CHANGE, "delete"): _("Record deleted"),
+    (AuditEvent.Kind.SYSTEM, "consent_given"): _("Consent recorded"),
+    (AuditEvent.Kind.SYSTEM, "unit_created"): _("Unit created"),
+}
+
+
 def label(entry: AuditEvent) -> str:
     """What an entry of a timeline says, in words: the declared label of its type."""
     t = _types.get(entry.action)
-    return str(t.label) if t else entry.action
+    if t is not None:
+        return str(t.label)
+    return str(_PLATFORM.get((entry.kind, entry.action), entry.action))
 
 
 def public(entries) -> list[AuditEvent]:
