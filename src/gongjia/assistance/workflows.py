@@ -106,23 +106,15 @@ household_workflow = Workflow(
 R = ReliefApplication.Status
 
 
-# The ledger module imports this one: its rules are reached when a step runs.
-def _four_eyes(step):
-    from gongjia.assistance import relief
+def _relief(name: str):
+    """A hook of the ledger module, reached when a step runs (that module imports this one)."""
 
-    return relief.four_eyes(step)
+    def hook(step):
+        from gongjia.assistance import relief
 
+        return getattr(relief, name)(step)
 
-def _decided(step):
-    from gongjia.assistance import relief
-
-    relief.decided(step)
-
-
-def _write_ledger(step):
-    from gongjia.assistance import relief
-
-    relief.write_ledger(step)
+    return hook
 
 
 # Approval writes the ledger whichever way it is taken: the back office, the API or relief.approve.
@@ -135,9 +127,9 @@ relief_workflow = Workflow(
             R.APPROVED,
             _("Approve and pay"),
             permission="approve",
-            check=_four_eyes,
-            prepare=_decided,
-            after=_write_ledger,
+            check=_relief("four_eyes"),
+            prepare=_relief("decided"),
+            after=_relief("write_ledger"),
         ),
         Transition(
             "refuse",
@@ -147,7 +139,7 @@ relief_workflow = Workflow(
             permission="approve",
             note_required=True,
             style="danger",
-            prepare=_decided,
+            prepare=_relief("decided"),
         ),
         Transition("withdraw", (R.SUBMITTED,), R.WITHDRAWN, _("Withdraw"), note_required=True),
     ],

@@ -127,7 +127,7 @@ class Workflow:
             for hook in (self.prepare_each, t.prepare):
                 if hook:
                     hook(step)
-            self.perform(locked, name, acting_user=acting_user, note=step.note, values=step.values)
+            self._move(locked, t, acting_user=acting_user, note=step.note, values=step.values)
             for hook in (self.after_each, t.after):
                 if hook:
                     hook(step)
@@ -164,40 +164,46 @@ class Workflow:
         model = type(obj)
         with transaction.atomic():
             locked = model._default_manager.select_for_update().get(pk=obj.pk)
-            state = getattr(locked, self.field)
             self._check_state(locked, t)
             self._check_actor(locked, t, acting_user)
             self._check_given(locked, t, values, note)
-            for k, v in values.items():
-                setattr(locked, k, v)
-            if t.guard and (message := t.guard(locked)):
-                raise ValidationError(message, code="guard")
-            setattr(locked, self.field, t.target)
-            untouched = [
-                f.name for f in model._meta.fields if f.name != self.field and f.name not in values
-            ]
-            if values:
-                locked.full_clean(exclude=untouched)  # the step's data, with the record's rules
-            else:
-                # A step that only moves the status does not judge the record's other data
-                # again: a legacy value that today's rules refuse never blocks closing it.
-                locked.clean_fields(exclude=untouched)
-            locked.save(update_fields=[self.field, *values])
-            audit.record(
-                AuditEvent.Kind.TRANSITION,
-                t.name,
-                actor=acting_user,
-                obj=locked,
-                data={
-                    "from": state,
-                    "to": t.target,
-                    "note": note,
-                    **({"values": values} if values else {}),
-                },
-            )
+            self._move(locked, t, acting_user=acting_user, note=note, values=values)
         for f in [self.field, *values]:
             setattr(obj, f, getattr(locked, f))
         return obj
+
+    def _move(self, locked, t: Transition, *, acting_user, note: str, values: dict) -> None:
+        """The status change itself, on a row locked and checked: the step's data with the
+        record's rules, the guard, the save and the timeline event."""
+        model = type(locked)
+        state = getattr(locked, self.field)
+        for k, v in values.items():
+            setattr(locked, k, v)
+        if t.guard and (message := t.guard(locked)):
+            raise ValidationError(message, code="guard")
+        setattr(locked, self.field, t.target)
+        untouched = [
+            f.name for f in model._meta.fields if f.name != self.field and f.name not in values
+        ]
+        if values:
+            locked.full_clean(exclude=untouched)  # the step's data, with the record's rules
+        else:
+            # A step that only moves the status does not judge the record's other data
+            # again: a legacy value that today's rules refuse never blocks closing it.
+            locked.clean_fields(exclude=untouched)
+        locked.save(update_fields=[self.field, *values])
+        audit.record(
+            AuditEvent.Kind.TRANSITION,
+            t.name,
+            actor=acting_user,
+            obj=locked,
+            data={
+                "from": state,
+                "to": t.target,
+                "note": note,
+                **({"values": values} if values else {}),
+            },
+        )
 
 
 def timeline(obj, limit: int = 200):

@@ -70,18 +70,20 @@ def case_values(step: Step) -> None:
         step.values["closed_on"] = step.on
 
 
-def case_clock(step: Step) -> None:
+def running_clock(step: Step) -> None:
     """The clock the step starts runs from now on (from the date its field names, if any);
-    any other step stops the running one."""
-    case, t = step.obj, step.transition
+    any other step stops the running one. A clock's name may depend on the kind of agreement
+    (`filing_{kind}`). Cases and negotiations alike."""
+    obj, t = step.obj, step.transition
     if t.clock:
-        start = (getattr(case, t.clock_from) if t.clock_from else None) or step.on
-        d = clocks.due(t.clock, start)
-        case.clock, case.due_on, case.warn_on = t.clock, d.due_on, d.warn_on
+        kind = t.clock.format(kind=getattr(obj, "kind", ""))
+        start = (getattr(obj, t.clock_from) if t.clock_from else None) or step.on
+        d = clocks.due(kind, start)
+        obj.clock, obj.due_on, obj.warn_on = kind, d.due_on, d.warn_on
     else:
-        case.clock, case.due_on, case.warn_on = "", None, None
-    case.alerted = ""
-    case.save(update_fields=["clock", "due_on", "warn_on", "alerted"])
+        obj.clock, obj.due_on, obj.warn_on = "", None, None
+    obj.alerted = ""
+    obj.save(update_fields=["clock", "due_on", "warn_on", "alerted"])
 
 
 # --- closure codes ------------------------------------------------------------------------------
@@ -201,20 +203,6 @@ def interrupts(step: Step) -> None:
 
 
 # --- collective negotiation (rights.md §6) ------------------------------------------------------
-
-
-def negotiation_clock(step: Step) -> None:
-    """As for cases; a clock's name may depend on the kind of agreement (`filing_{kind}`)."""
-    n, t = step.obj, step.transition
-    if t.clock:
-        kind = t.clock.format(kind=n.kind)
-        start = (getattr(n, t.clock_from) if t.clock_from else None) or step.on
-        d = clocks.due(kind, start)
-        n.clock, n.due_on, n.warn_on = kind, d.due_on, d.warn_on
-    else:
-        n.clock, n.due_on, n.warn_on = "", None, None
-    n.alerted = ""
-    n.save(update_fields=["clock", "due_on", "warn_on", "alerted"])
 
 
 def reply_time_over(step: Step):

@@ -34,7 +34,7 @@ def _already_extended(case):
 case_workflow = Workflow(
     states=S,
     prepare_each=steps.case_values,
-    after_each=steps.case_clock,
+    after_each=steps.running_clock,
     transitions=[
         Transition(
             "reject",
@@ -243,7 +243,7 @@ def _congress_says_yes(n):
 
 negotiation_workflow = Workflow(
     states=N,
-    after_each=steps.negotiation_clock,
+    after_each=steps.running_clock,
     transitions=[
         Transition(
             "send_offer",
