@@ -4,23 +4,13 @@ import datetime as dt
 from typing import Annotated
 
 from django.db.models import Q
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Field, FilterLookup, FilterSchema, Query, Router, Schema, Status
+from ninja import Field, FilterLookup, FilterSchema, Router, Schema
 
 from gongjia.orgs import actions
 from gongjia.orgs.models import Enterprise, OrgUnit, Region
 from gongjia.platform import pii, scope
-from gongjia.platform.api_base import (
-    ERRORS,
-    Limit,
-    Offset,
-    page,
-    patch_changes,
-    record_endpoints,
-    reference,
-    require_perm,
-)
+from gongjia.platform.api_base import record_endpoints, reference
 
 router = Router(tags=["orgs"])
 
@@ -74,18 +64,6 @@ def _with_parent_codes(nodes):
     return nodes
 
 
-@router.get("/regions", response={200: RegionPage, **ERRORS})
-def list_regions(request, filters: Query[RegionFilter], offset: Offset = 0, limit: Limit = 100):
-    qs = filters.filter(scope.restrict(Region.objects.all(), request.user)).order_by("path")
-    return page(qs, offset, limit, prepare=_with_parent_codes)
-
-
-@router.get("/regions/{code}", response={200: RegionOut, **ERRORS})
-def get_region(request, code: str):
-    region = get_object_or_404(scope.restrict(Region.objects.all(), request.user), code=code)
-    return _with_parent_codes([region])[0]
-
-
 class RegionIn(Schema):
     parent_code: str
     code: str = Field(..., min_length=6, max_length=12)
@@ -97,9 +75,7 @@ class RegionPatch(Schema):
     name: str = Field(..., min_length=1, max_length=100)
 
 
-@router.post("/regions", response={201: RegionOut, **ERRORS})
-def create_region(request, payload: RegionIn):
-    require_perm(request, Region, "add")
+def _create_region(request, payload):
     parent = reference(
         Region.objects.all(),
         "parent_code",
@@ -107,22 +83,34 @@ def create_region(request, payload: RegionIn):
         scoped=False,
         code=payload.parent_code,
     )
-    region = actions.create_region(
+    return actions.create_region(
         acting_user=request.user,
         parent=parent,
         code=payload.code,
         name=payload.name,
         level=payload.level,
     )
-    return Status(201, _with_parent_codes([region])[0])
 
 
-@router.patch("/regions/{code}", response={200: RegionOut, **ERRORS})
-def update_region(request, code: str, payload: RegionPatch):
-    require_perm(request, Region, "change")
-    region = get_object_or_404(Region, code=code)
-    region = actions.rename_region(region, acting_user=request.user, name=payload.name)
-    return _with_parent_codes([region])[0]
+def _rename_region(request, region, data):
+    actions.rename_region(region, acting_user=request.user, name=data["name"])
+
+
+record_endpoints(
+    router,
+    "/regions/{code}",
+    names=("list_regions", "create_region", "get_region", "update_region"),
+    queryset=Region.objects.all(),
+    out=RegionOut,
+    page_out=RegionPage,
+    filters=RegionFilter,
+    order=("path",),
+    limit=100,
+    key="code",
+    prepare=_with_parent_codes,
+    create=(RegionIn, _create_region),
+    change=(RegionPatch, _rename_region),
+)
 
 
 # --- units --------------------------------------------------------------------------------------
@@ -217,45 +205,38 @@ def _unit_by_code(request, code, field, action="view"):
     )
 
 
-@router.get("/units", response={200: UnitPage, **ERRORS})
-def list_units(request, filters: Query[UnitFilter], offset: Offset = 0, limit: Limit = 100):
-    qs = filters.filter(scope.restrict(OrgUnit.objects.select_related("region"), request.user))
-    return page(qs.order_by("path"), offset, limit, prepare=_with_parent_codes)
-
-
-@router.get("/units/{code}", response={200: UnitOut, **ERRORS})
-def get_unit(request, code: str):
-    unit = get_object_or_404(
-        scope.restrict(OrgUnit.objects.select_related("region"), request.user), code=code
-    )
-    return _with_parent_codes([unit])[0]
-
-
-@router.post("/units", response={201: UnitOut, **ERRORS})
-def create_unit(request, payload: UnitIn):
-    require_perm(request, OrgUnit, "add")
+def _create_unit(request, payload):
     data = payload.dict()
     parent = _unit_by_code(request, data.pop("parent_code"), "parent_code", "add")
     data["region"] = _region(data.pop("region_code"))
-    unit = actions.create_unit(acting_user=request.user, parent=parent, **data)
-    return Status(201, _with_parent_codes([unit])[0])
+    return actions.create_unit(acting_user=request.user, parent=parent, **data)
 
 
-@router.patch("/units/{code}", response={200: UnitOut, **ERRORS})
-def update_unit(request, code: str, payload: UnitPatch):
-    require_perm(request, OrgUnit, "change")
-    unit = get_object_or_404(
-        scope.restrict(OrgUnit.objects.all(), request.user, "change"), code=code
-    )
-    data = patch_changes(payload, OrgUnit)
+def _change_unit(request, unit, data):
     parent_code = data.pop("parent_code", None)
     if "region_code" in data:
         data["region"] = _region(data.pop("region_code"))
     unit = actions.update_unit(unit, acting_user=request.user, **data)
     if parent_code:
         parent = _unit_by_code(request, parent_code, "parent_code", "change")
-        unit = actions.move_unit(unit, parent, acting_user=request.user)
-    return _with_parent_codes([unit])[0]
+        actions.move_unit(unit, parent, acting_user=request.user)
+
+
+record_endpoints(
+    router,
+    "/units/{code}",
+    names=("list_units", "create_unit", "get_unit", "update_unit"),
+    queryset=OrgUnit.objects.select_related("region"),
+    out=UnitOut,
+    page_out=UnitPage,
+    filters=UnitFilter,
+    order=("path",),
+    limit=100,
+    key="code",
+    prepare=_with_parent_codes,
+    create=(UnitIn, _create_unit),
+    change=(UnitPatch, _change_unit),
+)
 
 
 # --- enterprises --------------------------------------------------------------------------------

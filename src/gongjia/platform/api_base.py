@@ -237,8 +237,8 @@ def install_error_handlers(api: NinjaAPI):
         return error(api, request, 500, "server_error", _("Something went wrong on our side."))
 
 
-def scoped_get(request, queryset, pk, action: str = "view"):
-    obj = scope.restrict(queryset, request.user, action).filter(pk=pk).first()
+def scoped_get(request, queryset, pk, action: str = "view", key: str = "pk"):
+    obj = scope.restrict(queryset, request.user, action).filter(**{key: pk}).first()
     if obj is None:
         raise Http404
     return obj
@@ -346,6 +346,8 @@ def record_endpoints(
     create=None,
     change=None,
     limit: int = 50,
+    key: str = "pk",
+    prepare=None,
 ) -> None:
     """The endpoints of one kind of record, in the caller's scope: `GET {path}` (one page,
     filtered), `POST {path}` (`create = (InSchema, fn(request, payload) -> row)`, 201),
@@ -353,7 +355,9 @@ def record_endpoints(
     changes))`, the changes by the one PATCH rule). `path` names the id as in
     `/stations/{station_id}`; `names` are the operations' names (list, create, get, change).
     Without `page_out` the list is the caller's own (one with parameters of its own). Lists
-    filtered across a many-to-many relation need `distinct`.
+    filtered across a many-to-many relation need `distinct`. A record addressed by another
+    unique field than its id names it in `key` (`/units/{code}`, `key="code"`); `prepare`
+    completes the rows of every answer (`prepare(rows) -> rows`, one query for a page).
     Call it after the routes of fixed sub-paths (`/stations/coverage`): the first path that
     matches a request takes it."""
     base, param = re.fullmatch(r"(.*)/\{(\w+)\}", path).groups()
@@ -361,11 +365,15 @@ def record_endpoints(
     module = sys._getframe(1).f_globals["__name__"]
     p = inspect.Parameter
     request_p = p("request", p.POSITIONAL_OR_KEYWORD)
-    id_p = p(param, p.KEYWORD_ONLY, annotation=int)
+    id_p = p(param, p.KEYWORD_ONLY, annotation=int if key == "pk" else str)
+
+    def one(obj):
+        return prepare([obj])[0] if prepare else obj
 
     def listed(request, filters, offset=0, limit=limit):
         qs = filters.filter(scope.restrict(queryset, request.user))
-        return page((qs.distinct() if distinct else qs).order_by(*order), offset, limit)
+        qs = (qs.distinct() if distinct else qs).order_by(*order)
+        return page(qs, offset, limit, prepare=prepare)
 
     listed.__signature__ = inspect.Signature(
         [
@@ -382,7 +390,7 @@ def record_endpoints(
 
         def created(request, payload):
             require_perm(request, model, "add")
-            return Status(201, queryset.get(pk=make(request, payload).pk))
+            return Status(201, one(queryset.get(pk=make(request, payload).pk)))
 
         created.__signature__ = inspect.Signature(
             [request_p, p("payload", p.POSITIONAL_OR_KEYWORD, annotation=schema)]
@@ -390,7 +398,7 @@ def record_endpoints(
         router.post(base, response={201: out, **ERRORS})(_named(created, names[1], module))
 
     def got(request, **kw):
-        return scoped_get(request, queryset, kw[param])
+        return one(scoped_get(request, queryset, kw[param], key=key))
 
     got.__signature__ = inspect.Signature([request_p, id_p])
     router.get(path, response={200: out, **ERRORS})(_named(got, names[2], module))
@@ -399,9 +407,9 @@ def record_endpoints(
 
         def changed(request, **kw):
             require_perm(request, model, "change")
-            obj = scoped_get(request, queryset, kw[param], "change")
+            obj = scoped_get(request, queryset, kw[param], "change", key=key)
             alter(request, obj, patch_changes(kw["payload"], model))
-            return queryset.get(pk=obj.pk)
+            return one(queryset.get(pk=obj.pk))
 
         changed.__signature__ = inspect.Signature(
             [request_p, id_p, p("payload", p.KEYWORD_ONLY, annotation=schema)]
