@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from unfold.decorators import action
 
 from gongjia.members import actions
+from gongjia.members.imports import write_template
 from gongjia.members.models import Founding, Member, MembershipChange, TransferRequest
 from gongjia.members.workflows import founding_workflow, member_workflow, transfer_workflow
 from gongjia.orgs.admin import under_unit
@@ -148,7 +149,6 @@ class MemberAdmin(ScopedAdmin):
         description=_("Download the import template"), url_path="import-template", icon="download"
     )
     def import_template(self, request):
-        from gongjia.members.imports import write_template
 
         folder = Path(settings.MEDIA_ROOT) / "templates"
         folder.mkdir(parents=True, exist_ok=True)

@@ -8,6 +8,7 @@ from django.core.management import CommandError, call_command
 from python_calamine import CalamineWorkbook
 
 from gongjia.members import imports
+from gongjia.members.imports import check, write
 from gongjia.members.models import Member
 from gongjia.members.testing import id_number
 from gongjia.platform.models import AuditEvent
@@ -107,6 +108,32 @@ def test_scope_of_the_importing_user(tree, tmp_path, good_rows, make_user):
     r = imports.run_import(xlsx(tmp_path / "m.xlsx", good_rows), user=officer)
     assert r.refused == 1 and "B-1" in r.errors[0][1]
     assert Member.objects.count() == 0
+
+
+def test_people_of_another_union_are_refused_with_its_name_only_where_it_may_be_seen(
+    tree, tmp_path, make_user
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    elsewhere = [
+        [f"乙{k}", id_number(30 + k), f"1390000000{k}", "B-1", "2020-01-05"] for k in range(3)
+    ]
+    assert imports.run_import(xlsx(tmp_path / "b.xlsx", elsewhere), user=SYSTEM).created == 3
+    moved = [[*row[:3], "A-1", row[4]] for row in elsewhere]
+    counts = []
+    for n in (1, 3):
+        with CaptureQueriesContext(connection) as queries:
+            r = imports.run_import(xlsx(tmp_path / f"a{n}.xlsx", moved[:n]), user=SYSTEM)
+        counts.append(len(queries))
+        assert r.refused == n and r.created == 0
+        assert all("乙公司工会" in e and "转会" in e for _n, e in r.errors)
+    assert counts[0] == counts[1]  # one look-up for all of them, not one per row
+    officer = make_user("union_officer", tree.union_a)
+    r = imports.run_import(xlsx(tmp_path / "o.xlsx", moved), user=officer)
+    assert r.refused == 3 and all("本区其他工会" in e for _n, e in r.errors)
+    assert not any("乙公司" in e for _n, e in r.errors)
+    assert set(Member.objects.values_list("union__code", flat=True)) == {"B-1"}
 
 
 def test_dry_run_writes_nothing(tree, tmp_path, good_rows):
@@ -260,15 +287,15 @@ def test_large_files_are_checked_in_two_processes(tree, tmp_path, good_rows, mon
     """The same outcome, in file order, when a forked process checks some of the chunks."""
     pools = []
 
-    class Recording(imports.ProcessPoolExecutor):
+    class Recording(check.ProcessPoolExecutor):
         def __init__(self, *args, **kwargs):
             pools.append(self)
             super().__init__(*args, **kwargs)
 
-    monkeypatch.setattr(imports, "ProcessPoolExecutor", Recording)
-    monkeypatch.setattr(imports, "PARALLEL_FROM", 2)
-    monkeypatch.setattr(imports, "CHUNK", 1)
-    monkeypatch.setattr(imports, "ANALYZE_FROM", 1)
+    monkeypatch.setattr(check, "ProcessPoolExecutor", Recording)
+    monkeypatch.setattr(check, "PARALLEL_FROM", 2)
+    monkeypatch.setattr(check, "CHUNK", 1)
+    monkeypatch.setattr(write, "ANALYZE_FROM", 1)
     rows = [
         *good_rows,
         ["钱七", id_number(6), "12345", "A-1", "2020-01-05"],
@@ -312,7 +339,7 @@ def test_a_large_load_rebuilds_the_indexes_and_constraints_it_dropped(
 
     from gongjia.members.models import MembershipChange
 
-    monkeypatch.setattr(imports, "BULK_FROM", 1)
+    monkeypatch.setattr(write, "BULK_FROM", 1)
     before = _schema()
     r = imports.run_import(xlsx(tmp_path / "m.xlsx", good_rows), user=SYSTEM)
     assert "indexes rebuilt" in r.timings and r.created == 4
@@ -367,7 +394,7 @@ def test_people_registered_by_another_import_meanwhile_get_a_clear_message(
     assert imports.run_import(path, user=SYSTEM).created == 4
     # The other import wrote them after this one looked them up: its write meets the unique
     # index of the ID numbers.
-    monkeypatch.setattr(imports, "_existing", lambda bidx: {})
+    monkeypatch.setattr(write, "existing", lambda bidx: {})
     result = imports.run_import(path, user=SYSTEM)
     assert not result.ok and "同一时间" in result.problem and "重新导入" in result.problem
     assert Member.objects.count() == 4

@@ -3,6 +3,8 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 
 from gongjia.members.exports import export_members
+from gongjia.members.models import Member
+from gongjia.orgs.models import OrgUnit
 from gongjia.platform.scope import SYSTEM
 
 
@@ -18,9 +20,6 @@ class Command(BaseCommand):
 
     def handle(self, *args, kind, file, unit, reveal, purpose, **opts):
         from django.core.exceptions import PermissionDenied
-
-        from gongjia.members.models import Member
-        from gongjia.orgs.models import OrgUnit
 
         qs = Member.objects.all()
         if unit:
