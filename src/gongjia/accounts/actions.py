@@ -12,7 +12,8 @@ from django.utils.translation import gettext as _
 
 from gongjia.accounts.models import ApiToken, RoleAssignment, User
 from gongjia.accounts.roles import ROLES
-from gongjia.platform import audit, parameters, scope
+from gongjia.orgs.models import OrgUnit
+from gongjia.platform import audit, notifications, parameters, scope
 from gongjia.platform.models import AuditEvent
 
 
@@ -187,8 +188,6 @@ def reset_password(user: User, new: str, *, acting_user):
     )
     # The security administrator sees every reset (GB/T 22239-2019 8.1.5: the administrators
     # watch each other); the user is told at the next sign-in.
-    from gongjia.orgs.models import OrgUnit
-    from gongjia.platform import notifications
 
     # Of the district(s) of the user and of the administrator, not of every district.
     holders = [user, acting_user] if scope.person(acting_user) is not None else [user]

@@ -75,6 +75,10 @@ class RegionPatch(Schema):
     name: str = Field(..., min_length=1, max_length=100)
 
 
+# Regions and units alike: nodes of a tree in tree order, addressed by code, with their parents'.
+TREE_NODES = dict(order=("path",), limit=100, key="code", prepare=_with_parent_codes)
+
+
 def _create_region(request, payload):
     parent = reference(
         Region.objects.all(),
@@ -104,10 +108,7 @@ record_endpoints(
     out=RegionOut,
     page_out=RegionPage,
     filters=RegionFilter,
-    order=("path",),
-    limit=100,
-    key="code",
-    prepare=_with_parent_codes,
+    **TREE_NODES,
     create=(RegionIn, _create_region),
     change=(RegionPatch, _rename_region),
 )
@@ -230,10 +231,7 @@ record_endpoints(
     out=UnitOut,
     page_out=UnitPage,
     filters=UnitFilter,
-    order=("path",),
-    limit=100,
-    key="code",
-    prepare=_with_parent_codes,
+    **TREE_NODES,
     create=(UnitIn, _create_unit),
     change=(UnitPatch, _change_unit),
 )

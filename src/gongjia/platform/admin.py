@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django_tasks_db.models import DBTaskResult
 from unfold.contrib.filters.admin import RangeDateTimeFilter
 
-from gongjia.platform import jobs
+from gongjia.platform import jobs, official_calendar, workdays
 from gongjia.platform.admin_base import ReadOnlyAdmin, ScopedAdmin
 from gongjia.platform.models import (
     AuditEvent,
@@ -25,6 +25,7 @@ from gongjia.platform.models import (
     OfficialDay,
     OfficialYear,
 )
+from gongjia.platform.notifications import mark_read
 from gongjia.platform.tabular import FileProblem
 
 # Field changes are shown through the sealed audit log; the stock admins are replaced.
@@ -148,7 +149,6 @@ class NotificationAdmin(ReadOnlyAdmin):
 
     @admin.action(description=_("Mark as read"))
     def mark_read(self, request, queryset):
-        from gongjia.platform.notifications import mark_read
 
         mark_read(request.user, queryset)
 
@@ -235,7 +235,6 @@ class OfficialYearAdmin(ScopedAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        from gongjia.platform import workdays
 
         transaction.on_commit(workdays.forget)
 
@@ -250,7 +249,6 @@ class OfficialYearAdmin(ScopedAdmin):
         ]
 
     def import_view(self, request):
-        from gongjia.platform import official_calendar
 
         if not self.has_add_permission(request):
             raise PermissionDenied

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from unfold.admin import ModelAdmin
 
 from gongjia.platform import events, exports, pii, records, scope, workdays
+from gongjia.platform.attachments import attach
 from gongjia.platform.models import Attachment
 from gongjia.platform.workflow import Workflow, timeline
 
@@ -289,7 +290,6 @@ class ScopedAdmin(ModelAdmin):
         return HttpResponseRedirect(self._change_url(obj))
 
     def attach_view(self, request, object_id):
-        from gongjia.platform.attachments import attach
 
         obj = get_object_or_404(self.get_queryset(request), pk=object_id)
         if request.method != "POST" or not self.has_change_permission(request, obj):

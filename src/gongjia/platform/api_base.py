@@ -18,7 +18,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as SchemaError
 from ninja.parser import Parser
 
-from gongjia.platform import scope
+from gongjia.platform import parameters, scope
 
 log = logging.getLogger("gongjia.api")
 
@@ -89,7 +89,6 @@ class CleanJsonParser(Parser):
 
     @staticmethod
     def _limits():
-        from gongjia.platform import parameters
 
         return parameters.value("api.max_text_chars"), parameters.value("api.max_list_items")
 

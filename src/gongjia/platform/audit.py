@@ -19,6 +19,7 @@ from django.db import connection, transaction
 from django.db.models.signals import post_save, pre_save
 from django.utils import timezone
 
+from gongjia.platform import pii
 from gongjia.platform.models import AuditEvent
 
 # The request's client address, set by RequestContextMiddleware for audit rows.
@@ -189,8 +190,6 @@ def track(model, *, exclude_fields=(), mask_fields=()):
     what is masked, and a new personal field is masked without anyone remembering to."""
     from auditlog.registry import auditlog
 
-    from gongjia.platform import pii
-
     personal = [f.name for f in pii.personal_fields(model) if f.name not in exclude_fields]
     auditlog.register(
         model,
@@ -202,7 +201,6 @@ def track(model, *, exclude_fields=(), mask_fields=()):
 def mask_personal_changes(entry: LogEntry) -> None:
     """Field changes keep no personal data in clear, whatever the model's registration says:
     a phone number shows as 138****5678 before and after, an ID number or a note masked."""
-    from gongjia.platform import pii
 
     model = entry.content_type.model_class() if entry.content_type_id else None
     if model is None or not entry.changes:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from django.conf import settings
 
-from gongjia.platform import parameters
+from gongjia.platform import audit, parameters
 from gongjia.platform.worker import fail_orphaned_jobs, sweep
 
 TEMPORARY_FOLDERS = ("imports", "exports", "templates")
@@ -40,6 +40,5 @@ def orphaned_jobs():
 @sweep("platform.audit_anchor", every_seconds=600)
 def audit_anchor():
     """The audit chain's head, recorded outside the database every ten minutes."""
-    from gongjia.platform import audit
 
     audit.write_anchor()

@@ -9,6 +9,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from gongjia.accounts.models import User
 from gongjia.assistance import actions
 from gongjia.assistance.admin.common import Deidentified, form_errors, in_yuan
 from gongjia.assistance.models import (
@@ -189,8 +190,6 @@ class PairingAdmin(Deidentified, ScopedAdmin):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "helper":
-            from gongjia.accounts.models import User
-
             units = scope.units_in_scope(request.user, Pairing, "change")
             kwargs["queryset"] = User.objects.filter(
                 is_active=True, roles__active=True, roles__unit__in=units

@@ -22,7 +22,7 @@ from gongjia.assistance.models import (
 )
 from gongjia.assistance.workflows import household_workflow
 from gongjia.orgs.admin import under_unit
-from gongjia.platform import money, pii, records, validators
+from gongjia.platform import money, parameters, pii, records, validators
 from gongjia.platform.admin_base import ScopedAdmin, dated_deadline
 
 
@@ -227,8 +227,6 @@ class HouseholdForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         from django.utils import timezone
-
-        from gongjia.platform import parameters
 
         super().__init__(*args, **kwargs)
         if "exclusions" in self.fields:

@@ -6,8 +6,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from gongjia.members.selectors import find_by_id_number
 from gongjia.orgs.models import OrgUnit
-from gongjia.platform import counters, events, scope
+from gongjia.platform import counters, events, pii, scope, validators
 from gongjia.rights import clocks
 from gongjia.rights.events import CASE_OPENED, LIMITATION_EVENT, REFERRAL_FEEDBACK, REFERRED
 from gongjia.rights.models import (
@@ -52,8 +53,6 @@ def case_number(received_on) -> str:
 
 
 def _worker(case, data: dict) -> CaseWorker:
-    from gongjia.members.selectors import find_by_id_number
-    from gongjia.platform import validators
 
     w = CaseWorker(
         case=case,
@@ -96,7 +95,6 @@ def _claim(case, data: dict) -> CaseClaim:
 def _one_case_per_problem(case: DisputeCase, parties: list, acting_user) -> None:
     """Repeated help to one worker on one problem in one year is one case (rights.md §5): a
     worker with an open case against the same employer this year is refused a second one."""
-    from gongjia.platform import pii
 
     keys = [
         pii.lookup(CaseWorker, "id_number", w.id_number)["id_number_bidx"]

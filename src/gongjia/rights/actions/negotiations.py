@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gongjia.orgs.models import OrgUnit
-from gongjia.platform import counters, events, scope
+from gongjia.platform import counters, events, scope, validators
 from gongjia.rights import clocks
 from gongjia.rights.events import (
     BALLOT_CLOSED,
@@ -94,7 +94,6 @@ def update_negotiation(n: Negotiation, *, acting_user, covered=None, **fields) -
 
 def seat(n: Negotiation, *, acting_user, side, name, appointed_on, id_number="", **fields):
     """Appoint a representative; a vacancy left open more than 15 days shows as a clock."""
-    from gongjia.platform import validators
 
     scope.require(acting_user, "change", n)
     r = Representative(negotiation=n, side=side, name=name, appointed_on=appointed_on, **fields)

@@ -7,6 +7,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Field, FilterSchema, Schema, Status
 
+from gongjia.accounts.models import User
 from gongjia.orgs.models import Enterprise
 from gongjia.platform import scope, workdays
 from gongjia.platform.api_base import (
@@ -277,7 +278,6 @@ class RepresentativeIn(Schema):
 
 @router.post("/negotiations/{nid}/representatives", response={201: NegotiationOut, **ERRORS})
 def add_representative(request, nid: int, payload: RepresentativeIn):
-    from gongjia.accounts.models import User
 
     n = scoped_get(request, NEGOTIATIONS, nid, "change")
     data = payload.dict()
