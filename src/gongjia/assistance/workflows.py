@@ -13,8 +13,14 @@ H = Household.Status
 CONSENT_PURPOSE = "困难职工家庭经济状况核对及建档"
 
 
+def authorised(household) -> bool:
+    """Whether the signed economic-check authorisation is on record (the application's own
+    consent is not enough for the home visit)."""
+    return bool(household.pk) and consent.has_active(household, CONSENT_PURPOSE, separate=True)
+
+
 def _no_consent(household):
-    if household.pk and consent.has_active(household, CONSENT_PURPOSE, separate=True):
+    if authorised(household):
         return None
     return _("Record the signed authorisation (separate consent) before the home visit is done.")
 
@@ -40,6 +46,7 @@ household_workflow = Workflow(
             H.VISITED,
             _("Home visit done, authorisation signed"),
             guard=_no_consent,
+            unblock="authorisation",
         ),
         Transition(
             "confirm",

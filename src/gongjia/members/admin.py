@@ -3,7 +3,7 @@ from pathlib import Path
 
 from django import forms
 from django.conf import settings
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -182,6 +182,11 @@ class MemberAdmin(ScopedAdmin):
         kwargs["form"] = MemberChangeForm if obj is not None else MemberForm
         return super().get_form(request, obj, change=change, **kwargs)
 
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        # A new member's union is chosen on the form; after that it changes by a transfer.
+        return [f for f in fields if f != "union"] if obj is None else fields
+
     def get_fields(self, request, obj=None):
         if obj is None:
             return ["name", "id_number", *MemberForm.Meta.fields[1:]]
@@ -216,13 +221,6 @@ class MemberAdmin(ScopedAdmin):
                 **data,
             )
         return member
-
-    def add_view(self, request, form_url="", extra_context=None):
-        try:
-            return super().add_view(request, form_url, extra_context)
-        except ValidationError as e:
-            messages.error(request, " ".join(e.messages))
-            return super().add_view(request, form_url, extra_context)
 
 
 @admin.register(MembershipChange)

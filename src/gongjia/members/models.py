@@ -63,7 +63,7 @@ class Member(models.Model):
         REJECTED = "rejected", _("Application rejected")
 
     # Indexes are chosen for the million-row registry: each one costs every import.
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(_("full name"), max_length=50)
     id_number = ProtectedField(_("ID number"))
     # Indexed by the unique constraint below; a second (and on PostgreSQL a third, LIKE) index
     # of 64 random characters would only slow every import.

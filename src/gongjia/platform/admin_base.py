@@ -43,6 +43,37 @@ def url_name(obj_or_model, suffix: str) -> str:
     return f"admin:{meta.app_label}_{meta.model_name}_{suffix}"
 
 
+def form_errors(form, error: ValidationError) -> None:
+    """An action's refusal on the form: each message on its field, where the form shows it;
+    otherwise above the form, naming the field it is about."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error.messages)
+        return
+    model = form._meta.model if hasattr(form, "_meta") else None
+    for name, messages_ in error.message_dict.items():
+        if name in form.fields:
+            form.add_error(name, messages_)
+            continue
+        label = name
+        if model is not None and name != "__all__":
+            try:
+                label = model._meta.get_field(name).verbose_name
+            except Exception:  # noqa: BLE001  a key that is no field: shown as the action said it
+                label = name
+        if name in ("__all__", None):
+            form.add_error(None, messages_)
+        else:
+            form.add_error(None, [f"「{label}」{m}" for m in messages_])
+
+
+class _Refused(Exception):
+    """An action refused a back-office save: unwinds the save's transaction (nothing is written)
+    so that the form can be shown again with the refusal on it."""
+
+    def __init__(self, error: ValidationError):
+        self.error = error
+
+
 class EstimatedCountPaginator(Paginator):
     """Pages of a list; an unfiltered list of a large PostgreSQL table is counted from the
     planner's statistics instead of a COUNT(*) over every row (60 ms and more at a million
@@ -77,6 +108,9 @@ class ScopedAdmin(ModelAdmin):
     # actions.<fn>(obj, name, *, acting_user, note); by default the workflow takes the step itself.
     transition_action = None
     export_fields: tuple[str, ...] | None = None
+    # Transition.unblock key -> (URL name taking the record's pk, label): the record tool offered
+    # beside a blocked step, to those who may change the record.
+    unblockers: dict = {}
     change_form_outer_after_template = "platform/admin/record_extras.html"
     actions = ["export_xlsx"]
 
@@ -127,10 +161,28 @@ class ScopedAdmin(ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         """Saves go through the app's actions (`save_action`); the form's instance then takes on
-        the row the action saved."""
-        saved = self.save_action(request, obj, form, change)
+        the row the action saved. An action's refusal goes back onto the form (below)."""
+        try:
+            saved = self.save_action(request, obj, form, change)
+        except ValidationError as e:
+            raise _Refused(e) from e
         if saved is not None and saved is not obj:
             records.adopt(obj, saved)
+
+    def save_related(self, request, form, formsets, change):
+        try:
+            super().save_related(request, form, formsets, change)
+        except ValidationError as e:
+            raise _Refused(e) from e
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        """A save the action refuses writes nothing (its transaction is rolled back) and shows
+        the same form again, as the user filled it in, with the refusal on its fields."""
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except _Refused as refused:
+            request._gongjia_refused = refused.error
+            return super().changeform_view(request, object_id, form_url, extra_context)
 
     def save_action(self, request, obj, form, change):
         """Create or change the row through the app's action and return it (None when the row
@@ -166,7 +218,19 @@ class ScopedAdmin(ModelAdmin):
         ]
 
     def get_form(self, request, obj=None, change=False, **kwargs):
-        return masking_form(super().get_form(request, obj, change=change, **kwargs), self.model)
+        form = masking_form(super().get_form(request, obj, change=change, **kwargs), self.model)
+        refused = getattr(request, "_gongjia_refused", None)
+        if refused is None:
+            return form
+
+        class Refused(form):
+            def clean(self):
+                data = super().clean()
+                form_errors(self, refused)
+                return data
+
+        Refused.__name__ = form.__name__
+        return Refused
 
     def _plain_personal(self) -> set[str]:
         return {f.name for f in pii.personal_fields(self.model) if isinstance(f, pii.PersonalField)}
@@ -325,13 +389,18 @@ class ScopedAdmin(ModelAdmin):
             context["record_can_attach"] = self.has_change_permission(request, obj)
             context["record_attach_url"] = reverse(url_name(obj, "attach"), args=[obj.pk])
             if self.workflow:
-                context["record_transitions"] = [
-                    (
-                        t,
-                        reverse(url_name(obj, "transition"), args=[obj.pk, t.name]),
-                    )
-                    for t in self.workflow.allowed(obj, request.user)
-                ]
+                steps, blocked = [], []
+                may_change = self.has_change_permission(request, obj)
+                for t, reasons in self.workflow.explained(obj, request.user):
+                    if not reasons:
+                        url = reverse(url_name(obj, "transition"), args=[obj.pk, t.name])
+                        steps.append((t, url))
+                        continue
+                    tool = self.unblockers.get(t.unblock) if may_change else None
+                    unblock = (reverse(tool[0], args=[obj.pk]), tool[1]) if tool else None
+                    blocked.append((t, reasons, unblock))
+                context["record_transitions"] = steps
+                context["record_blocked"] = blocked
             may_reveal = pii.may_reveal(request.user, obj)
             masked = [
                 (

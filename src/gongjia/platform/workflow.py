@@ -55,6 +55,9 @@ class Transition:
     inputs: tuple[str, ...] = ()  # what the step may be given beyond the record's fields
     clock: str = ""  # the clock the step starts (or restarts); others stop the running one
     clock_from: str = ""  # the field whose date the clock runs from (else the step's day)
+    # The record tool that removes what the guard refuses (a key the back office maps to the
+    # form that does it: e.g. recording the signed authorisation before the home visit).
+    unblock: str = ""
 
 
 @dataclass
@@ -98,6 +101,35 @@ class Workflow:
             out.append(t)
         return out
 
+    def blockers(self, obj, t: Transition) -> list[str]:
+        """Why `t` cannot be taken on `obj` as it stands, in words that name what is missing:
+        the guard's reason, and each required field not on record by its label. Empty when
+        nothing stands in the way."""
+        out = []
+        if t.guard and (message := t.guard(obj)):
+            out.append(str(message))
+        return out + [str(m) for m in self.missing(obj, t).values()]
+
+    def missing(self, obj, t: Transition, values: dict | None = None) -> dict:
+        """{field: message naming it} for each field `t` requires that is neither given in
+        `values` nor on record."""
+        values = values or {}
+        return {
+            f: required_message(obj, f)
+            for f in t.required
+            if _empty(values.get(f)) and _empty(getattr(obj, f))
+        }
+
+    def explained(self, obj, user) -> list[tuple[Transition, list[str]]]:
+        """Every step from the record's state that `user` may take, each with its blockers
+        (none: it can be taken now). Steps of another role are left out, not explained."""
+        state = getattr(obj, self.field)
+        return [
+            (t, self.blockers(obj, t))
+            for t in self.transitions
+            if state in t.source and scope.can(user, t.permission, obj)
+        ]
+
     def run(
         self,
         obj,
@@ -140,10 +172,7 @@ class Workflow:
 
     def _check_given(self, obj, t: Transition, values: dict, note: str) -> None:
         """The fields the step requires (given now or on record) and its reason, if required."""
-        errors = {}
-        for f in t.required:
-            if values.get(f) in (None, "") and getattr(obj, f) in (None, ""):
-                errors[f] = _("This field is required for this step.")
+        errors = self.missing(obj, t, values)
         if t.note_required and not note.strip():
             errors["note"] = _("Please give a reason for this step.")
         if errors:
@@ -204,6 +233,16 @@ class Workflow:
                 **({"values": values} if values else {}),
             },
         )
+
+
+def _empty(value) -> bool:
+    return value is None or value == ""
+
+
+def required_message(obj, field: str) -> str:
+    """The refusal of a step for a field it needs, naming the field."""
+    label = type(obj)._meta.get_field(field).verbose_name
+    return _("Fill in “%(field)s” first: this step needs it.") % {"field": label}
 
 
 def timeline(obj, limit: int = 200):

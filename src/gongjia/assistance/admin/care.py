@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gongjia.accounts.models import User
 from gongjia.assistance import actions
-from gongjia.assistance.admin.common import Deidentified, form_errors, in_yuan
+from gongjia.assistance.admin.common import Deidentified, in_yuan
 from gongjia.assistance.models import (
     AssistanceRecord,
     CheckUp,
@@ -22,7 +22,7 @@ from gongjia.assistance.models import (
 )
 from gongjia.orgs.admin import under_unit
 from gongjia.platform import pii, scope
-from gongjia.platform.admin_base import ScopedAdmin
+from gongjia.platform.admin_base import ScopedAdmin, form_errors
 
 RECORD_FORM_FIELDS = [
     "household",

@@ -1,7 +1,6 @@
 """What the assistance admin pages share: de-identified export columns, yuan, form errors."""
 
 from django.contrib import admin
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from gongjia.assistance import relief
@@ -30,8 +29,3 @@ class Deidentified:
 
 def in_yuan(fen):
     return money.yuan(fen) if fen is not None else "—"
-
-
-def form_errors(form, error: ValidationError):
-    for field, errors in error.message_dict.items():
-        form.add_error(field if field in form.fields else None, errors)

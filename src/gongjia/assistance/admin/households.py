@@ -20,7 +20,7 @@ from gongjia.assistance.models import (
     RiskGrade,
     YearFinance,
 )
-from gongjia.assistance.workflows import household_workflow
+from gongjia.assistance.workflows import authorised, household_workflow
 from gongjia.orgs.admin import under_unit
 from gongjia.platform import money, parameters, pii, records, validators
 from gongjia.platform.admin_base import ScopedAdmin, dated_deadline
@@ -242,6 +242,12 @@ class HouseholdAdmin(ScopedAdmin):
     nav_order = 10
     workflow = household_workflow
     transition_action = staticmethod(actions.household_step)
+    unblockers = {
+        "authorisation": (
+            "admin:assistance_household_authorisation",
+            _("Record the signed economic-check authorisation (separate consent)"),
+        )
+    }
     form = HouseholdForm
     list_display = ["number", "head_name", "unit", "category", "status", "archived_on"]
     export_fields = (
@@ -341,7 +347,8 @@ class HouseholdAdmin(ScopedAdmin):
         if obj is not None and obj.pk and self.has_change_permission(request, obj):
             last = obj.decisions.first()
             context["household_tools"] = {
-                "authorised": actions.has_consent(obj),
+                "consented": actions.has_consent(obj),
+                "authorised": authorised(obj),
                 "authorisation_url": reverse(
                     "admin:assistance_household_authorisation", args=[obj.pk]
                 ),

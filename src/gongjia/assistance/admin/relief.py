@@ -9,7 +9,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
 from gongjia.assistance import relief
-from gongjia.assistance.admin.common import Deidentified, form_errors, in_yuan
+from gongjia.assistance.admin.common import Deidentified, in_yuan
 from gongjia.assistance.models import (
     Household,
     HouseholdMember,
@@ -21,7 +21,7 @@ from gongjia.assistance.models import (
 from gongjia.assistance.workflows import relief_workflow
 from gongjia.orgs.admin import under_unit
 from gongjia.platform import scope
-from gongjia.platform.admin_base import ReadOnlyAdmin, ScopedAdmin
+from gongjia.platform.admin_base import ReadOnlyAdmin, ScopedAdmin, form_errors
 
 
 class ReliefApplicationForm(forms.ModelForm):

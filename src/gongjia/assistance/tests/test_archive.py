@@ -351,3 +351,30 @@ def test_the_public_notice_shows_name_unit_and_category_only(tree, make_user, lo
         "王困难"
         not in other.get(reverse("admin:assistance_household_public_notice")).content.decode()
     )
+
+
+def test_a_checked_household_with_only_the_application_consent_is_shown_how_to_go_on(
+    tree, make_user, login_client
+):
+    """The home visit needs the signed authorisation: the page says so beside the step and
+    offers to record it, even though the application's own consent is on record."""
+    from django.urls import reverse
+
+    officer = make_user("town_officer", tree.town_a)
+    h = household(tree)
+    actions.record_application_consent(h, acting_user=officer)
+    actions.household_step(h, "check", acting_user=officer)
+    c = login_client(officer)
+    url = reverse("admin:assistance_household_change", args=[h.pk])
+    page = c.get(url).content.decode()
+    visit = reverse("admin:assistance_household_transition", args=[h.pk, "visit"])
+    assert f'action="{visit}"' not in page
+    assert 'id="blocked-steps"' in page and "暂不能执行" in page and "授权书" in page
+    authorise = reverse("admin:assistance_household_authorisation", args=[h.pk])
+    assert f'action="{authorise}"' in page
+    c.post(authorise)
+    page = c.get(url).content.decode()
+    assert f'action="{visit}"' in page and 'id="blocked-steps"' not in page
+    c.post(visit, {"note": ""})
+    h.refresh_from_db()
+    assert h.status == Household.Status.VISITED
