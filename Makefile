@@ -3,6 +3,8 @@ PYTHON ?= python3.12
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
 
 .PHONY: install run test test-sqlite test-postgres lint bench fuzz messages clean
 
@@ -19,7 +21,7 @@ $(STAMP): pyproject.toml constraints.txt
 run: install
 	$(BIN)/gongjia manage migrate --noinput -v 0
 	$(BIN)/gongjia demo --if-empty
-	$(BIN)/gongjia serve --with-worker
+	$(BIN)/gongjia serve --host $(HOST) --port $(PORT) --with-worker
 
 test: install lint test-sqlite test-postgres
 

@@ -258,3 +258,29 @@ def test_notifications_to_a_role_in_a_unit_and_the_unread_badge(tree, make_user,
     page = client.get("/admin/platform/notification/").content.decode()
     assert "案件即将超期" in page
     assert b1.notifications.count() == 0 and a2.notifications.count() == 1
+
+
+@pytest.mark.parametrize(("command", "option"), [("serve", "--port"), ("import", "--valid-only")])
+def test_a_command_s_usage_names_it_as_the_operator_types_it(command, option, tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "GONGJIA_VAR_DIR": str(tmp_path), "DATABASE_URL": ""}
+    out = subprocess.run(
+        [sys.executable, "-m", "gongjia.cli", command, "--help"],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+    ).stdout
+    assert out.startswith(f"usage: gongjia {command} [") and option in out
+
+
+def test_an_unhealthy_healthz_is_a_warning_not_a_server_error(client, db, caplog):
+    import logging
+
+    with caplog.at_level(logging.INFO):
+        assert client.get("/healthz").status_code == 503  # no worker has beaten yet
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert any("never seen" in r.getMessage() for r in caplog.records)

@@ -31,3 +31,12 @@ def test_every_back_office_page_renders_for_every_role(role, tree, make_user, lo
             r = client.get(reverse(url_name(model, "change"), args=[first.pk]))
             assert r.status_code in (200, 302, 403), (role, model, r.status_code)
     assert client.get("/portal/").status_code == 200
+
+
+def test_the_favicon_browsers_ask_for_is_the_platforms_mark(client, db):
+    r = client.get("/favicon.ico")
+    assert r.status_code == 301 and r["Location"].endswith("platform/favicon.svg")
+    # WhiteNoise serves it in the running server (finders on); the test client's files:
+    from django.contrib.staticfiles import finders
+
+    assert finders.find("platform/favicon.svg")

@@ -46,8 +46,15 @@ def main(argv=None):
     if command not in mapping:
         print(f"gongjia: unknown command {command!r}\n\n{__doc__.strip()}", file=sys.stderr)
         return 2
+    _setup()
+    from django.core.management import get_commands, load_command_class
+
+    name = mapping[command]
+    # Run the command under the name the operator typed, so its usage and errors read
+    # "gongjia import ..." (execute_from_command_line makes it "gongjia import import_data").
+    handler = load_command_class(get_commands()[name], name)
     try:
-        execute_from_command_line([f"gongjia {command}", mapping[command], *rest])
+        handler.run_from_argv(["gongjia", command, *rest])
     except KeyboardInterrupt:
         return 130
     return 0

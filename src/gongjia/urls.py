@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.templatetags.static import static
 from django.urls import include, path
 from django.views.generic import RedirectView
 
@@ -9,6 +10,8 @@ from gongjia.platform.views import healthz
 urlpatterns = [
     path("", RedirectView.as_view(url="/portal/", permanent=False)),
     path("healthz", healthz, name="healthz"),
+    # Browsers ask every site for /favicon.ico; the platform's mark answers instead of a 404.
+    path("favicon.ico", RedirectView.as_view(url=static("platform/favicon.svg"), permanent=True)),
     path("admin/", admin.site.urls),
     path("portal/", include("gongjia.portal.urls")),
     path("api/v1/", api.urls),

@@ -1,9 +1,13 @@
+import logging
+
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.migrations.executor import MigrationExecutor
 from django.http import JsonResponse
 from django.utils import timezone
 
 from gongjia.platform.worker import STALE_INTERVALS
+
+log = logging.getLogger(__name__)
 
 
 def healthz(request):
@@ -46,4 +50,11 @@ def healthz(request):
         body["database"] = f"error: {exc.__class__.__name__}"
         status = 503
     body["status"] = "ok" if status == 200 else "unhealthy"
-    return JsonResponse(body, status=status)
+    response = JsonResponse(body, status=status)
+    if status != 200:
+        # An unhealthy answer is the report itself (at start-up, before the worker's first
+        # beat, it is expected), not a server error: said once as a warning, with the reason,
+        # instead of Django's error log of every 5xx.
+        response._has_been_logged = True
+        log.warning("healthz unhealthy: %s", {k: v for k, v in body.items() if v != "ok"})
+    return response
