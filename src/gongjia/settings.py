@@ -186,6 +186,7 @@ if _trusted := os.environ.get("GONGJIA_CSRF_TRUSTED_ORIGINS"):
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["gongjia.formats"]  # dates one way in both languages
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True

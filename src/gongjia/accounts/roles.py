@@ -88,6 +88,8 @@ ROLES: dict[str, Role] = {
                 *_all("orgs", "members", actions="change_*"),
                 "orgs.export_*",
                 "members.*",
+                # The base union's part of a hardship file: its check and the home visit.
+                "assistance.check_household",
                 "platform.*_consent",
                 "platform.add_attachment",
                 *OWN_RECORDS,

@@ -9,13 +9,15 @@ from gongjia.assistance.models import (
     Household,
     HouseholdMember,
     Pairing,
+    ReliefApplication,
     ReliefFund,
     ReliefPayment,
     RiskGrade,
 )
 from gongjia.platform import money
-from gongjia.platform.kpis import STOCK, indicator, year_end
+from gongjia.platform.kpis import MONEY, STOCK, indicator, year_end
 from gongjia.platform.scope import restrict
+from gongjia.platform.todos import todo
 
 
 def periods_at(user, on):
@@ -34,6 +36,7 @@ def periods_at(user, on):
     unit=_("households"),
     link="admin:assistance_household_changelist",
     by_year=True,
+    parts={**dict(Household.Category.choices), "none": _("no category")},
 )
 def archived_households(user, year=None):
     rows = (
@@ -104,6 +107,7 @@ def risk_green(user, year=None):
     "assistance.relief_paid",
     label=_("Relief paid to archived households"),
     unit=_("yuan"),
+    fmt=MONEY,
     link="admin:assistance_reliefpayment_changelist",
     by_year=True,
 )
@@ -118,6 +122,7 @@ def relief_paid(user, year=None):
     kind=STOCK,
     label=_("Relief budget left this year (district)"),
     unit=_("yuan"),
+    fmt=MONEY,
     link="admin:assistance_relieffund_changelist",
     by_year=True,
 )
@@ -157,3 +162,80 @@ def visits_overdue(user, year=None):
     return restrict(
         Pairing.objects.filter(ended_on=None, next_visit_on__lt=timezone.localdate()), user
     ).count()
+
+
+# --- what waits for each part of the procedure ------------------------------------------------
+
+H = Household.Status
+
+
+def _households(user, action, **where):
+    return restrict(Household.objects.filter(**where), user, action).count()
+
+
+@todo(
+    "assistance.to_check",
+    label=_("Hardship applications to check (base union)"),
+    perm="assistance.check_household",
+    link="admin:assistance_household_changelist",
+    query="status__exact=applied",
+)
+def to_check(user):
+    return _households(user, "check", status=H.APPLIED)
+
+
+@todo(
+    "assistance.to_visit",
+    label=_("Home visits to make (base union)"),
+    perm="assistance.check_household",
+    link="admin:assistance_household_changelist",
+    query="status__exact=checked",
+)
+def to_visit(user):
+    return _households(user, "check", status=H.CHECKED)
+
+
+@todo(
+    "assistance.to_confirm",
+    label=_("Hardship files to confirm (higher union)"),
+    perm="assistance.approve_household",
+    link="admin:assistance_household_changelist",
+    query="status__exact=visited",
+)
+def to_confirm(user):
+    return _households(user, "approve", status=H.VISITED)
+
+
+@todo(
+    "assistance.notice_over",
+    label=_("Public notices ended: archive or refuse"),
+    perm="assistance.change_household",
+    link="admin:assistance_household_changelist",
+    query="status__exact=notice",
+)
+def notice_over(user):
+    return _households(user, "change", status=H.NOTICE, notice_until__lt=timezone.localdate())
+
+
+@todo(
+    "assistance.relief_to_approve",
+    label=_("Relief applications prepared by colleagues, to approve"),
+    perm="assistance.approve_reliefapplication",
+    link="admin:assistance_reliefapplication_changelist",
+    query="status__exact=submitted",
+)
+def relief_to_approve(user):
+    waiting = ReliefApplication.objects.filter(status=ReliefApplication.Status.SUBMITTED)
+    return restrict(waiting.exclude(prepared_by=user), user, "approve").count()
+
+
+@todo(
+    "assistance.visits_overdue",
+    label=_("Helper visits overdue"),
+    perm="assistance.view_pairing",
+    link="admin:assistance_pairing_changelist",
+    query="visit=overdue",
+    urgent=True,
+)
+def overdue_visits(user):
+    return visits_overdue(user)

@@ -74,11 +74,28 @@ def make_employer_signal(tree, town):
     )
 
 
+def _person(unit, role):
+    from gongjia.accounts import actions as accounts
+
+    return accounts.create_user(
+        f"{unit.code}-{role}-{next(_seq)}",
+        acting_user=SYSTEM,
+        password="Gongjia-test-2026!",
+        role=role,
+        unit=unit,
+        must_change_password=False,
+    )[0]
+
+
 def archive(household, *, acting_user, on, year=None, income_fen=2_400_000, members_living=3):
-    """Take a household through the whole filing procedure to the archive, as officers would."""
+    """Take a household through the whole filing procedure to the archive, as officers would:
+    the base union's officer checks and visits, `acting_user` confirms, checks the economy and
+    starts the notice, a colleague archives (the platform itself may take every step)."""
     import datetime as dt
 
-    actions.record_authorisation(household, acting_user=acting_user)
+    system = acting_user is SYSTEM
+    base = SYSTEM if system else _person(household.unit, "union_officer")
+    actions.record_authorisation(household, acting_user=base)
     actions.record_finances(
         household,
         acting_user=acting_user,
@@ -87,10 +104,17 @@ def archive(household, *, acting_user, on, year=None, income_fen=2_400_000, memb
         rigid_fen=0,
         members_living=members_living,
     )
-    for step in ("check", "visit", "confirm", "economic_ok", "start_notice"):
+    for step in ("check", "visit"):
+        actions.household_step(household, step, acting_user=base, on=on)
+    for step in ("confirm", "economic_ok", "start_notice"):
         actions.household_step(household, step, acting_user=acting_user, on=on)
+    colleague = (
+        SYSTEM
+        if system
+        else _person(type(household.unit).objects.get_parent(household.unit), "town_officer")
+    )
     actions.household_step(
-        household, "archive", acting_user=acting_user, on=household.notice_until + dt.timedelta(1)
+        household, "archive", acting_user=colleague, on=household.notice_until + dt.timedelta(1)
     )
     return household
 

@@ -39,12 +39,18 @@ def _not_archivable(household):
 household_workflow = Workflow(
     states=H,
     transitions=[
-        Transition("check", (H.APPLIED,), H.CHECKED, _("Checked by the base union")),
+        # The base union checks and visits (the "check" permission, which its officers hold);
+        # the higher union confirms, someone else than who checked; the one who prepared the
+        # notice does not also archive.
+        Transition(
+            "check", (H.APPLIED,), H.CHECKED, _("Checked by the base union"), permission="check"
+        ),
         Transition(
             "visit",
             (H.CHECKED,),
             H.VISITED,
             _("Home visit done, authorisation signed"),
+            permission="check",
             guard=_no_consent,
             unblock="authorisation",
         ),
@@ -54,6 +60,7 @@ household_workflow = Workflow(
             H.CONFIRMED,
             _("Confirmed by the higher union"),
             permission="approve",
+            not_by=("check", "visit"),
         ),
         Transition("economic_ok", (H.CONFIRMED,), H.VERIFIED, _("Economic check passed")),
         Transition(
@@ -68,6 +75,7 @@ household_workflow = Workflow(
             (H.NOTICE,),
             H.ARCHIVED,
             _("Archive (no objection)"),
+            not_by=("economic_ok", "start_notice"),
             guard=_not_archivable,
             check=steps.notice_over,
             prepare=steps.archived,

@@ -6,11 +6,12 @@ from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from gongjia.members.models import Founding, Member
+from gongjia.members.models import Founding, Member, TransferRequest
 from gongjia.orgs.models import Enterprise, OrgUnit
 from gongjia.platform import parameters, pii
-from gongjia.platform.kpis import RATE, STOCK, indicator
-from gongjia.platform.scope import restrict
+from gongjia.platform.kpis import RATE, SHARE, STOCK, indicator
+from gongjia.platform.scope import restrict, units_in_scope
+from gongjia.platform.todos import todo
 
 COUNTED = (Member.Status.ACTIVE, Member.Status.WITHDRAWN)
 
@@ -103,6 +104,7 @@ def new_unions_count(user, year=None):
     unit=_("unions"),
     link="admin:members_founding_changelist",
     by_year=True,
+    parts={**dict(Founding.Field.choices), "other": _("founded without a founding case")},
 )
 def new_unions_by_field(user, year=None):
     """Established foundings of the year by field; unions founded without a case are 'other'."""
@@ -159,6 +161,7 @@ def new_unions_100plus_members(user, year=None):
     kind=RATE,
     label=_("Membership rate in enterprises of known size"),
     unit=_("share (0-1)"),
+    fmt=SHARE,
     link="admin:orgs_enterprise_changelist",
 )
 def membership_rate(user, year=None):
@@ -170,3 +173,29 @@ def membership_rate(user, year=None):
         members_in_scope(user).filter(status=Member.Status.ACTIVE, employer__in=enterprises).count()
     )
     return round(min(members / headcount, 1.0), 4)
+
+
+# --- what waits for the union's officers ------------------------------------------------------
+
+
+@todo(
+    "members.applications",
+    label=_("Membership applications to decide"),
+    perm="members.change_member",
+    link="admin:members_member_changelist",
+    query="status__exact=applied",
+)
+def applications_waiting(user):
+    return restrict(Member.objects.filter(status=Member.Status.APPLIED), user, "change").count()
+
+
+@todo(
+    "members.transfers_received",
+    label=_("Transfers into your unions to accept or refuse"),
+    perm="members.change_transferrequest",
+    link="admin:members_transferrequest_changelist",
+    query="status__exact=pending",
+)
+def transfers_waiting(user):
+    pending = TransferRequest.objects.filter(status=TransferRequest.Status.PENDING)
+    return pending.filter(to_union__in=units_in_scope(user, Member, "add")).count()

@@ -109,7 +109,7 @@ class ScopedAdmin(ModelAdmin):
     transition_action = None
     export_fields: tuple[str, ...] | None = None
     # Transition.unblock key -> (URL name taking the record's pk, label): the record tool offered
-    # beside a blocked step, to those who may change the record.
+    # beside a blocked step, to those who may take the step.
     unblockers: dict = {}
     change_form_outer_after_template = "platform/admin/record_extras.html"
     actions = ["export_xlsx"]
@@ -306,11 +306,17 @@ class ScopedAdmin(ModelAdmin):
     def _change_url(self, obj):
         return reverse(url_name(obj, "change"), args=[obj.pk])
 
-    def record_post(self, request, object_id, do):
+    def record_post(self, request, object_id, do, action: str = "change"):
         """Run one action on a record from a small form on its page (`do(obj)`), then go back
-        to the page with the outcome as a message."""
+        to the page with the outcome as a message. `action`: what the user must be allowed on
+        the record (changing it, by default)."""
         obj = get_object_or_404(self.get_queryset(request), pk=object_id)
-        if request.method != "POST" or not self.has_change_permission(request, obj):
+        allowed = (
+            self.has_change_permission(request, obj)
+            if action == "change"
+            else scope.can(request.user, action, obj)
+        )
+        if request.method != "POST" or not allowed:
             raise PermissionDenied
         try:
             do(obj)
@@ -390,13 +396,13 @@ class ScopedAdmin(ModelAdmin):
             context["record_attach_url"] = reverse(url_name(obj, "attach"), args=[obj.pk])
             if self.workflow:
                 steps, blocked = [], []
-                may_change = self.has_change_permission(request, obj)
                 for t, reasons in self.workflow.explained(obj, request.user):
                     if not reasons:
                         url = reverse(url_name(obj, "transition"), args=[obj.pk, t.name])
                         steps.append((t, url))
                         continue
-                    tool = self.unblockers.get(t.unblock) if may_change else None
+                    # Whoever may take the step may do what unblocks it.
+                    tool = self.unblockers.get(t.unblock)
                     unblock = (reverse(tool[0], args=[obj.pk]), tool[1]) if tool else None
                     blocked.append((t, reasons, unblock))
                 context["record_transitions"] = steps

@@ -21,14 +21,17 @@ class GongjiaAdminSite(UnfoldAdminSite):
         return request.user.is_active and getattr(request.user, "may_use_back_office", False)
 
     def index(self, request, extra_context=None):
-        from gongjia.platform import kpis
+        """The role's home: what waits for this person first, then the figures of their role."""
+        from gongjia.platform import kpis, todos
 
         year = request.GET.get("year")
-        year = int(year) if year and year.isdigit() else None
+        year = int(year) if year and year.isdigit() and 2000 <= int(year) <= 2100 else None
+        keys = kpis.visible(request.user)
         context = {
             **self.each_context(request),
-            "title": _("Indicators"),
-            "indicators": kpis.evaluate(request.user, year=year),
+            "title": _("My work"),
+            "todos": todos.waiting(request.user),
+            "indicators": kpis.evaluate(request.user, year=year, keys=keys) if keys else [],
             "year": year,
             **(extra_context or {}),
         }

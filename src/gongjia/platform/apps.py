@@ -10,7 +10,7 @@ class PlatformConfig(AppConfig):
     def ready(self):
         from django.utils.module_loading import autodiscover_modules
 
-        from gongjia.platform import audit
+        from gongjia.platform import audit, jobs  # noqa: F401  jobs: its to-do
 
         audit.connect_signals()
         autodiscover_modules("events")  # every app's event types, for the timelines' labels

@@ -5,13 +5,17 @@
 The function receives the Job and its params; it reports with `job.progress(done, total, msg)`.
 """
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import transaction
 from django.tasks import task
 from django.utils import timezone
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext_lazy
 
 from gongjia.platform.models import Job
+from gongjia.platform.todos import todo
 
 
 def progress(job: Job, done: int, total: int | None = None, message: str | None = None):
@@ -80,3 +84,15 @@ def result_download(request, job_id):
     if not path.is_relative_to(settings.MEDIA_ROOT.resolve()) or not path.exists():
         raise Http404
     return FileResponse(path.open("rb"), as_attachment=True, filename=path.name)
+
+
+@todo(
+    "platform.jobs_finished",
+    label=gettext_lazy("Your imports and exports finished in the past 7 days"),
+    perm="platform.view_job",
+    link="admin:platform_job_changelist",
+    query="status__exact=done",
+)
+def finished_lately(user):
+    since = timezone.now() - dt.timedelta(days=7)
+    return Job.objects.filter(user=user, status=Job.Status.DONE, finished_at__gte=since).count()

@@ -16,6 +16,8 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from gongjia.platform import formatting
+from gongjia.platform.formatting import COUNT, DAYS, MONEY, SHARE  # noqa: F401  (declarations' kinds)
 from gongjia.platform.parameters import UnknownParameter
 
 # What a figure is: a stock is a state at a moment (the end of the year asked for), a flow counts
@@ -37,6 +39,8 @@ class Indicator:
     by_year: bool = False
     target: float | None = None
     kind: str = STOCK
+    fmt: str = COUNT  # how the figure reads (formatting.figure): a count, money, a share, days
+    parts: dict | None = None  # a breakdown's codes → labels, in the order to show them
 
 
 _registry: dict[str, Indicator] = {}
@@ -59,6 +63,8 @@ def indicator(
     by_year: bool = False,
     target=None,
     kind: str | None = None,
+    fmt: str = COUNT,
+    parts=None,
 ):
     """Declare an indicator; `kind` defaults to a flow for figures by year, else a stock."""
     kind = kind or (FLOW if by_year else STOCK)
@@ -68,7 +74,9 @@ def indicator(
     def wrap(func):
         if key in _registry:
             raise ValueError(f"indicator {key} declared twice")
-        _registry[key] = Indicator(key, label, unit, func, link, by_year, target, kind)
+        _registry[key] = Indicator(
+            key, label, unit, func, link, by_year, target, kind, fmt, dict(parts or {}) or None
+        )
         return func
 
     return wrap
@@ -150,6 +158,32 @@ def evaluate(
                 "year": at if ind.by_year else None,
                 "target": ind.target,
                 "link": link,
+                # For people: the figure as it reads, and a breakdown by its labels.
+                "display": formatting.figure(value, ind.fmt),
+                "parts": formatting.parts(value, ind.parts or {})
+                if isinstance(value, dict)
+                else [],
+                "fmt": ind.fmt,
             }
         )
     return out
+
+
+def _view_perm(link: str) -> str:
+    """The permission to see the records behind a figure: its page's model, viewed
+    (`admin:<app>_<model>_<page>`)."""
+    if not link.startswith("admin:"):
+        return ""
+    app, _sep, rest = link[len("admin:") :].partition("_")
+    model = rest.rsplit("_", 1)[0] if "_" in rest else rest
+    return f"{app}.view_{model}"
+
+
+def visible(user) -> list[str]:
+    """The keys of the figures a person's role may open the records of (the audit
+    administrator sees no caseload figures, a lawyer no hardship figures)."""
+    return [
+        key
+        for key, ind in sorted(_registry.items())
+        if not (perm := _view_perm(ind.link)) or user.has_perm(perm)
+    ]

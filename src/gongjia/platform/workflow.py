@@ -58,6 +58,9 @@ class Transition:
     # The record tool that removes what the guard refuses (a key the back office maps to the
     # form that does it: e.g. recording the signed authorisation before the home visit).
     unblock: str = ""
+    # Separation of duties: steps of this record whose taker may not take this one (the base
+    # union's check and the higher union's confirmation are two people's).
+    not_by: tuple[str, ...] = ()
 
 
 @dataclass
@@ -101,14 +104,41 @@ class Workflow:
             out.append(t)
         return out
 
-    def blockers(self, obj, t: Transition) -> list[str]:
+    def blockers(self, obj, t: Transition, user=None) -> list[str]:
         """Why `t` cannot be taken on `obj` as it stands, in words that name what is missing:
-        the guard's reason, and each required field not on record by its label. Empty when
-        nothing stands in the way."""
+        the guard's reason, each required field not on record by its label, and the role of
+        someone else where `user` took a step that excludes this one. Empty when nothing
+        stands in the way."""
         out = []
         if t.guard and (message := t.guard(obj)):
             out.append(str(message))
+        if user is not None and (message := self._separation(obj, t, user)):
+            out.append(str(message))
         return out + [str(m) for m in self.missing(obj, t).values()]
+
+    def _separation(self, obj, t: Transition, actor) -> str | None:
+        """The refusal when `actor` took one of the steps `t` must not follow from them."""
+        if not t.not_by or scope.person(actor) is None:
+            return None
+        from django.contrib.contenttypes.models import ContentType
+
+        taken = (
+            AuditEvent.objects.filter(
+                content_type=ContentType.objects.get_for_model(obj),
+                object_id=str(obj.pk),
+                kind=AuditEvent.Kind.TRANSITION,
+                action__in=t.not_by,
+                actor=actor,
+            )
+            .values_list("action", flat=True)
+            .first()
+        )
+        if taken is None:
+            return None
+        return _(
+            "“%(step)s” is for someone other than the person who took “%(other)s” on this "
+            "record: ask a colleague."
+        ) % {"step": t.label, "other": self.get(taken).label}
 
     def missing(self, obj, t: Transition, values: dict | None = None) -> dict:
         """{field: message naming it} for each field `t` requires that is neither given in
@@ -125,7 +155,7 @@ class Workflow:
         (none: it can be taken now). Steps of another role are left out, not explained."""
         state = getattr(obj, self.field)
         return [
-            (t, self.blockers(obj, t))
+            (t, self.blockers(obj, t, user))
             for t in self.transitions
             if state in t.source and scope.can(user, t.permission, obj)
         ]
@@ -154,6 +184,8 @@ class Workflow:
             step = Step(
                 locked, acting_user, on or timezone.localdate(), note, dict(values or {}), inputs, t
             )
+            if message := self._separation(locked, t, acting_user):
+                raise ValidationError(message, code="separation")
             if t.check and (message := t.check(step)):
                 raise ValidationError(message, code="check")
             for hook in (self.prepare_each, t.prepare):

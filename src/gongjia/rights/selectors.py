@@ -9,8 +9,9 @@ from django.utils.translation import gettext_lazy as _
 
 from gongjia.orgs.models import Enterprise, OrgUnit, Region
 from gongjia.platform import parameters
-from gongjia.platform.kpis import RATE, STOCK, indicator, year_end
+from gongjia.platform.kpis import RATE, SHARE, STOCK, indicator, year_end
 from gongjia.platform.scope import restrict
+from gongjia.platform.todos import todo
 from gongjia.rights.models import DisputeCase, LegalTalk, Negotiation, Station, TeamMember
 from gongjia.rights.negotiation_rules import seat_problems
 from gongjia.rights.workflows import OPEN
@@ -99,6 +100,7 @@ def stations_count(user, year=None):
     kind=RATE,
     label=_("Villages and communities covered by a rights station"),
     unit=_("share (0-1)"),
+    fmt=SHARE,
     link="admin:rights_station_coverage",
     target=1.0,
     by_year=True,
@@ -227,6 +229,7 @@ def cases_resolved(user, year=None):
     kind=RATE,
     label=_("Share of the year's cases resolved"),
     unit=_("share (0-1)"),
+    fmt=SHARE,
     link="admin:rights_disputecase_changelist",
     by_year=True,
 )
@@ -246,6 +249,7 @@ def resolution_rate(user, year=None):
     kind=RATE,
     label=_("Mediation agreements performed or confirmed"),
     unit=_("share (0-1)"),
+    fmt=SHARE,
     link="admin:rights_disputecase_changelist",
     by_year=True,
 )
@@ -402,3 +406,46 @@ def harmonious_enterprises(user, year=None):
         .distinct()
         .count()
     )
+
+
+# --- what waits for handlers and officers ---------------------------------------------------
+
+
+@todo(
+    "rights.cases_overdue",
+    label=_("Open cases past their deadline"),
+    perm="rights.change_disputecase",
+    link="admin:rights_disputecase_changelist",
+    query="deadline=overdue",
+    urgent=True,
+)
+def overdue_cases(user):
+    return restrict(
+        DisputeCase.objects.filter(status__in=OPEN, due_on__lt=timezone.localdate()),
+        user,
+        "change",
+    ).count()
+
+
+@todo(
+    "rights.cases_due_soon",
+    label=_("Open cases near their deadline"),
+    perm="rights.change_disputecase",
+    link="admin:rights_disputecase_changelist",
+    query="deadline=soon",
+)
+def cases_due_soon(user):
+    today = timezone.localdate()
+    soon = DisputeCase.objects.filter(status__in=OPEN, warn_on__lte=today, due_on__gte=today)
+    return restrict(soon, user, "change").count()
+
+
+@todo(
+    "rights.my_cases",
+    label=_("Open cases I handle"),
+    perm="rights.view_disputecase",
+    link="admin:rights_disputecase_changelist",
+    query="deadline=mine",
+)
+def my_cases(user):
+    return restrict(DisputeCase.objects.filter(status__in=OPEN, handler__user=user), user).count()

@@ -290,7 +290,9 @@ def override_category(
 def record_authorisation(
     household: Household, *, acting_user, method="written", notice_version=NOTICE_VERSION
 ):
-    """The signed household economic-status check authorisation: the separate consent."""
+    """The signed household economic-status check authorisation: the separate consent,
+    recorded at the home visit by those who take it."""
+    scope.require(acting_user, "check", household)
     head = household.members.filter(relationship="self").first()
     return consent.record(
         household,

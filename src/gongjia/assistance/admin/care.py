@@ -150,6 +150,19 @@ class PairingForm(forms.ModelForm):
         return data
 
 
+class VisitDueFilter(admin.SimpleListFilter):
+    title = _("next visit")
+    parameter_name = "visit"
+
+    def lookups(self, request, model_admin):
+        return [("overdue", _("Overdue"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "overdue":
+            return queryset.filter(ended_on=None, next_visit_on__lt=timezone.localdate())
+        return queryset
+
+
 @admin.register(Pairing)
 class PairingAdmin(Deidentified, ScopedAdmin):
     """One-to-one help: the helper logs visits; an overdue visit shows in red and is notified."""
@@ -158,7 +171,11 @@ class PairingAdmin(Deidentified, ScopedAdmin):
     nav_order = 41
     form = PairingForm
     list_display = ["household", "helper", "helper_unit", "started_on", "next_visit", "ended_on"]
-    list_filter = [under_unit("household__unit__path"), ("ended_on", admin.EmptyFieldListFilter)]
+    list_filter = [
+        under_unit("household__unit__path"),
+        VisitDueFilter,
+        ("ended_on", admin.EmptyFieldListFilter),
+    ]
     search_fields = ["household__number", "household__head_name", "helper__username"]
     list_select_related = ["household", "helper", "helper_unit"]
     autocomplete_fields = ["household", "helper_unit"]

@@ -385,7 +385,10 @@ class HouseholdAdmin(ScopedAdmin):
 
     def authorisation_view(self, request, pk):
         return self.record_post(
-            request, pk, lambda h: actions.record_authorisation(h, acting_user=request.user)
+            request,
+            pk,
+            lambda h: actions.record_authorisation(h, acting_user=request.user),
+            action="check",  # part of the home visit: the base union records it
         )
 
     def finances_view(self, request, pk):

@@ -85,24 +85,31 @@ def test_the_category_is_computed_kept_and_overridden_only_with_a_reason(tree, m
 
 
 def test_the_filing_procedure_with_consent_notice_exit_and_relapse(tree, make_user):
+    base = make_user("union_officer", tree.union_a)
     officer = make_user("town_officer", tree.town_a)
+    colleague = make_user("town_officer", tree.town_a)
     h = household(tree)
-    actions.household_step(h, "check", acting_user=officer)
+    actions.household_step(h, "check", acting_user=base)
     with pytest.raises(ValidationError, match="consent|同意|授权"):
-        actions.household_step(h, "visit", acting_user=officer)
-    actions.record_authorisation(h, acting_user=officer)
-    for step in ("visit", "confirm", "economic_ok"):
+        actions.household_step(h, "visit", acting_user=base)
+    actions.record_authorisation(h, acting_user=base)
+    actions.household_step(h, "visit", acting_user=base)
+    with pytest.raises(PermissionDenied):  # the confirmation is the higher union's
+        actions.household_step(h, "confirm", acting_user=base)
+    for step in ("confirm", "economic_ok"):
         actions.household_step(h, step, acting_user=officer)
     actions.household_step(h, "start_notice", acting_user=officer, on=D(2026, 9, 28))
     assert h.notice_until == D(2026, 10, 10)  # 5 working days: National Day, a make-up Saturday
     with pytest.raises(ValidationError):  # no category yet
-        actions.household_step(h, "archive", acting_user=officer, on=D(2026, 10, 12))
+        actions.household_step(h, "archive", acting_user=colleague, on=D(2026, 10, 12))
     actions.record_finances(
         h, acting_user=officer, year=2025, income_fen=6_000_000, rigid_fen=0, members_living=3
     )
     with pytest.raises(ValidationError):  # the notice still runs
-        actions.household_step(h, "archive", acting_user=officer, on=D(2026, 10, 10))
-    actions.household_step(h, "archive", acting_user=officer, on=D(2026, 10, 12))
+        actions.household_step(h, "archive", acting_user=colleague, on=D(2026, 10, 10))
+    with pytest.raises(ValidationError, match="其他人|someone other"):  # who prepared it
+        actions.household_step(h, "archive", acting_user=officer, on=D(2026, 10, 12))
+    actions.household_step(h, "archive", acting_user=colleague, on=D(2026, 10, 12))
     assert (h.status, h.category, h.archived_on) == ("archived", "relative", D(2026, 10, 12))
     assert h.members.get(relationship="self").risk.grade  # graded when archived
     with pytest.raises(ValidationError):
@@ -340,7 +347,10 @@ def test_the_public_notice_shows_name_unit_and_category_only(tree, make_user, lo
     actions.record_finances(
         h, acting_user=officer, year=2025, income_fen=3_000_000, rigid_fen=0, members_living=3
     )
-    for step in ("check", "visit", "confirm", "economic_ok", "start_notice"):
+    base = make_user("union_officer", tree.union_a)
+    for step in ("check", "visit"):
+        actions.household_step(h, step, acting_user=base)
+    for step in ("confirm", "economic_ok", "start_notice"):
         actions.household_step(h, step, acting_user=officer)
     c = login_client(officer)
     page = c.get(reverse("admin:assistance_household_public_notice")).content.decode()
@@ -360,7 +370,7 @@ def test_a_checked_household_with_only_the_application_consent_is_shown_how_to_g
     offers to record it, even though the application's own consent is on record."""
     from django.urls import reverse
 
-    officer = make_user("town_officer", tree.town_a)
+    officer = make_user("union_officer", tree.union_a)  # the base union checks and visits
     h = household(tree)
     actions.record_application_consent(h, acting_user=officer)
     actions.household_step(h, "check", acting_user=officer)
@@ -378,3 +388,22 @@ def test_a_checked_household_with_only_the_application_consent_is_shown_how_to_g
     c.post(visit, {"note": ""})
     h.refresh_from_db()
     assert h.status == Household.Status.VISITED
+
+
+def test_the_base_check_and_the_higher_confirmation_are_two_peoples(tree, make_user):
+    from gongjia.assistance.workflows import household_workflow
+
+    officer = make_user("town_officer", tree.town_a)
+    other = make_user("town_officer", tree.town_a)
+    h = household(tree)
+    actions.record_authorisation(h, acting_user=officer)
+    for step in ("check", "visit"):
+        actions.household_step(h, step, acting_user=officer)
+    confirm = household_workflow.get("confirm")
+    reasons = " ".join(household_workflow.blockers(h, confirm, officer))
+    assert "“上级工会已复核”" in reasons and "“已入户调查并签署授权书”" in reasons
+    assert not household_workflow.blockers(h, confirm, other)
+    with pytest.raises(ValidationError):
+        actions.household_step(h, "confirm", acting_user=officer)
+    actions.household_step(h, "confirm", acting_user=other)
+    assert h.status == Household.Status.CONFIRMED

@@ -47,7 +47,7 @@ class DeadlineFilter(admin.SimpleListFilter):
     parameter_name = "deadline"
 
     def lookups(self, request, model_admin):
-        return [("overdue", _("Overdue")), ("soon", _("Due soon")), ("mine", _("My cases"))]
+        return [("overdue", _("Overdue")), ("soon", _("Due soon")), ("mine", _("My open cases"))]
 
     def queryset(self, request, queryset):
         today = timezone.localdate()
@@ -56,7 +56,7 @@ class DeadlineFilter(admin.SimpleListFilter):
         if self.value() == "soon":
             return queryset.filter(status__in=OPEN, warn_on__lte=today, due_on__gte=today)
         if self.value() == "mine":
-            return queryset.filter(handler__user=request.user)
+            return queryset.filter(status__in=OPEN, handler__user=request.user)
         return queryset
 
 

@@ -1,0 +1,28 @@
+"""Template filters of the one formatter: `{% load gongjia %}` then `|figure`, `|yuan`,
+`|share`, `|day`."""
+
+from django import template
+
+from gongjia.platform import formatting
+
+register = template.Library()
+
+
+@register.filter
+def figure(value, fmt="count"):
+    return formatting.figure(value, fmt)
+
+
+@register.filter
+def yuan(value):
+    return formatting.money(value)
+
+
+@register.filter
+def share(value):
+    return formatting.share(value)
+
+
+@register.filter
+def day(value):
+    return formatting.day(value)
