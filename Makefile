@@ -29,6 +29,7 @@ lint:
 	$(BIN)/ruff check src tests bench conftest.py
 	$(BIN)/ruff format --check src tests bench conftest.py
 	$(BIN)/lint-imports --no-cache
+	$(BIN)/python -m gongjia.platform.catalogue
 
 test-sqlite:
 	DATABASE_URL= $(BIN)/pytest -q

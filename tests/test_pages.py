@@ -40,3 +40,28 @@ def test_the_favicon_browsers_ask_for_is_the_platforms_mark(client, db):
     from django.contrib.staticfiles import finders
 
     assert finders.find("platform/favicon.svg")
+
+
+def test_error_pages_are_the_platforms_own_in_chinese_with_a_way_back(client, db, rf):
+    from django.test import Client
+    from django.views.defaults import server_error
+
+    r = client.get("/admin-nowhere/")
+    html = r.content.decode()
+    assert r.status_code == 404 and "页面不存在" in html and 'href="/admin/"' in html
+    assert "Not Found" not in html
+    r = client.get("/jobs/00000000-0000-0000-0000-000000000000/result/")
+    assert r.status_code in (302, 403, 404)
+    strict = Client(enforce_csrf_checks=True)
+    r = strict.post("/portal/login/", {"username": "x", "password": "y"})
+    html = r.content.decode()
+    assert r.status_code == 403 and "表单" in html and "CSRF" not in html
+    html = server_error(rf.get("/")).content.decode()
+    assert "出错" in html and "Server Error" not in html
+
+
+def test_a_forbidden_back_office_page_says_why_in_chinese(tree, make_user, login_client):
+    lawyer = login_client(make_user("legal_staff", tree.district))
+    r = lawyer.get("/admin/assistance/reliefapplication/")
+    assert r.status_code == 403
+    assert "无权" in r.content.decode() or "不能打开" in r.content.decode()

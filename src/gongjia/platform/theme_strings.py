@@ -1,7 +1,7 @@
 """Strings of the back-office theme (django-unfold ships no Chinese catalogue): listed here so
 that `make messages` collects them and the back office speaks Chinese throughout."""
 
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_noop, ngettext_lazy
 
 THEME_STRINGS = [
     gettext_noop("Add row"),
@@ -52,4 +52,52 @@ THEME_STRINGS = [
     gettext_noop("True"),
     gettext_noop("Type to search"),
     gettext_noop("You have been successfully logged out from the administration"),
+    gettext_noop("Select record"),
+    gettext_noop("Select action"),
+    gettext_noop("Collapse"),
+    gettext_noop("Value"),
+    gettext_noop("Default"),
+    gettext_noop("Code"),
+    gettext_noop("Current file"),
+    gettext_noop("Reset to default"),
+    gettext_noop("From"),
+    gettext_noop("To"),
+    gettext_noop("Date from"),
+    gettext_noop("Date to"),
+    gettext_noop("Not enough data."),
+    gettext_noop("Add new item"),
+    gettext_noop("Edit"),
+    gettext_noop("Select action to run"),
+    gettext_noop("Select value"),
+    gettext_noop("Date"),
+    gettext_noop("Changes"),
+    gettext_noop("Field"),
+    gettext_noop("Old value"),
+    gettext_noop("New value"),
+    gettext_noop("Comment"),
+    gettext_noop("previous"),
+    gettext_noop("next"),
+    gettext_noop("Link"),
+    gettext_noop("Object"),
+    gettext_noop("Group"),
+    gettext_noop(
+        "Deleting the %(object_name)s '%(escaped_object)s' would result in deleting related objects, but your account doesn't have permission to delete the following types of objects:"
+    ),
+    gettext_noop(
+        "Deleting the %(object_name)s '%(escaped_object)s' would require deleting the following protected related objects:"
+    ),
+    gettext_noop(
+        'Are you sure you want to delete the %(object_name)s "%(escaped_object)s"? All of the following related items will be deleted:'
+    ),
+    gettext_noop(
+        'Raw passwords are not stored, so there is no way to see this user’s password, but you can change the password using <a href="{}" class="text-primary-600 dark:text-primary-500">this form</a>.'
+    ),
+    gettext_noop("After you've created a user, you’ll be able to edit more user options."),
+    ngettext_lazy(
+        '\n            Found <span class="font-medium text-important">%(counter)s</span> result in %(time)s seconds\n        ',
+        '\n            Found <span class="font-medium text-important">%(counter)s</span> results in %(time)s seconds\n        ',
+        1,
+    ),
+    ngettext_lazy("Please correct the error below.", "Please correct the errors below.", 1),
+    ngettext_lazy("%(counter)s result", "%(counter)s results", 1),
 ]
