@@ -79,8 +79,9 @@ def _members(rng, i, *, earners, head_jobless, employers, today):
     return [head, spouse, child]
 
 
-def _file(h, officer, category, on):
-    """The whole procedure: finances, the signed authorisation, the steps, the archive."""
+def _file(h, officer, colleague, category, on):
+    """The whole procedure: finances, the signed authorisation, the steps, the archive; the
+    confirmation and the archive are the colleague's (two people, as the workflow requires)."""
     income, rigid, accident = FINANCES[category]
     actions.record_finances(
         h,
@@ -94,10 +95,13 @@ def _file(h, officer, category, on):
         accident_cost_fen=accident,
     )
     actions.record_authorisation(h, acting_user=officer)
-    for name in ("check", "visit", "confirm", "economic_ok", "start_notice"):
+    for name in ("check", "visit"):
+        actions.household_step(h, name, acting_user=officer, on=on)
+    actions.household_step(h, "confirm", acting_user=colleague, on=on)
+    for name in ("economic_ok", "start_notice"):
         actions.household_step(h, name, acting_user=officer, on=on)
     actions.household_step(
-        h, "archive", acting_user=officer, on=h.notice_until + dt.timedelta(days=1)
+        h, "archive", acting_user=colleague, on=h.notice_until + dt.timedelta(days=1)
     )
 
 
@@ -155,7 +159,7 @@ def assistance(scale: str = "small", out=print):
             started = dt.date(2021 + i % 5, 1 + i % 11, 1 + i % 27)
         else:
             started = dt.date(2020, 1 + i % 11, 1 + i % 27)
-        _file(h, preparer, category, started)
+        _file(h, preparer, approver, category, started)
         if fate == "exited":
             on = today - dt.timedelta(days=30 + 60 * (i % 6))
             actions.household_step(

@@ -107,7 +107,7 @@ def test_the_filing_procedure_with_consent_notice_exit_and_relapse(tree, make_us
     )
     with pytest.raises(ValidationError):  # the notice still runs
         actions.household_step(h, "archive", acting_user=colleague, on=D(2026, 10, 10))
-    with pytest.raises(ValidationError, match="其他人|someone other"):  # who prepared it
+    with pytest.raises(ValidationError, match="以外的人员|someone other"):  # who prepared it
         actions.household_step(h, "archive", acting_user=officer, on=D(2026, 10, 12))
     actions.household_step(h, "archive", acting_user=colleague, on=D(2026, 10, 12))
     assert (h.status, h.category, h.archived_on) == ("archived", "relative", D(2026, 10, 12))
