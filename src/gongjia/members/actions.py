@@ -107,13 +107,18 @@ def register(
     return member
 
 
-def apply(*, user, union: OrgUnit, name: str, id_number: str, **fields) -> Member:
-    """A worker applies in the portal; the grassroots union approves."""
+def apply(*, user, union: OrgUnit, **fields) -> Member:
+    """A worker applies in the portal, in the name and ID number their account declares (never
+    another person's); the grassroots union approves."""
+    if not user.id_number:
+        raise ValidationError(
+            {"id_number": [_("Declare your name and ID number on your account first.")]}
+        )
     member = register(
         acting_user=scope.SYSTEM,  # the worker's own application, approved by the union
         union=union,
-        name=name,
-        id_number=id_number,
+        name=user.full_name,
+        id_number=user.id_number,
         status=Member.Status.APPLIED,
         **fields,
     )

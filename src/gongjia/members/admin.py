@@ -7,13 +7,14 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from unfold.decorators import action
 
-from gongjia.members import actions
+from gongjia.members import actions, identity
 from gongjia.members.imports import write_template
 from gongjia.members.models import Founding, Member, MembershipChange, TransferRequest
+from gongjia.members.selectors import waiting_links
 from gongjia.members.workflows import founding_workflow, member_workflow, transfer_workflow
 from gongjia.orgs.admin import under_unit
 from gongjia.orgs.models import OrgUnit
@@ -64,6 +65,21 @@ class MemberChangeForm(forms.ModelForm):
         fields = list(actions.EDITABLE)
 
 
+class AccountWaitingFilter(admin.SimpleListFilter):
+    title = _("portal account")
+    parameter_name = "account"
+
+    def lookups(self, request, model_admin):
+        return [("waiting", _("Waiting to be linked")), ("linked", _("Linked"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "waiting":
+            return waiting_links(queryset)
+        if self.value() == "linked":
+            return queryset.filter(user__isnull=False)
+        return queryset
+
+
 @admin.register(Member)
 class MemberAdmin(ScopedAdmin):
     nav_icon = "badge"
@@ -79,7 +95,13 @@ class MemberAdmin(ScopedAdmin):
         "status",
         "join_date",
     ]
-    list_filter = [under_unit("union__path"), "status", "category", "skill_level"]
+    list_filter = [
+        under_unit("union__path"),
+        "status",
+        AccountWaitingFilter,
+        "category",
+        "skill_level",
+    ]
     search_fields = ["name", "member_number"]
     # The unions come in one extra query instead of a join: with a join, SQLite's planner
     # (once it has statistics) sorts the whole registry for the newest 50 (200 ms at 1M rows
@@ -177,6 +199,25 @@ class MemberAdmin(ScopedAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("union")
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("<int:pk>/link-account/", view(self.link_view), name="members_member_link"),
+            *super().get_urls(),
+        ]
+
+    def record_tools(self, request, obj):
+        waiting = obj.user_id is None and self.has_change_permission(request, obj)
+        if waiting and waiting_links(Member.objects.filter(pk=obj.pk)).exists():
+            url = reverse("admin:members_member_link", args=[obj.pk])
+            return [(url, _("Link the portal account that declares this ID number"))]
+        return []
+
+    def link_view(self, request, pk):
+        return self.record_post(
+            request, pk, lambda m: identity.link_account(m, acting_user=request.user)
+        )
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         kwargs["form"] = MemberChangeForm if obj is not None else MemberForm

@@ -7,3 +7,4 @@ from gongjia.platform.events import declare
 APPLIED = declare("apply", _("Applied to join"), status=True, public=True)
 TRANSFER_REQUESTED = declare("transfer_requested", _("Transfer requested"))
 TRANSFERRED = declare("transfer", _("Transferred to another union"), public=True)
+ACCOUNT_LINKED = declare("account_linked", _("Portal account linked"), public=True)

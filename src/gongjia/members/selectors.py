@@ -6,6 +6,7 @@ from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from gongjia.accounts.models import User
 from gongjia.members.models import Founding, Member, TransferRequest
 from gongjia.orgs.models import Enterprise, OrgUnit
 from gongjia.platform import parameters, pii
@@ -199,3 +200,21 @@ def applications_waiting(user):
 def transfers_waiting(user):
     pending = TransferRequest.objects.filter(status=TransferRequest.Status.PENDING)
     return pending.filter(to_union__in=units_in_scope(user, Member, "add")).count()
+
+
+@todo(
+    "members.accounts_to_link",
+    label=_("Portal accounts waiting to be linked to their member record"),
+    perm="members.change_member",
+    link="admin:members_member_changelist",
+    query="account=waiting",
+)
+def accounts_to_link(user):
+    return waiting_links(restrict(Member.objects.all(), user, "change")).count()
+
+
+def waiting_links(queryset):
+    """Members of `queryset` whose portal account (declaring their ID number) waits to be
+    linked to the record."""
+    declared = User.objects.exclude(id_number_bidx="").values("id_number_bidx")
+    return queryset.filter(user__isnull=True, id_number_bidx__in=declared)

@@ -3,6 +3,7 @@
 import segno
 from django import forms
 from django.contrib import messages
+from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
@@ -10,15 +11,15 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from gongjia.members import actions
+from gongjia.members import actions, identity
 from gongjia.members.models import Member
 from gongjia.orgs.models import OrgUnit
-from gongjia.platform import pii
+from gongjia.platform import pii, validators
 
 
 class ApplyForm(forms.Form):
-    name = forms.CharField(label=gettext_lazy("Name"), max_length=50)
-    id_number = forms.CharField(label=gettext_lazy("ID number"), max_length=24)
+    """The application: the name and ID number are the account's own, shown and not typed."""
+
     mobile = forms.CharField(label=gettext_lazy("Mobile"), max_length=20)
     union_code = forms.CharField(
         label=gettext_lazy("Union code"),
@@ -63,26 +64,135 @@ def card(request):
     )
 
 
+class IdentityForm(forms.Form):
+    full_name = forms.CharField(
+        label=gettext_lazy("Name, as on your ID card"), max_length=50, strip=True
+    )
+    id_number = forms.CharField(label=gettext_lazy("ID number"), max_length=24)
+    mobile = forms.CharField(label=gettext_lazy("Mobile"), max_length=20)
+
+    # Every field is checked at once, so one answer names everything to fix.
+    def clean_id_number(self):
+        try:
+            return validators.parse_id_number(self.cleaned_data["id_number"]).value
+        except ValidationError as e:
+            raise forms.ValidationError(e.messages) from None
+
+    def clean_mobile(self):
+        try:
+            return validators.validate_mobile(self.cleaned_data["mobile"])
+        except ValidationError as e:
+            raise forms.ValidationError(e.messages) from None
+
+
+class RegisterForm(IdentityForm):
+    username = forms.CharField(
+        label=gettext_lazy("User name for signing in"),
+        max_length=150,
+        help_text=gettext_lazy("Letters, digits or your mobile number."),
+    )
+    password = forms.CharField(label=gettext_lazy("Password"), widget=forms.PasswordInput)
+    password2 = forms.CharField(label=gettext_lazy("Password again"), widget=forms.PasswordInput)
+
+    field_order = ["full_name", "id_number", "mobile", "username", "password", "password2"]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("password") != data.get("password2"):
+            self.add_error("password2", _("The two passwords differ."))
+        return data
+
+
+def _errors_onto(form, error: ValidationError):
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error.messages)
+        return
+    for field, errs in error.message_dict.items():
+        form.add_error(field if field in form.fields else None, errs)
+
+
+def _linked_message(request, member):
+    if member is not None:
+        text = _("Your account is linked to your member record at %(u)s.")
+        messages.success(request, text % {"u": member.union})
+    elif Member.objects.filter(**pii.lookup(Member, "id_number", request.user.id_number)).exists():
+        messages.info(
+            request,
+            _(
+                "Your union has a member record with your ID number: it links your account once "
+                "it has checked that it is you."
+            ),
+        )
+
+
+def register(request):
+    """A worker's own account: name, ID number and mobile, bound to the member record."""
+    if request.user.is_authenticated:
+        return redirect("portal:home")
+    form = RegisterForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            user, member = identity.register_worker(
+                username=data["username"],
+                password=data["password"],
+                full_name=data["full_name"],
+                id_number=data["id_number"],
+                mobile=data["mobile"],
+            )
+        except ValidationError as e:
+            _errors_onto(form, e)
+        else:
+            login(request, user, backend="gongjia.accounts.backends.RoleBackend")
+            messages.success(request, _("Your account is ready."))
+            _linked_message(request, member)
+            return redirect("portal:home")
+    return render(request, "members/register.html", {"form": form})
+
+
+@login_required
+def declare(request):
+    """An account made without an identity (by an officer, say) declares it once."""
+    if request.user.id_number:
+        return redirect("portal:member-apply")
+    form = IdentityForm(request.POST or None, initial={"full_name": request.user.full_name})
+    if request.method == "POST" and form.is_valid():
+        try:
+            member = identity.declare_identity(request.user, **form.cleaned_data)
+        except ValidationError as e:
+            _errors_onto(form, e)
+        else:
+            request.user.refresh_from_db()
+            _linked_message(request, member)
+            return redirect("portal:member-card" if member else "portal:member-apply")
+    return render(request, "members/identity.html", {"form": form})
+
+
 @login_required
 def apply(request):
     if _own(request) is not None:
         return redirect("portal:member-card")
-    form = ApplyForm(request.POST or None)
+    user = request.user
+    if not user.id_number:
+        # Not a link that refuses: the page says why an application needs the identity.
+        return render(request, "members/apply.html", {"needs_identity": True})
+    form = ApplyForm(request.POST or None, initial={"mobile": user.mobile})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             actions.apply(
-                user=request.user,
+                user=user,
                 union=data["union_code"],
-                name=data["name"],
-                id_number=data["id_number"],
                 mobile=data["mobile"],
                 category=data["category"],
             )
         except ValidationError as e:
-            for field, errs in e.message_dict.items():
-                form.add_error(field if field in form.fields else None, errs)
+            _errors_onto(form, e)
         else:
             messages.success(request, _("Your application was sent to the union."))
             return redirect("portal:member-card")
-    return render(request, "members/apply.html", {"form": form})
+    return render(
+        request,
+        "members/apply.html",
+        {"form": form, "name": user.full_name, "id_masked": pii.mask_id_detail(user.id_number)},
+    )

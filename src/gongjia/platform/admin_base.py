@@ -325,6 +325,11 @@ class ScopedAdmin(ModelAdmin):
             messages.error(request, " ".join(getattr(e, "messages", [str(e)])))
         return HttpResponseRedirect(self._change_url(obj))
 
+    def record_tools(self, request, obj) -> list[tuple[str, str]]:
+        """(URL, label) of the one-click actions offered on the record's page to this user
+        (each a POST to a `record_post` view of the admin)."""
+        return []
+
     def transition_view(self, request, object_id, name):
         if request.method != "POST" or self.workflow is None:
             raise PermissionDenied
@@ -407,6 +412,7 @@ class ScopedAdmin(ModelAdmin):
                     blocked.append((t, reasons, unblock))
                 context["record_transitions"] = steps
                 context["record_blocked"] = blocked
+            context["record_tools"] = self.record_tools(request, obj)
             may_reveal = pii.may_reveal(request.user, obj)
             masked = [
                 (

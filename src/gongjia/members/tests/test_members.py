@@ -60,11 +60,19 @@ def test_membership_lifecycle_from_portal_application(tree, make_user, login_cli
     worker = make_user("worker", tree.union_a)
     client = login_client(worker)
     assert client.get("/portal/member/").status_code == 302
+    page = client.get("/portal/member/apply/").content.decode()
+    assert 'id="needs-identity"' in page and "/portal/identity/" in page
+    r = client.post(
+        "/portal/identity/",
+        {"full_name": "赵六", "id_number": id_number(11), "mobile": "13900001111"},
+    )
+    assert r.status_code == 302
     r = client.post(
         "/portal/member/apply/",
         {
-            "name": "赵六",
-            "id_number": id_number(11),
+            # A name and ID number sent with the form are not the application's: the account's are.
+            "name": "钱七",
+            "id_number": id_number(12),
             "mobile": "13900001111",
             "union_code": "A-1",
             "category": "operator",
@@ -73,6 +81,7 @@ def test_membership_lifecycle_from_portal_application(tree, make_user, login_cli
     assert r.status_code == 302
     member = Member.objects.get(user=worker)
     assert member.status == Member.Status.APPLIED
+    assert (member.name, member.id_number) == ("赵六", id_number(11))
     officer = make_user("union_officer", tree.union_a)
     actions.transition(member, "approve", acting_user=officer)
     member.refresh_from_db()
