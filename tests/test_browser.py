@@ -68,4 +68,35 @@ def test_back_office_in_chinese_tree_and_portal(live_server, tree, make_user, br
     portal.click("button.primary")
     portal.wait_for_selector("#id-masked")
     assert portal.inner_text("#id-masked") == "110***********002X"
-    assert "我的信息" in portal.inner_text("h1")
+    assert "张伟" in portal.inner_text("h1")
+    tile = portal.locator("#tiles a").first.bounding_box()
+    assert tile["width"] > 150 and tile["height"] >= 100  # two large tiles to a row at 390 px
+
+
+def test_a_worker_registers_and_applies_on_a_phone(live_server, tree, browser, tmp_path):
+    from gongjia.members.models import Member
+    from gongjia.members.testing import id_number
+
+    phone = browser.new_page(locale="zh-CN", viewport={"width": 390, "height": 844})
+    phone.goto(f"{live_server.url}/portal/login/")
+    phone.click("a[href='/portal/register/']")
+    phone.fill("#id_full_name", "孙小梅")
+    phone.fill("#id_id_number", id_number(61))
+    phone.fill("#id_mobile", "13900006161")
+    phone.fill("#id_username", "xiaomei")
+    phone.fill("#id_password", "Hongqiao#Lane-88")
+    phone.fill("#id_password2", "Hongqiao#Lane-88")
+    phone.click("button.primary")
+    phone.wait_for_selector("#tiles")
+    assert "孙小梅" in phone.inner_text("h1")
+    phone.screenshot(path=str(tmp_path / "portal-home.png"), full_page=True)
+    phone.click("#tiles a[href='/portal/member/']")
+    phone.wait_for_selector("#id_union_code")
+    assert "孙小梅" in phone.inner_text("dl.identity")  # the account's own name, not typed
+    phone.fill("#id_union_code", "A-1")
+    phone.click("button.primary")
+    phone.wait_for_load_state("networkidle")
+    member = Member.objects.get(user__username="xiaomei")
+    assert (member.name, member.status) == ("孙小梅", Member.Status.APPLIED)
+    assert member.id_number == id_number(61)
+    phone.screenshot(path=str(tmp_path / "portal-card.png"), full_page=True)

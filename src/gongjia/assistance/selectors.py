@@ -239,3 +239,8 @@ def relief_to_approve(user):
 )
 def overdue_visits(user):
     return visits_overdue(user)
+
+
+def households_helped(user) -> int:
+    """How many households `user` is the active helper of (their portal shows the visits)."""
+    return Pairing.objects.filter(helper=user, ended_on=None).count()

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from gongjia.accounts import actions, security
+from gongjia.assistance.selectors import households_helped
 from gongjia.platform import pii
 from gongjia.portal.forms import LoginForm, PasswordChangeForm
 
@@ -47,6 +48,7 @@ def logout_view(request):
 
 @login_required
 def home(request):
+    """Large tiles for what a worker does, readable on a phone; the profile below them."""
     user = request.user
     return render(
         request,
@@ -55,6 +57,7 @@ def home(request):
             "id_masked": pii.mask_id_detail(user.id_number),
             "mobile_masked": pii.mask_mobile(user.mobile),
             "roles": user.role_assignments(),
+            "helps": households_helped(user),
         },
     )
 
