@@ -68,7 +68,7 @@ def policy_in_force(code: str, on: dt.date) -> dict:
 
 def policy_choices(on: dt.date | None = None) -> list[tuple[str, str]]:
     policies = parameters.value("assistance.relief_policies", on=on or timezone.localdate())
-    return [(code, p["name"]) for code, p in policies.items()]
+    return [(code, parameters.words(p["name"])) for code, p in policies.items()]
 
 
 def budget(year: int) -> int:

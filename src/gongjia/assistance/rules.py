@@ -119,7 +119,7 @@ def filing_blockers(household, on: dt.date) -> list[str]:
     listed = parameters.value("assistance.exclusions", on=on)
     for code in household.exclusions or []:
         if code in listed:
-            out.append(_("Exclusion: %(e)s.") % {"e": listed[code]})
+            out.append(_("Exclusion: %(e)s.") % {"e": parameters.words(listed[code])})
     if household.migrant:
         if not household.lives_in_city:
             out.append(_("A migrant-worker household must live long-term in the city."))

@@ -41,8 +41,24 @@ class NotInForce(UnknownParameter, ValidationError):
         ValidationError.__init__(
             self,
             _("%(d)s is before the first date the rule “%(r)s” covers (%(f)s): check the date.")
-            % {"d": on.isoformat(), "r": parameter.label, "f": parameter.values[0][0].isoformat()},
+            % {
+                "d": on.isoformat(),
+                "r": words(parameter.label),
+                "f": parameter.values[0][0].isoformat(),
+            },
         )
+
+
+def words(text) -> str:
+    """A parameter's text for people, in their language: data written "中文 / English" shows
+    the Chinese part in Chinese and the English part in English; other text as it is."""
+    from django.utils import translation
+
+    text = str(text)
+    zh, sep, en = text.partition(" / ")
+    if not sep:
+        return text
+    return en.strip() if (translation.get_language() or "").startswith("en") else zh.strip()
 
 
 @dataclass(frozen=True)

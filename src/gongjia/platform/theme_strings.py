@@ -1,9 +1,11 @@
-"""Strings of the back-office theme (django-unfold ships no Chinese catalogue): listed here so
-that `make messages` collects them and the back office speaks Chinese throughout."""
+"""Strings of the back-office theme (django-unfold ships no Chinese catalogue) and Django's
+newest ones: listed here so that `make messages` collects them and the back office speaks
+Chinese throughout."""
 
 from django.utils.translation import gettext_noop, ngettext_lazy
 
 THEME_STRINGS = [
+    gettext_noop("- Select an option -"),  # Django's own empty choice, new in 6.x
     gettext_noop("Add row"),
     gettext_noop("After you"),
     gettext_noop("All applications"),

@@ -123,3 +123,13 @@ def warn_date(kind: str, start: dt.date) -> dt.date:
 def is_final_award(claims, day: dt.date, region: str | None = None) -> bool:
     # `day`, not `on`: YAML reads a bare `on:` key as true.
     return final_award(claims, day, region)[0]
+
+
+def label(kind: str) -> str:
+    """A clock by its name for people (its rule's label), never its key."""
+    if not kind:
+        return "—"
+    try:
+        return parameters.words(parameters.get(f"rights.clock.{kind}").label)
+    except LookupError:
+        return kind

@@ -21,7 +21,7 @@ from gongjia.assistance.models import (
     Visit,
 )
 from gongjia.orgs.admin import under_unit
-from gongjia.platform import pii, scope
+from gongjia.platform import parameters, pii, scope
 from gongjia.platform.admin_base import ScopedAdmin, form_errors
 
 RECORD_FORM_FIELDS = [
@@ -136,9 +136,10 @@ class PairingForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if "visit_every_days" in self.fields:
             self.fields["visit_every_days"].required = False
+            usual = parameters.value("assistance.visit_every_days", on=timezone.localdate())
             self.fields["visit_every_days"].help_text = _(
-                "Leave empty for the usual interval (assistance.visit_every_days)."
-            )
+                "Leave empty for the usual interval of %(n)d days."
+            ) % {"n": usual}
 
     def clean(self):
         data = super().clean()

@@ -201,7 +201,7 @@ class HouseholdForm(forms.ModelForm):
         label=_("exclusions that apply"),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text=_("Any one of them blocks filing (assistance.exclusions)."),
+        help_text=_("Any one of them blocks filing."),
     )
 
     class Meta:
@@ -231,7 +231,9 @@ class HouseholdForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if "exclusions" in self.fields:
             listed = parameters.value("assistance.exclusions", on=timezone.localdate())
-            self.fields["exclusions"].choices = list(listed.items())
+            self.fields["exclusions"].choices = [
+                (code, parameters.words(label)) for code, label in listed.items()
+            ]
 
 
 @admin.register(Household)

@@ -67,6 +67,19 @@ class PaymentInline(admin.TabularInline):
         return in_yuan(obj.amount_fen)
 
 
+class PolicyFilter(admin.SimpleListFilter):
+    """Relief policies by their names (the codes are the parameter's keys)."""
+
+    title = _("policy")
+    parameter_name = "policy"
+
+    def lookups(self, request, model_admin):
+        return relief.policy_choices()
+
+    def queryset(self, request, queryset):
+        return queryset.filter(policy=self.value()) if self.value() else queryset
+
+
 @admin.register(ReliefApplication)
 class ReliefApplicationAdmin(Deidentified, ScopedAdmin):
     """Prepared by one officer, approved by another; approval writes the ledger."""
@@ -87,7 +100,7 @@ class ReliefApplicationAdmin(Deidentified, ScopedAdmin):
         "prepared_by",
         "decided_by",
     ]
-    list_filter = [under_unit("household__unit__path"), "status", "policy"]
+    list_filter = [under_unit("household__unit__path"), "status", PolicyFilter]
     export_fields = (
         "number",
         "household_number",
@@ -114,7 +127,10 @@ class ReliefApplicationAdmin(Deidentified, ScopedAdmin):
 
     def get_fields(self, request, obj=None):
         head = ["household", "beneficiary", "policy", "first_period", "periods", "reason"]
-        return head if obj is None else ["number", *head, *self.readonly_fields[1:]]
+        if obj is None:
+            return head
+        head[2] = "policy_name"  # by its name once prepared
+        return ["number", *head, *self.readonly_fields[1:]]
 
     def get_readonly_fields(self, request, obj=None):
         fields = super().get_readonly_fields(request, obj)
@@ -126,7 +142,7 @@ class ReliefApplicationAdmin(Deidentified, ScopedAdmin):
                 *fields,
                 "household",
                 "beneficiary",
-                "policy",
+                "policy_name",
                 "first_period",
                 "periods",
                 "reason",
@@ -182,7 +198,7 @@ class ReliefPaymentAdmin(Deidentified, ScopedAdmin):
         "entered_by",
         "entered_at",
     ]
-    list_filter = [under_unit("household__unit__path"), "kind", "year", "policy"]
+    list_filter = [under_unit("household__unit__path"), "kind", "year", PolicyFilter]
     export_fields = (
         "household_number",
         "household_unit",
@@ -199,7 +215,7 @@ class ReliefPaymentAdmin(Deidentified, ScopedAdmin):
     fields = [
         "household",
         "application",
-        "policy",
+        "policy_name",
         "period",
         "kind",
         "attempt",

@@ -69,7 +69,7 @@ class Household(models.Model):
         _("exclusions that apply"),
         default=list,
         blank=True,
-        help_text=_("Any one of them blocks filing (assistance.exclusions)."),
+        help_text=_("Any one of them blocks filing."),
     )
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.APPLIED

@@ -41,3 +41,15 @@ def test_every_parameter_has_a_reference_and_a_unit():
         assert p.reference, key
         assert p.unit, key
         assert p.values, key
+
+
+def test_a_parameters_text_reads_in_the_readers_language():
+    from django.utils import translation
+
+    from gongjia.platform.parameters import words
+
+    with translation.override("zh-hans"):
+        assert words("拥有两套及以上住房 / Owns two or more homes") == "拥有两套及以上住房"
+        assert words("职工困难帮扶资金") == "职工困难帮扶资金"
+    with translation.override("en"):
+        assert words("拥有两套及以上住房 / Owns two or more homes") == "Owns two or more homes"

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from gongjia.orgs.admin import under_unit
 from gongjia.platform import pii, records
 from gongjia.platform.admin_base import ScopedAdmin, provisional_note
-from gongjia.rights import actions
+from gongjia.rights import actions, clocks
 from gongjia.rights.models import (
     FACT_FIELDS,
     CaseClaim,
@@ -173,7 +173,12 @@ class DisputeCaseAdmin(ScopedAdmin):
     search_fields = ["number", "employer_name", "workers__name"]
     list_select_related = ["unit", "handler"]
     autocomplete_fields = ["unit", "station", "employer", "handler"]
-    readonly_fields = ["number", "limitation_expires_on", "clock", "due_on", "final_award"]
+    readonly_fields = ["number", "limitation_expires_on", "clock_name", "due_on", "final_award"]
+
+    @admin.display(description=_("running clock"))
+    def clock_name(self, obj):
+        return clocks.label(obj.clock)
+
     inlines = [CaseWorkerInline, CaseClaimInline, LimitationEventInline, ReferralInline]
     export_fields = (
         "number",

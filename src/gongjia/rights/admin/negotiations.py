@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from gongjia.orgs.admin import under_unit
 from gongjia.platform import pii
 from gongjia.platform.admin_base import ScopedAdmin
-from gongjia.rights import actions, selectors
+from gongjia.rights import actions, clocks, selectors
 from gongjia.rights.admin.cases import deadline_html
 from gongjia.rights.models import (
     Ballot,
@@ -129,7 +129,12 @@ class NegotiationAdmin(ScopedAdmin):
     search_fields = ["number", "title", "enterprise__name"]
     list_select_related = ["unit", "enterprise"]
     autocomplete_fields = ["unit", "enterprise", "covered"]
-    readonly_fields = ["number", "clock", "due_on", "expires_on", "seats", "filing_package"]
+    readonly_fields = ["number", "clock_name", "due_on", "expires_on", "seats", "filing_package"]
+
+    @admin.display(description=_("running clock"))
+    def clock_name(self, obj):
+        return clocks.label(obj.clock)
+
     inlines = [
         RepresentativeInline,
         RoundInline,
