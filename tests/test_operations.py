@@ -284,3 +284,14 @@ def test_an_unhealthy_healthz_is_a_warning_not_a_server_error(client, db, caplog
         assert client.get("/healthz").status_code == 503  # no worker has beaten yet
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
     assert any("never seen" in r.getMessage() for r in caplog.records)
+
+
+def test_the_platform_runs_its_own_app_config(db):
+    """Its ready() connects the audit signals and loads the event types: a second AppConfig in
+    its apps module would silently replace it with Django's plain one."""
+    from django.apps import apps
+
+    from gongjia.platform.apps import PlatformConfig
+
+    assert type(apps.get_app_config("platform")) is PlatformConfig
+    assert str(apps.get_app_config("django_tasks_database").verbose_name) == "后台任务"

@@ -72,7 +72,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "treebeard",
     "auditlog",
-    "django_tasks_db",
+    "gongjia.platform.tasks_app.TasksConfig",  # django_tasks_db, named for people
     "ninja",
     # ours last, so that our admin registrations replace the stock ones
     "gongjia.platform",

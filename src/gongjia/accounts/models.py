@@ -119,6 +119,8 @@ class PasswordHistory(models.Model):
 
     class Meta:
         ordering = ["-id"]
+        verbose_name = _("earlier password")
+        verbose_name_plural = _("earlier passwords")
 
     def __str__(self):
         return f"{self.user_id} · {self.created_at:%Y-%m-%d}"
@@ -130,6 +132,10 @@ class LoginFailure(models.Model):
     username = models.CharField(max_length=150, db_index=True)
     ip = models.GenericIPAddressField(null=True, blank=True, db_index=True)
     at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("failed sign-in")
+        verbose_name_plural = _("failed sign-ins")
 
     def __str__(self):
         return f"{self.username} · {self.ip} · {self.at:%Y-%m-%d %H:%M}"

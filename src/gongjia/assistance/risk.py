@@ -7,6 +7,8 @@ import datetime as dt
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from gongjia.assistance.models import EmployerSignal, Household, HouseholdMember, RiskGrade
 from gongjia.members.selectors import skill_level
@@ -18,6 +20,29 @@ def _age(birth: dt.date | None, on: dt.date) -> int | None:
     if birth is None:
         return None
     return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
+
+
+# The factors by name, for people (a grade keeps their keys and points).
+FACTOR_LABELS = {
+    "layoff_plan": gettext_lazy("the employer plans layoffs"),
+    "monitored": gettext_lazy("the employer is on the monitored list"),
+    "wage_arrears": gettext_lazy("wages in arrears"),
+    "contract_ending": gettext_lazy("the labour contract ends soon"),
+    "age_45": gettext_lazy("aged 45 or over"),
+    "sole_earner": gettext_lazy("the household's only earner"),
+    "archived": gettext_lazy("an archived hardship household"),
+    "low_skill": gettext_lazy("a low skill level"),
+}
+
+
+def reasons_text(reasons: dict | None) -> str:
+    """A grade's factors in words: "企业有裁员计划 40 分；家庭唯一就业人员 10 分"."""
+    if not reasons:
+        return "—"
+    return "；".join(
+        _("%(factor)s %(n)d points") % {"factor": FACTOR_LABELS.get(k, k), "n": n}
+        for k, n in reasons.items()
+    )
 
 
 def factors(member: HouseholdMember, on: dt.date) -> dict[str, bool]:

@@ -5,17 +5,19 @@ from auditlog.models import LogEntry
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Count
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django_tasks_db.models import DBTaskResult
 from unfold.contrib.filters.admin import RangeDateTimeFilter
 
-from gongjia.platform import jobs, official_calendar, workdays
+from gongjia.platform import events, formatting, jobs, official_calendar, workdays
 from gongjia.platform.admin_base import ReadOnlyAdmin, ScopedAdmin
 from gongjia.platform.models import (
     AuditEvent,
@@ -34,6 +36,19 @@ for model in (LogEntry, DBTaskResult):
         admin.site.unregister(model)
 
 
+class ActionFilter(admin.SimpleListFilter):
+    """Entries by what happened, in words (sign-ins, refusals, exports, imports, reveals...)."""
+
+    title = _("what happened")
+    parameter_name = "action"
+
+    def lookups(self, request, model_admin):
+        return [(k, v) for k, v in events.ACTIONS.items() if not k.startswith("demo_")]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(action=self.value()) if self.value() else queryset
+
+
 @admin.register(AuditEvent)
 class AuditEventAdmin(ReadOnlyAdmin):
     """The audit administrator's search: time, user, kind, action, result, object, address."""
@@ -45,15 +60,29 @@ class AuditEventAdmin(ReadOnlyAdmin):
         "created_at",
         "actor_name",
         "kind",
-        "action",
+        "what",
         "success",
         "object_repr",
         "ip",
     ]
-    list_filter = ["kind", "success", ("created_at", RangeDateTimeFilter), "action"]
+    list_filter = ["kind", "success", ("created_at", RangeDateTimeFilter), ActionFilter]
+    list_select_related = ["content_type"]
     search_fields = ["actor_name", "action", "object_repr", "ip"]
-    readonly_fields = [f.name for f in AuditEvent._meta.fields]
+    # "what" says the action in words; the raw action stays in searches and exports.
+    readonly_fields = ["what", *(f.name for f in AuditEvent._meta.fields if f.name != "action")]
     actions = ["export_xlsx"]
+
+    @admin.display(description=_("what happened"), ordering="action")
+    def what(self, obj):
+        """The entry in words: a step by its workflow's label, any other by its type's."""
+        if obj.kind == AuditEvent.Kind.TRANSITION and obj.content_type_id:
+            model_admin = self.admin_site._registry.get(obj.content_type.model_class())
+            flow = getattr(model_admin, "workflow", None)
+            step = flow and flow._by_name.get(obj.action)
+            if step is not None:
+                return step.label
+        return events.label(obj)
+
     export_fields = (
         "id",
         "created_at",
@@ -75,7 +104,7 @@ class AuditEventAdmin(ReadOnlyAdmin):
 class FieldChangeAdmin(ReadOnlyAdmin):
     nav_icon = "history"
     nav_order = 51
-    list_display = ["timestamp", "actor", "content_type", "object_repr", "action", "changes_text"]
+    list_display = ["timestamp", "actor", "content_type", "object_repr", "action", "what_changed"]
     list_filter = ["action", "content_type"]
     search_fields = ["object_repr", "actor__username"]
     list_select_related = ["actor", "content_type"]
@@ -86,10 +115,42 @@ class FieldChangeAdmin(ReadOnlyAdmin):
         "object_pk",
         "object_repr",
         "action",
-        "changes",
+        "what_changed",
         "remote_addr",
     ]
     fields = readonly_fields
+
+    @admin.display(description=_("changes"))
+    def what_changed(self, obj):
+        """Each changed field by its name and its values as the field shows them (a choice by
+        its label, yes or no): "帮扶类型：— → 助学"; relations to other records are left out."""
+        model = obj.content_type.model_class() if obj.content_type_id else None
+        changes = obj.changes_dict if isinstance(obj.changes_dict, dict) else {}
+        rows = []
+        for name, pair in changes.items():
+            if not (isinstance(pair, (list, tuple)) and len(pair) == 2):
+                continue
+            try:
+                field = model._meta.get_field(name) if model else None
+            except Exception:  # noqa: BLE001  a field since removed: shown as recorded
+                field = None
+            if field is not None and not field.concrete:
+                continue  # a reverse relation, recorded when the row was made
+            label = field.verbose_name if field is not None else name
+            rows.append((label, _field_value(field, pair[0]), _field_value(field, pair[1])))
+        return format_html_join(mark_safe("<br>"), "{}：{} → {}", rows) if rows else "—"
+
+
+def _field_value(field, value):
+    """A recorded value (text) as its field shows it."""
+    if value in (None, "None", ""):
+        return "—"
+    if isinstance(field, models.BooleanField):
+        return _("yes") if value in (True, "True") else _("no")
+    choices = getattr(field, "flatchoices", None)
+    if choices:
+        return str({str(k): v for k, v in choices}.get(str(value), value))
+    return value
 
 
 @admin.register(Job)
@@ -106,7 +167,9 @@ class JobAdmin(ReadOnlyAdmin):
 
     @admin.display(description=_("progress"))
     def progress(self, obj):
-        return f"{obj.percent}% ({obj.done}/{obj.total})"
+        if not obj.total:  # nothing counted (an export of an empty list, a job not begun)
+            return "—"
+        return f"{obj.percent}%（{formatting.number(obj.done)}/{formatting.number(obj.total)}）"
 
     def get_urls(self):
         return [
@@ -143,9 +206,16 @@ class NotificationAdmin(ReadOnlyAdmin):
     nav_icon = "notifications"
     nav_order = 5
     list_display = ["title", "created_at", "read_at"]
-    readonly_fields = ["title", "body", "link", "created_at", "read_at"]
+    readonly_fields = ["title", "body", "record", "created_at", "read_at"]
     fields = readonly_fields
     actions = ["mark_read"]
+
+    @admin.display(description=_("record"))
+    def record(self, obj):
+        """The record the notice is about, as a link to open it (not its address)."""
+        if not obj.link:
+            return "—"
+        return format_html('<a class="text-primary-600" href="{}">{}</a>', obj.link, _("Open"))
 
     @admin.action(description=_("Mark as read"))
     def mark_read(self, request, queryset):

@@ -141,7 +141,7 @@ class ScopedAdmin(ModelAdmin):
         inlines = super().get_inline_instances(request, obj)
         for inline in inlines:
             inline.can_delete = False  # rows on a record's page are kept the same way
-            inline.form = masking_form(inline.form, inline.model)
+            inline.form = labelled(masking_form(inline.form, inline.model))
         return inlines
 
     def has_add_permission(self, request):
@@ -241,10 +241,35 @@ class ScopedAdmin(ModelAdmin):
             return _masked_column(self.model._meta.get_field(name[: -len("_masked")]))
         raise AttributeError(name)
 
+    def _without_inputs(self, fieldsets):
+        """For someone who may only look at the record: the form's own inputs (an account
+        number to type, a consent box to tick) are left out; fields and displays stay."""
+        names = {f.name for f in self.model._meta.get_fields()}
+
+        def shown(name):
+            return name in names or hasattr(self, name) or name.endswith("_masked")
+
+        return [
+            (
+                title,
+                {
+                    **opts,
+                    "fields": [
+                        n
+                        for n in opts.get("fields", ())
+                        if isinstance(n, (list, tuple)) or shown(n)
+                    ],
+                },
+            )
+            for title, opts in fieldsets
+        ]
+
     def get_fieldsets(self, request, obj=None):
         """Where a personal field kept in clear would be shown read-only (the user may not
         change the record, or the field is read-only), its masked value is shown instead."""
         fieldsets = super().get_fieldsets(request, obj)
+        if obj is not None and not self.has_change_permission(request, obj):
+            fieldsets = self._without_inputs(fieldsets)
         personal = self._plain_personal()
         if not personal:
             return fieldsets
@@ -425,6 +450,22 @@ class ScopedAdmin(ModelAdmin):
             ]
             context["record_masked"] = masked
         return super().render_change_form(request, context, add, change, form_url, obj)
+
+
+def labelled(form):
+    """A form's own fields (an `id_number_input`, say) keep their labels where a row is shown
+    read-only: Django titles such a column from the form's Meta.labels, else from the field's
+    name ("Id number input")."""
+    meta = getattr(form, "_meta", None)
+    if meta is None:
+        return form
+    own = {name: f.label for name, f in form.declared_fields.items() if f.label}
+    if own and not set(own) <= set(meta.labels or {}):
+        meta.labels = {**own, **(meta.labels or {})}
+        # The admin's formsets build their form anew from `Meta`: it carries them too.
+        if hasattr(form, "Meta"):
+            form.Meta.labels = meta.labels
+    return form
 
 
 def masking_form(form, model):

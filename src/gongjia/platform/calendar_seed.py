@@ -13,7 +13,7 @@ NAMES = {
     "Mid-autumn Festival": "中秋节",
     "Anti-Fascist 70th Day": "抗战胜利70周年纪念日",
 }
-NOTICE = "国务院办公厅关于部分节假日安排的通知（随 chinese_calendar 数据包录入）"
+NOTICE = "国务院办公厅关于部分节假日安排的通知（随系统内置日历数据录入）"
 
 
 def bundled_rows():

@@ -59,12 +59,44 @@ _PLATFORM = {
 }
 
 
+# What the platform and its accounts write into the audit chain, by action.
+ACTIONS = {
+    "login": _("Signed in"),
+    "login_failed": _("Sign-in refused"),
+    "logout": _("Signed out"),
+    "password_changed": _("Password changed"),
+    "password_reset": _("Password reset by an administrator"),
+    "second_factor_enrolled": _("Second factor enrolled"),
+    "token_issued": _("API token issued"),
+    "user_created": _("Account created"),
+    "user_disabled": _("Account disabled"),
+    "user_enabled": _("Account enabled again"),
+    "role_granted": _("Role granted"),
+    "role_revoked": _("Role revoked"),
+    "identity_declared": _("Name and ID number declared"),
+    "reveal": _("Personal data shown in full"),
+    "access": _("Personal data opened"),
+    "export": _("List exported"),
+    "export_members": _("Members exported"),
+    "export_payment_batch": _("Bank file of a payment batch exported"),
+    "import_members": _("Members imported"),
+    "attachment_added": _("File attached"),
+    "audit_purged": _("Old audit entries purged"),
+    "calendar_year_entered": _("Official calendar year entered"),
+    "consent_withdrawn": _("Consent withdrawn"),
+    "demo_district_scale": _("Demo district built"),
+    "demo_members": _("Demo district built"),
+    "demo_rights": _("Demo district built"),
+}
+
+
 def label(entry: AuditEvent) -> str:
     """What an entry of a timeline says, in words: the declared label of its type."""
     t = _types.get(entry.action)
     if t is not None:
         return str(t.label)
-    return str(_PLATFORM.get((entry.kind, entry.action), entry.action))
+    found = _PLATFORM.get((entry.kind, entry.action)) or ACTIONS.get(entry.action)
+    return str(found or entry.action)
 
 
 def public(entries) -> list[AuditEvent]:

@@ -62,14 +62,19 @@ class AuditEvent(models.Model):
     )
     actor_name = models.CharField(_("user name"), max_length=150, blank=True, db_index=True)
     content_type = models.ForeignKey(
-        ContentType, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        ContentType,
+        verbose_name=_("kind of record"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
-    object_id = models.CharField(max_length=64, blank=True, default="")
+    object_id = models.CharField(_("record id"), max_length=64, blank=True, default="")
     object_repr = models.CharField(_("object"), max_length=200, blank=True, default="")
     ip = models.GenericIPAddressField(_("address"), null=True, blank=True)
     data = models.JSONField(_("details"), default=dict, blank=True)
-    prev_hash = models.CharField(max_length=64, blank=True, default="")
-    hash = models.CharField(max_length=64, unique=True)
+    prev_hash = models.CharField(_("previous entry's hash"), max_length=64, blank=True, default="")
+    hash = models.CharField(_("this entry's hash"), max_length=64, unique=True)
 
     objects = AuditQuerySet.as_manager()
 
@@ -82,7 +87,9 @@ class AuditEvent(models.Model):
         permissions = [("export_auditevent", _("Can export the audit log"))]
 
     def __str__(self):
-        return f"#{self.pk} {self.created_at:%Y-%m-%d %H:%M:%S} {self.action}"
+        from gongjia.platform import events  # events reads this model: imported when shown
+
+        return f"#{self.pk} {self.created_at:%Y-%m-%d %H:%M:%S} {events.label(self)}"
 
     def save(self, *args, **kwargs):
         if self.pk is not None:
@@ -140,8 +147,10 @@ class Job(models.Model):
 class Attachment(models.Model):
     """A file attached to any scoped record; downloads check the scope of that record."""
 
-    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
-    object_id = models.CharField(max_length=64)
+    content_type = models.ForeignKey(
+        ContentType, verbose_name=_("kind of record"), on_delete=models.PROTECT
+    )
+    object_id = models.CharField(_("record id"), max_length=64)
     record = GenericForeignKey("content_type", "object_id")
     file = models.FileField(_("file"), upload_to="attachments/%Y/%m/")
     name = models.CharField(_("file name"), max_length=200)
@@ -192,8 +201,10 @@ class Consent(models.Model):
         ELECTRONIC = "electronic", _("Electronic")
 
     unit = models.ForeignKey("orgs.OrgUnit", verbose_name=_("unit"), on_delete=models.PROTECT)
-    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
-    object_id = models.CharField(max_length=64)
+    content_type = models.ForeignKey(
+        ContentType, verbose_name=_("kind of record"), on_delete=models.PROTECT
+    )
+    object_id = models.CharField(_("record id"), max_length=64)
     subject = GenericForeignKey("content_type", "object_id")
     subject_name = models.CharField(_("person"), max_length=100)
     purpose = models.CharField(_("purpose"), max_length=200)

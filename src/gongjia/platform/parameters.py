@@ -18,6 +18,7 @@ raise UnknownParameter, never a silent default.
 
 import datetime as dt
 import functools
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -55,10 +56,15 @@ def words(text) -> str:
     from django.utils import translation
 
     text = str(text)
-    zh, sep, en = text.partition(" / ")
-    if not sep:
+    parts = _BILINGUAL.split(text, maxsplit=1)
+    if len(parts) != 2 or not _CJK.search(parts[0]):
         return text
+    zh, en = parts
     return en.strip() if (translation.get_language() or "").startswith("en") else zh.strip()
+
+
+_BILINGUAL = re.compile(r"\s*/\s+")  # "中文 / English", "中文（注）/ English"
+_CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,36 @@ Chinese throughout."""
 from django.utils.translation import gettext_noop, ngettext_lazy
 
 THEME_STRINGS = [
+    # django-auditlog's field-change screen (it ships no Chinese catalogue either).
+    gettext_noop("Audit log"),
+    gettext_noop("Audit log: %s"),
+    gettext_noop("Correlation ID"),
+    gettext_noop("Created"),
+    gettext_noop("Resource Type"),
+    gettext_noop("Resource"),
+    gettext_noop("actor email"),
+    gettext_noop("actor"),
+    gettext_noop("additional data"),
+    gettext_noop("change message"),
+    gettext_noop("content type"),
+    gettext_noop("log entries"),
+    gettext_noop("log entry"),
+    gettext_noop("object id"),
+    gettext_noop("object pk"),
+    gettext_noop("object representation"),
+    gettext_noop("remote address"),
+    gettext_noop("remote port"),
+    gettext_noop("timestamp"),
+    gettext_noop("create"),
+    gettext_noop("update"),
+    gettext_noop("delete"),
+    gettext_noop("access"),
+    gettext_noop("Created {repr:s}"),
+    gettext_noop("Updated {repr:s}"),
+    gettext_noop("Deleted {repr:s}"),
+    gettext_noop("Logged {repr:s}"),
+    gettext_noop("Task Result"),  # django-tasks-db's
+    gettext_noop("Task Results"),
     gettext_noop("- Select an option -"),  # Django's own empty choice, new in 6.x
     gettext_noop("Add row"),
     gettext_noop("After you"),

@@ -20,6 +20,7 @@ from gongjia.assistance.models import (
     RiskGrade,
     YearFinance,
 )
+from gongjia.assistance.risk import reasons_text, regrade_household
 from gongjia.assistance.workflows import authorised, household_workflow
 from gongjia.orgs.admin import under_unit
 from gongjia.platform import money, parameters, pii, records, validators
@@ -162,20 +163,38 @@ class FinanceInline(admin.TabularInline):
         return False  # entered through the action, which computes the category
 
 
+def _category_name(code):
+    return dict(Household.Category.choices).get(code, "—") if code else _("none")
+
+
 class DecisionInline(admin.TabularInline):
     model = CategoryDecision
     fields = [
         "year",
-        "computed",
-        "category",
+        "computed_name",
+        "category_name",
         "override_reason",
         "decided_by",
         "decided_at",
-        "record",
+        "computation",
     ]
     readonly_fields = fields
     extra = 0
     can_delete = False
+
+    @admin.display(description=_("computed category"))
+    def computed_name(self, obj):
+        return _category_name(obj.computed)
+
+    @admin.display(description=_("category"))
+    def category_name(self, obj):
+        return _category_name(obj.category)
+
+    @admin.display(description=_("computation"))
+    def computation(self, obj):
+        """The stored record in words and figures, never as JSON."""
+        rows = rules.explain(obj.record or {})
+        return format_html_join(mark_safe("<br>"), "{}：{}", rows) if rows else "—"
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -447,7 +466,6 @@ class HouseholdAdmin(ScopedAdmin):
         if change:
             super().save_related(request, form, formsets, change)
             # A member's job, contract or arrears may have changed: grades follow at once.
-            from gongjia.assistance.risk import regrade_household
 
             regrade_household(form.instance)
             return
@@ -481,20 +499,24 @@ class RiskGradeAdmin(Deidentified, ScopedAdmin):
 
     nav_icon = "warning"
     nav_order = 20
-    list_display = ["member", "grade", "points", "reasons", "graded_on"]
+    list_display = ["member", "grade", "points", "factors", "graded_on"]
     list_filter = [under_unit("member__household__unit__path"), "grade"]
     search_fields = ["member__name", "member__household__number"]
     list_select_related = ["member__household"]
-    readonly_fields = ["member", "grade", "points", "reasons", "graded_on", "parameters_since"]
+    readonly_fields = ["member", "grade", "points", "factors", "graded_on", "parameters_since"]
     fields = readonly_fields
     export_fields = (
         "household_number",
         "household_unit",
         "grade",
         "points",
-        "reasons",
+        "factors",
         "graded_on",
     )
+
+    @admin.display(description=_("factors that fired"))
+    def factors(self, obj):
+        return reasons_text(obj.reasons)
 
     def has_add_permission(self, request):
         return False

@@ -26,3 +26,9 @@ def share(value):
 @register.filter
 def day(value):
     return formatting.day(value)
+
+
+@register.filter
+def tally(counts):
+    """A vote's result, {"2800 元": 11, "2700 元": 3}, as "2800 元 11 票 · 2700 元 3 票"."""
+    return formatting.tally(counts)

@@ -53,3 +53,5 @@ def test_a_parameters_text_reads_in_the_readers_language():
         assert words("职工困难帮扶资金") == "职工困难帮扶资金"
     with translation.override("en"):
         assert words("拥有两套及以上住房 / Owns two or more homes") == "Owns two or more homes"
+        assert words("调解期限（自收到之日起）/ Mediation") == "Mediation"
+        assert words("fen per month; months / days") == "fen per month; months / days"
