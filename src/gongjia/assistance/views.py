@@ -16,6 +16,7 @@ from gongjia.assistance import actions
 from gongjia.assistance.models import Household, HouseholdMember, Pairing, ReliefPayment, Visit
 from gongjia.members.selectors import member_of
 from gongjia.platform import notifications, pii, scope, validators
+from gongjia.platform.forms import form_errors
 
 OTHER_MEMBERS = 3  # rows for the rest of the household; the union adds more at the home visit
 
@@ -164,8 +165,7 @@ def apply(request):
                     members=[me, *others],
                 )
             except ValidationError as e:
-                for field, errs in e.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errs)
+                form_errors(form, e)
             else:
                 link = reverse("admin:assistance_household_change", args=[h.pk])
                 title = _("New hardship application from the portal: %(n)s") % {"n": h.number}
@@ -221,8 +221,7 @@ def log_visit(request, pk):
         try:
             actions.log_visit(p, acting_user=request.user, **form.cleaned_data)
         except ValidationError as e:
-            for field, errs in e.message_dict.items():
-                form.add_error(field if field in form.fields else None, errs)
+            form_errors(form, e)
         else:
             messages.success(
                 request, _("Visit logged. Next visit due %(d)s.") % {"d": p.next_visit_on}

@@ -15,6 +15,7 @@ from gongjia.members import actions, identity
 from gongjia.members.models import Member
 from gongjia.orgs.models import OrgUnit
 from gongjia.platform import pii, validators
+from gongjia.platform.forms import form_errors
 
 
 class ApplyForm(forms.Form):
@@ -103,14 +104,6 @@ class RegisterForm(IdentityForm):
         return data
 
 
-def _errors_onto(form, error: ValidationError):
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error.messages)
-        return
-    for field, errs in error.message_dict.items():
-        form.add_error(field if field in form.fields else None, errs)
-
-
 def _linked_message(request, member):
     if member is not None:
         text = _("Your account is linked to your member record at %(u)s.")
@@ -141,7 +134,7 @@ def register(request):
                 mobile=data["mobile"],
             )
         except ValidationError as e:
-            _errors_onto(form, e)
+            form_errors(form, e)
         else:
             login(request, user, backend="gongjia.accounts.backends.RoleBackend")
             messages.success(request, _("Your account is ready."))
@@ -160,7 +153,7 @@ def declare(request):
         try:
             member = identity.declare_identity(request.user, **form.cleaned_data)
         except ValidationError as e:
-            _errors_onto(form, e)
+            form_errors(form, e)
         else:
             request.user.refresh_from_db()
             _linked_message(request, member)
@@ -187,7 +180,7 @@ def apply(request):
                 category=data["category"],
             )
         except ValidationError as e:
-            _errors_onto(form, e)
+            form_errors(form, e)
         else:
             messages.success(request, _("Your application was sent to the union."))
             return redirect("portal:member-card")

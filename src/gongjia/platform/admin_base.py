@@ -21,6 +21,7 @@ from unfold.admin import ModelAdmin
 
 from gongjia.platform import events, exports, pii, records, scope, workdays
 from gongjia.platform.attachments import attach
+from gongjia.platform.forms import form_errors
 from gongjia.platform.models import Attachment
 from gongjia.platform.workflow import Workflow, timeline
 
@@ -41,29 +42,6 @@ def dated_deadline(day):
 def url_name(obj_or_model, suffix: str) -> str:
     meta = obj_or_model._meta
     return f"admin:{meta.app_label}_{meta.model_name}_{suffix}"
-
-
-def form_errors(form, error: ValidationError) -> None:
-    """An action's refusal on the form: each message on its field, where the form shows it;
-    otherwise above the form, naming the field it is about."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error.messages)
-        return
-    model = form._meta.model if hasattr(form, "_meta") else None
-    for name, messages_ in error.message_dict.items():
-        if name in form.fields:
-            form.add_error(name, messages_)
-            continue
-        label = name
-        if model is not None and name != "__all__":
-            try:
-                label = model._meta.get_field(name).verbose_name
-            except Exception:  # noqa: BLE001  a key that is no field: shown as the action said it
-                label = name
-        if name in ("__all__", None):
-            form.add_error(None, messages_)
-        else:
-            form.add_error(None, [f"「{label}」{m}" for m in messages_])
 
 
 class _Refused(Exception):

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from gongjia.accounts import actions, security
 from gongjia.assistance.selectors import households_helped
 from gongjia.platform import pii
+from gongjia.platform.forms import form_errors
 from gongjia.portal.forms import LoginForm, PasswordChangeForm
 
 
@@ -74,8 +75,7 @@ def password_change(request):
                 ip=security.client_ip(request),
             )
         except ValidationError as e:
-            for field, errors in e.message_dict.items():
-                form.add_error(field if field in form.fields else "new_password", errors)
+            form_errors(form, e, default="new_password")
         else:
             from django.contrib.auth import update_session_auth_hash
 

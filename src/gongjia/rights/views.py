@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from gongjia.members.selectors import member_of
 from gongjia.orgs.models import OrgUnit
 from gongjia.platform import events, notifications, scope
+from gongjia.platform.forms import form_errors
 from gongjia.platform.models import AuditEvent
 from gongjia.platform.workflow import timeline
 from gongjia.rights import actions
@@ -149,8 +150,7 @@ def new_request(request):
                 claims=[{"kind": data["claim_kind"], "amount": data["amount"]}],
             )
         except ValidationError as e:
-            for field, errs in e.message_dict.items():
-                form.add_error(field if field in form.fields else None, errs)
+            form_errors(form, e)
         else:
             notifications.notify(
                 title=_("New request for help from the portal: %(n)s") % {"n": case.number},

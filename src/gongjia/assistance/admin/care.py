@@ -22,7 +22,8 @@ from gongjia.assistance.models import (
 )
 from gongjia.orgs.admin import under_unit
 from gongjia.platform import parameters, pii, scope
-from gongjia.platform.admin_base import ScopedAdmin, form_errors
+from gongjia.platform.admin_base import ScopedAdmin
+from gongjia.platform.forms import form_errors
 
 RECORD_FORM_FIELDS = [
     "household",

@@ -21,7 +21,8 @@ from gongjia.assistance.models import (
 from gongjia.assistance.workflows import relief_workflow
 from gongjia.orgs.admin import under_unit
 from gongjia.platform import scope
-from gongjia.platform.admin_base import ReadOnlyAdmin, ScopedAdmin, form_errors
+from gongjia.platform.admin_base import ReadOnlyAdmin, ScopedAdmin
+from gongjia.platform.forms import form_errors
 
 
 class ReliefApplicationForm(forms.ModelForm):

@@ -16,6 +16,7 @@ from unfold.decorators import action
 from gongjia.orgs.admin import under_unit
 from gongjia.platform import exports
 from gongjia.platform.admin_base import ScopedAdmin
+from gongjia.platform.forms import form_errors
 from gongjia.rights import actions, selectors
 from gongjia.rights.models import (
     Agency,
@@ -194,8 +195,7 @@ class DutyShiftForm(forms.ModelForm):
             try:
                 actions.check_shift(data["station"], data["member"], data["on"], data["period"])
             except ValidationError as e:
-                for field, errors in e.message_dict.items():
-                    self.add_error(field, errors)
+                form_errors(self, e)
         return data
 
 
