@@ -10,6 +10,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import connection
+from django.db.models import Q
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
@@ -127,6 +128,25 @@ class ScopedAdmin(ModelAdmin):
 
     def has_export_permission(self, request):
         return self._perm(request, "export")
+
+    # Coded fields a search term may name by their label: "律师" finds the lawyers.
+    search_choice_fields: tuple[str, ...] = ()
+
+    def get_search_results(self, request, queryset, search_term):
+        found, distinct = super().get_search_results(request, queryset, search_term)
+        term = search_term.strip()
+        if not term or not self.search_choice_fields:
+            return found, distinct
+        named = Q()
+        for name in self.search_choice_fields:
+            codes = [
+                code
+                for code, label in self.model._meta.get_field(name).flatchoices
+                if term in str(label)
+            ]
+            if codes:
+                named |= Q(**{f"{name}__in": codes})
+        return (found | queryset.filter(named)) if named else found, distinct
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         related = db_field.remote_field.model

@@ -106,14 +106,20 @@ class Workflow:
 
     def blockers(self, obj, t: Transition, user=None) -> list[str]:
         """Why `t` cannot be taken on `obj` as it stands, in words that name what is missing:
-        the guard's reason, each required field not on record by its label, and the role of
-        someone else where `user` took a step that excludes this one. Empty when nothing
-        stands in the way."""
+        the guard's reason, each required field not on record by its label, the role of someone
+        else where `user` took a step that excludes this one, and the step's own check for
+        `user` today. Empty when nothing stands in the way."""
         out = []
         if t.guard and (message := t.guard(obj)):
             out.append(str(message))
         if user is not None and (message := self._separation(obj, t, user)):
             out.append(str(message))
+        if user is not None and t.check:
+            # The step's own rule of the actor or the day, as if taken today (the four eyes of
+            # a relief approval, a notice still running): only reads, never writes.
+            step = Step(obj, user, timezone.localdate(), "", {}, {}, t)
+            if message := t.check(step):
+                out.append(str(message))
         return out + [str(m) for m in self.missing(obj, t).values()]
 
     def _separation(self, obj, t: Transition, actor) -> str | None:

@@ -28,4 +28,4 @@ class Deidentified:
 
 
 def in_yuan(fen):
-    return money.yuan(fen) if fen is not None else "—"
+    return money.yuan(fen, grouped=True) if fen is not None else "—"

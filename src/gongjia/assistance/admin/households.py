@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from unfold.decorators import action
 
 from gongjia.assistance import actions, rules
-from gongjia.assistance.admin.common import Deidentified
+from gongjia.assistance.admin.common import Deidentified, in_yuan
 from gongjia.assistance.models import (
     CategoryDecision,
     EmployerSignal,
@@ -149,15 +149,28 @@ class FinanceInline(admin.TabularInline):
     model = YearFinance
     fields = [
         "year",
-        "income_fen",
-        "rigid_fen",
+        "income",
+        "rigid",
         "members_living",
         "accident_event",
-        "accident_cost_fen",
+        "accident_cost",
     ]
     readonly_fields = fields
     extra = 0
     can_delete = False
+
+    # Kept in fen, entered and shown in yuan.
+    @admin.display(description=_("disposable income (yuan)"))
+    def income(self, obj):
+        return in_yuan(obj.income_fen)
+
+    @admin.display(description=_("unavoidable expenditure (yuan)"))
+    def rigid(self, obj):
+        return in_yuan(obj.rigid_fen)
+
+    @admin.display(description=_("accident costs after compensation and aid (yuan)"))
+    def accident_cost(self, obj):
+        return in_yuan(obj.accident_cost_fen)
 
     def has_add_permission(self, request, obj=None):
         return False  # entered through the action, which computes the category

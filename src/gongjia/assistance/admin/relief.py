@@ -36,6 +36,12 @@ class ReliefApplicationForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if "policy" in self.fields:
             self.fields["policy"].choices = relief.policy_choices()
+        # Once the household is known (posted, or given as ?household= from its page), the
+        # beneficiary is one of its own members, not anyone in every archived household.
+        household = self.data.get("household") or self.initial.get("household")
+        if "beneficiary" in self.fields and household and str(household).isdigit():
+            field = self.fields["beneficiary"]
+            field.queryset = field.queryset.filter(household_id=int(household))
 
     def clean(self):
         data = super().clean()

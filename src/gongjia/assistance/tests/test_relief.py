@@ -3,6 +3,7 @@ entries, the budget and the yearly cap, bank batches; concurrency on PostgreSQL.
 
 import datetime as dt
 import io
+import re
 import threading
 
 import pytest
@@ -341,3 +342,51 @@ def test_any_way_of_approving_checks_four_eyes_and_writes_the_ledger(tree, offic
     relief_workflow.run(a, "approve", acting_user=approver)
     assert a.status == "approved" and a.decided_by == approver
     assert a.payments.filter(kind="payment").count() == 3
+
+
+def test_the_preparer_is_shown_why_they_cannot_approve_and_a_colleague_the_button(
+    tree, make_user, login_client
+):
+    from django.urls import reverse
+
+    from gongjia.assistance.testing import make_relief_application
+
+    application = make_relief_application(tree, tree.town_a)
+    preparer = application.prepared_by
+    approve = reverse(
+        "admin:assistance_reliefapplication_transition", args=[application.pk, "approve"]
+    )
+    page = (
+        login_client(preparer)
+        .get(reverse("admin:assistance_reliefapplication_change", args=[application.pk]))
+        .content.decode()
+    )
+    assert f'action="{approve}"' not in page and "暂不能执行" in page
+    colleague = make_user("town_officer", tree.town_a)
+    page = (
+        login_client(colleague)
+        .get(reverse("admin:assistance_reliefapplication_change", args=[application.pk]))
+        .content.decode()
+    )
+    assert f'action="{approve}"' in page
+
+
+def test_the_beneficiary_is_chosen_among_the_households_own_members(tree, make_user, login_client):
+    from django.urls import reverse
+
+    from gongjia.assistance.models import HouseholdMember
+    from gongjia.assistance.testing import make_relief_application
+
+    a = make_relief_application(tree, tree.town_a)
+    make_relief_application(tree, tree.town_a)  # a second archived household
+    officer = login_client(make_user("town_officer", tree.town_a))
+    url = reverse("admin:assistance_reliefapplication_add") + f"?household={a.household_id}"
+    page = officer.get(url).content.decode()
+    own = set(HouseholdMember.objects.filter(household=a.household).values_list("pk", flat=True))
+    offered = {
+        int(v)
+        for v in re.findall(
+            r'<option value="(\d+)"', page.split('name="beneficiary"')[1].split("</select>")[0]
+        )
+    }
+    assert offered == own

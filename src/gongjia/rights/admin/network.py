@@ -151,6 +151,7 @@ class TeamMemberAdmin(ScopedAdmin):
     list_display = ["name", "kind", "unit", "region", "firm", "valid_until", "case_load", "active"]
     list_filter = [under_unit("unit__path"), "kind", "active"]
     search_fields = ["name", "firm", "licence_number", "credential_number"]
+    search_choice_fields = ("kind",)  # "律师", "调解员" find the team by what they are
     list_select_related = ["unit", "region"]
     autocomplete_fields = ["unit", "region", "enterprise", "stations", "areas", "user"]
 

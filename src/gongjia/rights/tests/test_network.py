@@ -261,3 +261,19 @@ def test_team_roster_and_negotiation_are_saved_in_the_back_office(
         {"unit": tree.town_a.pk, "title": "后台协商", "level": "area", "kind": "wage"},
     )
     assert r.status_code == 302 and Negotiation.objects.get(title="后台协商").number
+
+
+def test_the_case_handler_search_finds_the_team_by_what_they_are(tree, make_user, login_client):
+    lw = lawyer(tree.district, name="王明", firm="浙江萧然法务所")  # "律师" in neither
+    client = login_client(make_user("district_admin", tree.district))
+    r = client.get(
+        "/admin/autocomplete/",
+        {
+            "term": "律师",
+            "app_label": "rights",
+            "model_name": "disputecase",
+            "field_name": "handler",
+        },
+    )
+    assert r.status_code == 200
+    assert [int(x["id"]) for x in r.json()["results"]] == [lw.pk]
