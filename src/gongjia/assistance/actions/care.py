@@ -222,13 +222,21 @@ def complete_checkup(
         raise ValidationError({"outcome": _("Choose an outcome of this kind of check.")})
     if outcome == CheckUp.Outcome.RELAPSE and len(note.strip()) < 2:
         raise ValidationError({"note": _("Please give a reason for this step.")})
+    limit = CheckUp._meta.get_field("note").max_length
+    if len(note.strip()) > limit:  # refused, never cut
+        raise ValidationError(
+            {
+                "note": _("Keep the note to %(n)d characters (it has %(m)d).")
+                % {"n": limit, "m": len(note.strip())}
+            }
+        )
     with transaction.atomic():
         c = CheckUp.objects.select_for_update().get(pk=checkup.pk)
         if c.done_on is not None:
             raise ValidationError(_("This check was already done on %(d)s.") % {"d": c.done_on})
         # Marked done first: reopening the archive drops the follow-ups still pending.
         CheckUp.objects.filter(pk=c.pk).update(
-            done_on=on, outcome=outcome, note=note.strip()[:300], done_by=scope.person(acting_user)
+            done_on=on, outcome=outcome, note=note.strip(), done_by=scope.person(acting_user)
         )
         h = c.household
         if outcome == CheckUp.Outcome.EXIT:

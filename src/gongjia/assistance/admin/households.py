@@ -442,7 +442,8 @@ class HouseholdAdmin(ScopedAdmin):
                 income_fen=money.fen(p.get("income", "")),
                 rigid_fen=money.fen(p.get("rigid", "") or "0"),
                 members_living=members,
-                accident_event=p.get("accident_event", "").strip()[:30],
+                # Too long is refused by the record's rules, naming the field; never cut.
+                accident_event=p.get("accident_event", "").strip(),
                 accident_cost_fen=money.fen(p.get("accident_cost", "") or "0"),
             )
 

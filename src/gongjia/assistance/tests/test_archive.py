@@ -323,6 +323,8 @@ def test_consent_finances_and_override_from_the_household_page(tree, make_user, 
     for bad in ({**form, "income": "12.345"}, {**form, "income": "-1"}, {**form, "year": "2019"}):
         c.post(url, bad)
     assert not h.finances.exists()
+    c.post(url, {**form, "accident_event": "事" * 31})  # too long: refused, not cut
+    assert not h.finances.exists()
     c.post(url, form)
     f = h.finances.get()
     assert (f.income_fen, f.rigid_fen) == (4_000_050, 500_000)

@@ -187,6 +187,10 @@ def test_annual_review_exit_follow_ups_and_relapse(tree, officer, make_user):
     assert review.due_on == D(2026, 12, 31)
     with pytest.raises(ValidationError):
         actions.complete_checkup(review, acting_user=officer, outcome="relapse")
+    with pytest.raises(ValidationError, match="300"):  # a long note is refused, never cut
+        actions.complete_checkup(review, acting_user=officer, outcome="exit", note="长" * 301)
+    review.refresh_from_db()
+    assert review.done_on is None
     on = D(2026, 11, 20)
     actions.complete_checkup(
         review,
