@@ -153,7 +153,11 @@ class MemberAdmin(ScopedAdmin):
                 "gongjia.members.imports.run_job",
                 label=_("Import members: %(f)s") % {"f": upload.name},
                 user=request.user,
-                params={"path": str(target), "valid_only": form.cleaned_data["valid_only"]},
+                params={
+                    "path": str(target),
+                    "valid_only": form.cleaned_data["valid_only"],
+                    "name": Path(upload.name).name,
+                },
             )
             return HttpResponseRedirect(reverse("admin:platform_job_change", args=[job.pk]))
         return TemplateResponse(

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from gongjia.members.models import Member
 from gongjia.orgs.models import Enterprise, OrgUnit
-from gongjia.platform import audit, jobs, scope, tabular
+from gongjia.platform import audit, formatting, jobs, scope, tabular
 from gongjia.platform.models import AuditEvent
 from gongjia.platform.tabular import FileProblem
 
@@ -35,6 +35,7 @@ class Result:
     refused: int = 0
     error_file: str = ""
     dry_run: bool = False
+    written: bool = False  # the rows were written (all of them, or the valid ones)
     problem: str = ""  # a whole-file problem: nothing was read
     seconds: float = 0.0
     errors: list = field(default_factory=list)  # (row number, message) of the first errors
@@ -47,6 +48,11 @@ class Result:
     def summary(self) -> str:
         if self.problem:
             return self.problem
+        if self.refused and not self.written and not self.dry_run:
+            return _(
+                "Nothing was written: %(n)s of %(total)s rows have errors. Correct them in the "
+                "error file and import it again, or import the valid rows only."
+            ) % {"n": formatting.number(self.refused), "total": formatting.number(self.total)}
         verb = _("would be") if self.dry_run else ""
         return _(
             "%(total)d rows: %(created)d new, %(updated)d updated, %(unchanged)d unchanged, "
@@ -180,6 +186,7 @@ def _run_import(
         result.seconds = time.perf_counter() - started
         _audit_refusal(user, path, result)
         return result
+    result.written = True
     result.timings["committed"] = time.perf_counter() - started
     if result.created >= write.ANALYZE_FROM:
         write.analyze()
@@ -227,8 +234,11 @@ def _audit_refusal(user, path: Path, result: Result):
     )
 
 
-def run_job(job, *, path: str, valid_only: bool = False, unit_code: str | None = None):
-    """The back-office upload, run by the worker with progress."""
+def run_job(
+    job, *, path: str, valid_only: bool = False, unit_code: str | None = None, name: str = ""
+):
+    """The back-office upload, run by the worker with progress; the error file is named after
+    the file the officer sent (`name`), in a folder of the job's own."""
     from django.conf import settings
 
     def progress(done, total, message):
@@ -240,7 +250,7 @@ def run_job(job, *, path: str, valid_only: bool = False, unit_code: str | None =
         valid_only=valid_only,
         unit_code=unit_code,
         progress=progress,
-        error_path=Path(path).with_name(f"{job.pk}-错误.xlsx"),
+        error_path=_error_path(Path(path), job, name),
     )
     Path(path).unlink(missing_ok=True)  # the upload held personal data; its hash is audited
     jobs.progress(job, result.total, result.total, result.summary())
@@ -248,3 +258,10 @@ def run_job(job, *, path: str, valid_only: bool = False, unit_code: str | None =
     if result.error_file:
         out["file"] = str(Path(result.error_file).relative_to(settings.MEDIA_ROOT))
     return out
+
+
+def _error_path(upload: Path, job, name: str) -> Path:
+    folder = upload.parent / str(job.pk)
+    folder.mkdir(parents=True, exist_ok=True)
+    stem = Path(name).stem if name else "会员导入"
+    return folder / f"{stem}-错误.xlsx"

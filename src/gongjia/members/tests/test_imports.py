@@ -280,7 +280,9 @@ def test_back_office_upload_runs_as_a_job(
     assert job.status == Job.Status.DONE
     assert Member.objects.count() == 3  # the B-1 row is outside the officer's town
     assert job.result_file  # the refused row comes back
-    assert client.get(f"/jobs/{job.pk}/result/").status_code == 200
+    r = client.get(f"/jobs/{job.pk}/result/")
+    assert r.status_code == 200
+    assert "%E4%BC%9A%E5%91%98-%E9%94%99%E8%AF%AF.xlsx" in r["Content-Disposition"]  # 会员-错误
 
 
 def test_large_files_are_checked_in_two_processes(tree, tmp_path, good_rows, monkeypatch):
@@ -398,3 +400,11 @@ def test_people_registered_by_another_import_meanwhile_get_a_clear_message(
     result = imports.run_import(path, user=SYSTEM)
     assert not result.ok and "同一时间" in result.problem and "重新导入" in result.problem
     assert Member.objects.count() == 4
+
+
+def test_a_refused_file_says_plainly_that_nothing_was_written(tree, tmp_path, good_rows):
+    bad = [*good_rows, ["钱七", id_number(6), "12345", "A-1", "2020-01-05"]]
+    r = imports.run_import(xlsx(tmp_path / "m.xlsx", bad), user=SYSTEM)
+    assert "未写入任何数据" in r.summary() and "5 行中有 1 行" in r.summary()
+    r = imports.run_import(xlsx(tmp_path / "m.xlsx", bad), user=SYSTEM, valid_only=True)
+    assert "未写入" not in r.summary() and r.created == 4
