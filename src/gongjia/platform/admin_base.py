@@ -6,6 +6,7 @@ only through the declared transitions (buttons on the record, performed by the a
 the record shows its timeline and attachments; lists export to Excel, masked.
 """
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -19,6 +20,12 @@ from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from unfold.admin import ModelAdmin
+from unfold.widgets import (
+    UnfoldAdminSelectWidget,
+    UnfoldAdminTextareaWidget,
+    UnfoldAdminTextInputWidget,
+    UnfoldBooleanWidget,
+)
 
 from gongjia.platform import events, exports, pii, records, scope, workdays
 from gongjia.platform.attachments import attach
@@ -120,7 +127,7 @@ class ScopedAdmin(ModelAdmin):
         inlines = super().get_inline_instances(request, obj)
         for inline in inlines:
             inline.can_delete = False  # rows on a record's page are kept the same way
-            inline.form = labelled(masking_form(inline.form, inline.model))
+            inline.form = themed(labelled(masking_form(inline.form, inline.model)))
         return inlines
 
     def has_add_permission(self, request):
@@ -217,6 +224,7 @@ class ScopedAdmin(ModelAdmin):
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = masking_form(super().get_form(request, obj, change=change, **kwargs), self.model)
+        themed(form)
         refused = getattr(request, "_gongjia_refused", None)
         if refused is None:
             return form
@@ -448,6 +456,24 @@ class ScopedAdmin(ModelAdmin):
             ]
             context["record_masked"] = masked
         return super().render_change_form(request, context, add, change, form_url, obj)
+
+
+_THEMED = {
+    forms.TextInput: UnfoldAdminTextInputWidget,
+    forms.Textarea: UnfoldAdminTextareaWidget,
+    forms.Select: UnfoldAdminSelectWidget,
+    forms.CheckboxInput: UnfoldBooleanWidget,
+}
+
+
+def themed(form):
+    """A form's own fields (declared on the form, not made from the model) in the theme's look
+    like the rest: a plain text box has no border in it."""
+    for f in getattr(form, "declared_fields", {}).values():
+        look = _THEMED.get(type(f.widget))
+        if look is not None:
+            f.widget = look(attrs=f.widget.attrs)
+    return form
 
 
 def labelled(form):
