@@ -6,7 +6,7 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
@@ -211,6 +211,15 @@ class DutyShiftAdmin(ScopedAdmin):
     list_select_related = ["station", "member"]
     autocomplete_fields = ["station", "member"]
     date_hierarchy = "on"
+
+    def changelist_view(self, request, extra_context=None):
+        """The roster opens at this month (its first page would be the oldest January)."""
+        if request.method == "GET" and not request.GET:
+            today = timezone.localdate()
+            return HttpResponseRedirect(
+                f"{request.path}?on__year={today.year}&on__month={today.month}"
+            )
+        return super().changelist_view(request, extra_context)
 
     def get_readonly_fields(self, request, obj=None):
         return ["station", "member", "on", "period"] if obj else []

@@ -277,3 +277,14 @@ def test_the_case_handler_search_finds_the_team_by_what_they_are(tree, make_user
     )
     assert r.status_code == 200
     assert [int(x["id"]) for x in r.json()["results"]] == [lw.pk]
+
+
+def test_the_duty_roster_opens_at_this_month(tree, make_user, login_client):
+    from django.utils import timezone
+
+    client = login_client(make_user("district_admin", tree.district))
+    r = client.get("/admin/rights/dutyshift/")
+    today = timezone.localdate()
+    assert r.status_code == 302
+    assert r["Location"].endswith(f"?on__year={today.year}&on__month={today.month}")
+    assert client.get(r["Location"]).status_code == 200
