@@ -17,7 +17,7 @@ DEMO_USERS = [
     ("union", "基层工会主席", "union_officer", "330109001-001", None),
     ("lawyer", "维权律师", "legal_staff", "330109", None),
     ("judge", "竞赛裁判", "judge", "330109", None),
-    ("worker", "张伟", "worker", "330109001-001", "11010519491231002X"),
+    ("worker", "张伟", "worker", "330109001-001", "330109198805129916"),  # a man born 1988
     ("sysadmin", "系统管理员", "system_admin", "330109", None),
     ("secadmin", "安全管理员", "security_admin", "330109", None),
     ("auditor", "审计管理员", "audit_admin", "330109", None),

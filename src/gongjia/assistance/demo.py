@@ -49,24 +49,27 @@ def _birth(rng, low: int, high: int) -> dt.date:
 
 def _members(rng, i, *, earners, head_jobless, employers, today):
     head_birth = _birth(rng, 1968, 1990)
+    head_id = _id(3 * i, head_birth)
     head = {
-        "name": person_name(rng),
+        "name": person_name(rng, head_id),
         "relationship": "self",
-        "id_number": _id(3 * i, head_birth),
+        "id_number": head_id,
         "work": "unemployed" if head_jobless else "employed",
     }
     spouse_works = earners == 2 or head_jobless
+    spouse_id = _id(3 * i + 1, _birth(rng, 1968, 1990))
     spouse = {
-        "name": person_name(rng),
+        "name": person_name(rng, spouse_id),
         "relationship": "spouse",
-        "id_number": _id(3 * i + 1, _birth(rng, 1968, 1990)),
+        "id_number": spouse_id,
         "work": "employed" if spouse_works else rng.choice(["unable", "flexible", "retired"]),
     }
     child_birth = _birth(rng, 2008, 2019)
+    child_id = _id(3 * i + 2, child_birth)
     child = {
-        "name": person_name(rng),
+        "name": person_name(rng, child_id),
         "relationship": "child",
-        "id_number": _id(3 * i + 2, child_birth),
+        "id_number": child_id,
         "work": "student",
         "schooling": "小学" if child_birth.year >= 2014 else "中学",
     }

@@ -128,7 +128,7 @@ def members(scale: str = "small", out=print):
             parsed = validators.parse_id_number(id_number)
             rows.append(
                 Member(
-                    name=person_name(rng),
+                    name=person_name(rng, id_number),
                     id_number=id_number,
                     sex=parsed.sex,
                     birth_date=parsed.birth_date,
@@ -196,10 +196,11 @@ def district_members(scale: str = "small", out=print):
         writer.writerow(["姓名", "身份证号码", "手机号码", "所属工会代码", "入会日期", "职工类别"])
         start = 100_000  # after the demo's own members
         for k in range(DISTRICT_MEMBERS - have):
+            id_number = demo_id_number(start + have + k)
             writer.writerow(
                 [
-                    person_name(rng),
-                    demo_id_number(start + have + k),
+                    person_name(rng, id_number),
+                    id_number,
                     f"13{rng.randint(500000000, 999999999)}",
                     codes[k % len(codes)],
                     f"{2005 + k % 15}-{1 + k % 12:02d}-{1 + k % 28:02d}",

@@ -44,6 +44,9 @@ TRADES = [
 INDUSTRY_OF = {"物流": "G", "食品": "C", "医药": "C", "建材": "C", "钢构": "E"}
 SURNAMES = "王李张刘陈杨黄赵周吴徐孙朱马胡郭林何高罗郑梁谢宋唐许韩冯邓曹彭曾萧田董潘袁蔡蒋"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰涛明超秀霞平刚桂英华建国红梅志文斌波辉玲"
+# Given names as they are usually read: a name matches the sex its ID number says.
+GIVEN_MALE = "伟强磊军洋勇杰涛明超平刚华建国志文斌波辉"
+GIVEN_FEMALE = "芳娜敏静丽艳秀霞桂英红梅玲"
 
 
 def credit_code(prefix: str, seq: int) -> str:
@@ -60,8 +63,12 @@ def demo_id_number(i: int) -> str:
     return body + validators.id_check_char(body)
 
 
-def person_name(rng: random.Random) -> str:
-    return rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2))))
+def person_name(rng: random.Random, id_number: str = "") -> str:
+    """A name; given the person's ID number, one of their sex (its 17th digit: odd for men)."""
+    pool = GIVEN
+    if len(id_number) == 18 and id_number[16].isdigit():
+        pool = GIVEN_MALE if int(id_number[16]) % 2 else GIVEN_FEMALE
+    return rng.choice(SURNAMES) + "".join(rng.choice(pool) for _ in range(rng.choice((1, 2))))
 
 
 def load_regions() -> int:

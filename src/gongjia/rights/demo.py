@@ -247,8 +247,8 @@ def dispute_cases(scale: str = "small", out=print):
                 handler=handlers[n % len(handlers)],
                 known_on=received - dt.timedelta(days=20 + n % 60),
                 workers=[
-                    {"name": person_name(rng), "id_number": demo_id_number(900_000 + n * 20 + k)}
-                    for k in range(workers)
+                    {"name": person_name(rng, i), "id_number": i}
+                    for i in (demo_id_number(900_000 + n * 20 + k) for k in range(workers))
                 ],
                 claims=CLAIMS[n % len(CLAIMS)],
             )
@@ -335,26 +335,44 @@ def negotiations(scale: str = "small", out=print):
             ("open_talks", start + dt.timedelta(days=20), None),
         ],
     )
+    # Each clause: its topic, the workers' proposal and the employer's counter-proposal.
     topics = [
-        "最低工资",
-        "工资支付日",
-        "软件工程师工资下限",
-        "加班工资基数",
-        "夜班津贴",
-        "高温津贴",
+        (
+            "最低工资",
+            "企业最低工资标准不低于每月 2800 元（税前）。",
+            "企业最低工资标准为每月 2700 元（税前），次年起随本市最低工资标准同步调整。",
+        ),
+        (
+            "工资支付日",
+            "每月 10 日前以货币形式足额支付上月工资。",
+            "每月 15 日前支付上月工资，遇节假日提前支付。",
+        ),
+        (
+            "软件工程师工资下限",
+            "软件工程师月工资不低于 8000 元。",
+            "软件工程师月工资不低于 7500 元，试用期不低于其 80%。",
+        ),
+        (
+            "加班工资基数",
+            "加班工资以劳动合同约定的月工资为计算基数。",
+            "加班工资以上年度本人月平均工资为计算基数，且不低于本市最低工资标准。",
+        ),
+        ("夜班津贴", "夜班津贴每班 40 元。", "夜班津贴每班 30 元，连续夜班满 5 天另加 50 元。"),
+        (
+            "高温津贴",
+            "6 月至 9 月发放高温津贴每月 300 元。",
+            "按省定标准于 6 月至 9 月发放高温津贴。",
+        ),
     ]
     for k in range(22):
         clause = Clause.objects.create(
             negotiation=online,
             number=k + 1,
-            title=topics[k % len(topics)] + ("" if k < 6 else f"（{k + 1}）"),
+            title=topics[k % len(topics)][0] + ("" if k < 6 else f"（{k + 1}）"),
         )
-        actions.propose(
-            clause, acting_user=SYSTEM, side="workers", text=f"职工方提出第{k + 1}条方案"
-        )
-        actions.propose(
-            clause, acting_user=SYSTEM, side="employer", text=f"双方议定第{k + 1}条文本"
-        )
+        _topic, workers_text, employer_text = topics[k % len(topics)]
+        actions.propose(clause, acting_user=SYSTEM, side="workers", text=workers_text)
+        actions.propose(clause, acting_user=SYSTEM, side="employer", text=employer_text)
     ballot = actions.open_ballot(
         online, acting_user=SYSTEM, question="最低工资（税前）方案", options=["2800 元", "2700 元"]
     )
