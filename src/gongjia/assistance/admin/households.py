@@ -300,27 +300,46 @@ class HouseholdAdmin(ScopedAdmin):
     search_fields = ["number", "head_name"]
     list_select_related = ["unit"]
     autocomplete_fields = ["unit"]
-    fields = [
-        "unit",
-        "head_name",
-        "address",
-        "primary_cause",
-        "secondary_cause",
-        "bank_account_input",
-        "consent_signed",
-        "migrant",
-        "lives_in_city",
-        "employed_since",
-        "exclusions",
-        "exit_reason",
-        "number",
-        "category",
-        "category_overridden",
-        "notice_until_shown",
-        "archived_on",
-        "exited_on",
-        "periods_shown",
-        "keep_until",
+    # Grouped so the page reads in parts (it ran to 3,500 px): the application, the conditions
+    # of migrant workers and exclusions (folded), the archive.
+    fieldsets = [
+        (
+            _("Application"),
+            {
+                "fields": [
+                    "unit",
+                    "head_name",
+                    "address",
+                    "primary_cause",
+                    "secondary_cause",
+                    "bank_account_input",
+                    "consent_signed",
+                ]
+            },
+        ),
+        (
+            _("Migrant workers and exclusions"),
+            {
+                "fields": ["migrant", "lives_in_city", "employed_since", "exclusions"],
+                "classes": ["collapse"],
+            },
+        ),
+        (
+            _("The archive"),
+            {
+                "fields": [
+                    "number",
+                    "category",
+                    "category_overridden",
+                    "notice_until_shown",
+                    "archived_on",
+                    "exited_on",
+                    "exit_reason",
+                    "periods_shown",
+                    "keep_until",
+                ]
+            },
+        ),
     ]
     readonly_fields = [
         "number",
