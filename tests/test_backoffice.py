@@ -161,3 +161,18 @@ def test_unfiltered_large_lists_are_counted_from_the_statistics(tree, monkeypatc
     assert counted == (connection.vendor != "postgresql")  # PostgreSQL reads its statistics
     filtered = Enterprise.objects.filter(federation=tree.town_b).order_by("-id")
     assert EstimatedCountPaginator(filtered, 50).count == filtered.count()  # always exact
+
+
+def test_a_forms_own_select_keeps_its_choices_in_the_themes_look(db):
+    from unfold.widgets import UnfoldAdminSelectWidget
+
+    from gongjia.assistance.admin.care import CheckUpForm
+    from gongjia.assistance.models import Household
+    from gongjia.platform.admin_base import themed
+
+    form = themed(CheckUpForm)
+    widget = form.declared_fields["exit_reason"].widget
+    assert isinstance(widget, UnfoldAdminSelectWidget)
+    html = form().as_p()
+    for value, _label in Household.ExitReason.choices:
+        assert f'value="{value}"' in html

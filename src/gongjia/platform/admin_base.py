@@ -472,7 +472,10 @@ def themed(form):
     for f in getattr(form, "declared_fields", {}).values():
         look = _THEMED.get(type(f.widget))
         if look is not None:
-            f.widget = look(attrs=f.widget.attrs)
+            themed_widget = look(attrs=f.widget.attrs)
+            if hasattr(f.widget, "choices"):  # a select keeps the choices its field gave it
+                themed_widget.choices = f.widget.choices
+            f.widget = themed_widget
     return form
 
 
