@@ -142,13 +142,34 @@ def test_concurrent_writers_beside_the_worker(site):
     assert status == 200, health
 
 
-def _newest_worker(site) -> tuple[str, int]:
+def _newest_beat(site) -> tuple[str, int]:
     out = site.shell(
         "from gongjia.platform.models import Heartbeat; "
         "print(Heartbeat.objects.order_by('-beat_at').first().name)"
     )
     name = out.strip().splitlines()[-1]
     return name, int(name.rsplit("-", 2)[1])
+
+
+def _newest_worker(site) -> tuple[str, int]:
+    """The running worker: the newest heartbeat of a process that is alive. Right after a test
+    killed a worker, the newest heartbeat can still be the dead one's until the worker started
+    in its place beats."""
+    import os
+
+    found = []
+
+    def alive():
+        name, pid = _newest_beat(site)
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return False
+        found[:] = [(name, pid)]
+        return True
+
+    _wait(alive, 30, "a running worker beats")
+    return found[0]
 
 
 def _wait(predicate, timeout: float, what: str):
@@ -194,7 +215,7 @@ def test_a_killed_worker_is_started_again_and_its_job_fails_visibly(site):
         .splitlines()[-1]
     )
     os.kill(pid, signal.SIGKILL)
-    _wait(lambda: _newest_worker(site)[1] != pid, 30, "a new worker beats")
+    _wait(lambda: _newest_beat(site)[1] != pid, 30, "a new worker beats")
     _wait(lambda: site.request("GET", "/healthz")[0] == 200, 15, "healthz back to 200")
 
     def failed():
