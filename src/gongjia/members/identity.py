@@ -20,7 +20,9 @@ from gongjia.platform import audit, events, pii, scope, validators
 from gongjia.platform.models import AuditEvent
 
 
-def _identity(full_name: str, id_number: str, mobile: str) -> tuple[str, str, str]:
+def checked(full_name: str, id_number: str, mobile: str) -> tuple[str, str, str]:
+    """The identity as stored (name stripped, ID number and mobile normalised), or one error
+    per field that names what to fix."""
     errors = {}
     name = (full_name or "").strip()
     if not name:
@@ -63,7 +65,7 @@ def declare_identity(user: User, *, full_name: str, id_number: str, mobile: str)
         raise ValidationError(
             {"id_number": [_("Your account's identity is already set; your union corrects it.")]}
         )
-    name, id_number, mobile = _identity(full_name, id_number, mobile)
+    name, id_number, mobile = checked(full_name, id_number, mobile)
     if User.objects.filter(**pii.lookup(User, "id_number", id_number)).exists():
         raise ValidationError(
             {
@@ -87,7 +89,7 @@ def declare_identity(user: User, *, full_name: str, id_number: str, mobile: str)
 @transaction.atomic
 def register_worker(*, username: str, password: str, full_name: str, id_number: str, mobile: str):
     """A worker's own portal account: (user, linked member or None)."""
-    _identity(full_name, id_number, mobile)  # every field checked before anything is made
+    checked(full_name, id_number, mobile)  # every field checked before anything is made
     user, _secret = accounts.create_user(
         username, acting_user=scope.SYSTEM, password=password, must_change_password=False
     )

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 from gongjia.members import actions, identity
 from gongjia.members.models import Member
 from gongjia.orgs.models import OrgUnit
-from gongjia.platform import pii, validators
+from gongjia.platform import pii
 from gongjia.platform.forms import form_errors
 
 
@@ -66,24 +66,23 @@ def card(request):
 
 
 class IdentityForm(forms.Form):
-    full_name = forms.CharField(
-        label=gettext_lazy("Name, as on your ID card"), max_length=50, strip=True
-    )
+    full_name = forms.CharField(label=gettext_lazy("Name, as on your ID card"), strip=True)
     id_number = forms.CharField(label=gettext_lazy("ID number"), max_length=24)
     mobile = forms.CharField(label=gettext_lazy("Mobile"), max_length=20)
 
-    # Every field is checked at once, so one answer names everything to fix.
-    def clean_id_number(self):
+    def clean(self):
+        """Every field checked at once by the identity's own rules, so one answer names
+        everything to fix (a field the form already refused keeps that one message)."""
+        data = super().clean()
         try:
-            return validators.parse_id_number(self.cleaned_data["id_number"]).value
+            data["full_name"], data["id_number"], data["mobile"] = identity.checked(
+                *(data.get(k, "") for k in ("full_name", "id_number", "mobile"))
+            )
         except ValidationError as e:
-            raise forms.ValidationError(e.messages) from None
-
-    def clean_mobile(self):
-        try:
-            return validators.validate_mobile(self.cleaned_data["mobile"])
-        except ValidationError as e:
-            raise forms.ValidationError(e.messages) from None
+            for field, messages_ in e.message_dict.items():
+                if field not in self.errors:
+                    self.add_error(field, messages_)
+        return data
 
 
 class RegisterForm(IdentityForm):
@@ -98,7 +97,7 @@ class RegisterForm(IdentityForm):
     field_order = ["full_name", "id_number", "mobile", "username", "password", "password2"]
 
     def clean(self):
-        data = super().clean()
+        data = super().clean()  # the identity's checks
         if data.get("password") != data.get("password2"):
             self.add_error("password2", _("The two passwords differ."))
         return data

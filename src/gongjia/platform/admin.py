@@ -18,7 +18,7 @@ from django_tasks_db.models import DBTaskResult
 from unfold.contrib.filters.admin import RangeDateTimeFilter
 
 from gongjia.platform import events, formatting, jobs, official_calendar, workdays
-from gongjia.platform.admin_base import ReadOnlyAdmin, ScopedAdmin
+from gongjia.platform.admin_base import ReadOnlyAdmin, ScopedAdmin, entry_label
 from gongjia.platform.models import (
     AuditEvent,
     Consent,
@@ -75,13 +75,9 @@ class AuditEventAdmin(ReadOnlyAdmin):
     @admin.display(description=_("what happened"), ordering="action")
     def what(self, obj):
         """The entry in words: a step by its workflow's label, any other by its type's."""
-        if obj.kind == AuditEvent.Kind.TRANSITION and obj.content_type_id:
-            model_admin = self.admin_site._registry.get(obj.content_type.model_class())
-            flow = getattr(model_admin, "workflow", None)
-            step = flow and flow._by_name.get(obj.action)
-            if step is not None:
-                return step.label
-        return events.label(obj)
+        model = obj.content_type.model_class() if obj.content_type_id else None
+        flow = getattr(self.admin_site._registry.get(model), "workflow", None)
+        return entry_label(obj, flow)
 
     export_fields = (
         "id",

@@ -34,6 +34,13 @@ from gongjia.platform.models import Attachment
 from gongjia.platform.workflow import Workflow, timeline
 
 
+def entry_label(entry, workflow: Workflow | None) -> str:
+    """An audit entry in words: a step of the record's workflow by its label, any other entry
+    by its event type's."""
+    step = workflow.find(entry.action) if workflow else None
+    return str(step.label if step is not None else events.label(entry))
+
+
 def provisional_note(day) -> str:
     """Said after a deadline counted across a year whose official calendar is not entered."""
     return str(_("(provisional)")) if day and workdays.provisional(day) else ""
@@ -410,11 +417,10 @@ class ScopedAdmin(ModelAdmin):
 
     def _timeline(self, obj):
         """The record's timeline in words: each step by its label, statuses by theirs."""
-        steps = {t.name: t.label for t in self.workflow.transitions} if self.workflow else {}
         states = dict(self.workflow.states.choices) if self.workflow else {}
         entries = list(timeline(obj, limit=50))
         for e in entries:
-            e.label = str(steps.get(e.action) or events.label(e))
+            e.label = entry_label(e, self.workflow)
             data = e.data if isinstance(e.data, dict) else {}
             e.from_label = states.get(data.get("from"), data.get("from"))
             e.to_label = states.get(data.get("to"), data.get("to"))

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 DASH = "—"
-COUNT, MONEY, SHARE, DAYS = "count", "money", "share", "days"
+COUNT, MONEY, SHARE = "count", "money", "share"
 
 
 def number(value, decimals: int | None = None) -> str:
@@ -56,7 +56,7 @@ def day(value) -> str:
 
 
 def figure(value, fmt: str = COUNT) -> str:
-    """A figure by its kind (COUNT, MONEY, SHARE, DAYS); a breakdown shows its total."""
+    """A figure by its kind (COUNT, MONEY, SHARE); a breakdown shows its total."""
     if isinstance(value, dict):
         return number(sum(value.values()))
     if fmt == MONEY:

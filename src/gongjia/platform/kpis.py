@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gongjia.platform import formatting
-from gongjia.platform.formatting import COUNT, DAYS, MONEY, SHARE  # noqa: F401  (declarations' kinds)
+from gongjia.platform.formatting import COUNT, MONEY, SHARE  # noqa: F401  (declarations' kinds)
 from gongjia.platform.parameters import UnknownParameter
 
 # What a figure is: a stock is a state at a moment (the end of the year asked for), a flow counts
@@ -39,7 +39,7 @@ class Indicator:
     by_year: bool = False
     target: float | None = None
     kind: str = STOCK
-    fmt: str = COUNT  # how the figure reads (formatting.figure): a count, money, a share, days
+    fmt: str = COUNT  # how the figure reads (formatting.figure): a count, money or a share
     parts: dict | None = None  # a breakdown's codes → labels, in the order to show them
 
 

@@ -81,6 +81,10 @@ class Workflow:
                 raise ValueError(f"transition {t.name} names unknown states {unknown}")
             self._by_name[t.name] = t
 
+    def find(self, name: str) -> Transition | None:
+        """The step called `name`, or None (an entry of another kind in a record's timeline)."""
+        return self._by_name.get(name)
+
     def get(self, name: str) -> Transition:
         try:
             return self._by_name[name]

@@ -198,6 +198,23 @@ def cases(user):
     return restrict(DisputeCase.objects.all(), user)
 
 
+def overdue() -> Q:
+    """An open case past its legal deadline (the list's filter, the indicator, the to-do and
+    the API's `overdue` all read this)."""
+    return Q(status__in=OPEN, due_on__lt=timezone.localdate())
+
+
+def due_soon() -> Q:
+    """An open case within its warning days, not yet overdue."""
+    today = timezone.localdate()
+    return Q(status__in=OPEN, warn_on__lte=today, due_on__gte=today)
+
+
+def handled_by(user) -> Q:
+    """An open case the user handles (as the team member they are)."""
+    return Q(status__in=OPEN, handler__user=user)
+
+
 def _year(year):
     return year or timezone.localdate().year
 
@@ -297,7 +314,7 @@ def median_days_to_resolution(user, year=None):
     link="admin:rights_disputecase_changelist",
 )
 def cases_overdue(user, year=None):
-    return cases(user).filter(status__in=OPEN, due_on__lt=timezone.localdate()).count()
+    return cases(user).filter(overdue()).count()
 
 
 # --- collective negotiation ---------------------------------------------------------------------
@@ -420,11 +437,7 @@ def harmonious_enterprises(user, year=None):
     urgent=True,
 )
 def overdue_cases(user):
-    return restrict(
-        DisputeCase.objects.filter(status__in=OPEN, due_on__lt=timezone.localdate()),
-        user,
-        "change",
-    ).count()
+    return restrict(DisputeCase.objects.filter(overdue()), user, "change").count()
 
 
 @todo(
@@ -435,9 +448,7 @@ def overdue_cases(user):
     query="deadline=soon",
 )
 def cases_due_soon(user):
-    today = timezone.localdate()
-    soon = DisputeCase.objects.filter(status__in=OPEN, warn_on__lte=today, due_on__gte=today)
-    return restrict(soon, user, "change").count()
+    return restrict(DisputeCase.objects.filter(due_soon()), user, "change").count()
 
 
 @todo(
@@ -448,4 +459,4 @@ def cases_due_soon(user):
     query="deadline=mine",
 )
 def my_cases(user):
-    return restrict(DisputeCase.objects.filter(status__in=OPEN, handler__user=user), user).count()
+    return restrict(DisputeCase.objects.filter(handled_by(user)), user).count()

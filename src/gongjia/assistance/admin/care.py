@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gongjia.accounts.models import User
-from gongjia.assistance import actions
+from gongjia.assistance import actions, selectors
 from gongjia.assistance.admin.common import Deidentified, in_yuan
 from gongjia.assistance.models import (
     AssistanceRecord,
@@ -161,7 +161,7 @@ class VisitDueFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value() == "overdue":
-            return queryset.filter(ended_on=None, next_visit_on__lt=timezone.localdate())
+            return queryset.filter(selectors.overdue_visit())
         return queryset
 
 

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from gongjia.orgs.admin import under_unit
 from gongjia.platform import pii, records
 from gongjia.platform.admin_base import ScopedAdmin, provisional_note
-from gongjia.rights import actions, clocks
+from gongjia.rights import actions, clocks, selectors
 from gongjia.rights.models import (
     FACT_FIELDS,
     CaseClaim,
@@ -50,13 +50,12 @@ class DeadlineFilter(admin.SimpleListFilter):
         return [("overdue", _("Overdue")), ("soon", _("Due soon")), ("mine", _("My open cases"))]
 
     def queryset(self, request, queryset):
-        today = timezone.localdate()
         if self.value() == "overdue":
-            return queryset.filter(status__in=OPEN, due_on__lt=today)
+            return queryset.filter(selectors.overdue())
         if self.value() == "soon":
-            return queryset.filter(status__in=OPEN, warn_on__lte=today, due_on__gte=today)
+            return queryset.filter(selectors.due_soon())
         if self.value() == "mine":
-            return queryset.filter(status__in=OPEN, handler__user=request.user)
+            return queryset.filter(selectors.handled_by(request.user))
         return queryset
 
 

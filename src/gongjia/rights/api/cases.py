@@ -219,7 +219,7 @@ class CaseFilter(FilterSchema):
     def filter_overdue(self, value):
         if value is None:
             return Q()
-        late = Q(status__in=OPEN, due_on__lt=timezone.localdate())
+        late = selectors.overdue()
         return late if value else ~late
 
 
