@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from gongjia.assistance import actions
 from gongjia.assistance.models import Household, HouseholdMember, Pairing, ReliefPayment, Visit
+from gongjia.assistance.workflows import household_workflow
 from gongjia.members.selectors import member_of
 from gongjia.platform import notifications, pii, scope, validators
 from gongjia.platform.forms import form_errors
@@ -34,6 +35,9 @@ def my_file(request):
     households = _mine(request.user).prefetch_related(
         "members", "pairings__helper", Prefetch("payments", ReliefPayment.objects.order_by("id"))
     )
+    households = list(households)
+    for h in households:
+        h.ahead = household_workflow.ahead(h)
     return render(request, "assistance/my_file.html", {"households": households})
 
 

@@ -322,6 +322,13 @@ class TransitionOut(Schema):
     label: str
     note_required: bool
     required: list[str]
+    # False while something other than the step's own fields stands in its way; `blocked_by`
+    # then says what, as the record's page does (a document, a role, a date).
+    available: bool
+    blocked_by: list[str]
+    # The required fields not yet on record, each with the message that names it: give them
+    # with the step.
+    missing: dict[str, str]
 
 
 def _named(func, name: str, module: str, doc: str = ""):
@@ -464,13 +471,19 @@ def transition_endpoints(
 
 
 def allowed_transitions(workflow, obj, user) -> list[dict]:
-    """The steps `user` may take on `obj` now, for `GET …/transitions` of every API."""
-    return [
-        {
-            "name": t.name,
-            "label": str(t.label),
-            "note_required": t.note_required,
-            "required": list(t.required),
-        }
-        for t in workflow.allowed(obj, user)
-    ]
+    """The steps of `user`'s role from the record's state, for `GET …/transitions` of every
+    API: each with what blocks it, from the same declaration the back office explains."""
+    out = []
+    for t, reasons in workflow.explained(obj, user, fields=False):
+        out.append(
+            {
+                "name": t.name,
+                "label": str(t.label),
+                "note_required": t.note_required,
+                "required": list(t.required),
+                "available": not reasons,
+                "blocked_by": reasons,
+                "missing": {f: str(m) for f, m in workflow.missing(obj, t).items()},
+            }
+        )
+    return out

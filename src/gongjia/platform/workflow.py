@@ -47,7 +47,7 @@ class Transition:
     permission: str = "change"
     required: tuple[str, ...] = ()
     note_required: bool = False
-    guard: Callable | None = None  # guard(obj) -> error message or None; hides the step too
+    guard: Callable | None = None  # guard(obj) -> the message why it is blocked, or None
     style: str = "primary"
     check: Callable[[Step], str | None] | None = None  # a rule of the actor or the date
     prepare: Callable[[Step], None] | None = None  # sets step.values before the status moves
@@ -95,24 +95,12 @@ class Workflow:
                 params={"name": name},
             ) from None
 
-    def allowed(self, obj, user=None) -> list[Transition]:
-        state = getattr(obj, self.field)
-        out = []
-        for t in self.transitions:
-            if state not in t.source:
-                continue
-            if t.guard and t.guard(obj):
-                continue
-            if user is not None and not scope.can(user, t.permission, obj):
-                continue
-            out.append(t)
-        return out
-
-    def blockers(self, obj, t: Transition, user=None) -> list[str]:
+    def blockers(self, obj, t: Transition, user=None, fields: bool = True) -> list[str]:
         """Why `t` cannot be taken on `obj` as it stands, in words that name what is missing:
-        the guard's reason, each required field not on record by its label, the role of someone
-        else where `user` took a step that excludes this one, and the step's own check for
-        `user` today. Empty when nothing stands in the way."""
+        the guard's reason, each required field not on record by its label (unless `fields` is
+        false: the API takes them with the step), the role of someone else where `user` took a
+        step that excludes this one, and the step's own check for `user` today. Empty when
+        nothing stands in the way."""
         out = []
         if t.guard and (message := t.guard(obj)):
             out.append(str(message))
@@ -124,7 +112,9 @@ class Workflow:
             step = Step(obj, user, timezone.localdate(), "", {}, {}, t)
             if message := t.check(step):
                 out.append(str(message))
-        return out + [str(m) for m in self.missing(obj, t).values()]
+        if fields:
+            out += [str(m) for m in self.missing(obj, t).values()]
+        return out
 
     def _separation(self, obj, t: Transition, actor) -> str | None:
         """The refusal when `actor` took one of the steps `t` must not follow from them."""
@@ -160,14 +150,25 @@ class Workflow:
             if _empty(values.get(f)) and _empty(getattr(obj, f))
         }
 
-    def explained(self, obj, user) -> list[tuple[Transition, list[str]]]:
+    def explained(self, obj, user, fields: bool = True) -> list[tuple[Transition, list[str]]]:
         """Every step from the record's state that `user` may take, each with its blockers
         (none: it can be taken now). Steps of another role are left out, not explained."""
         state = getattr(obj, self.field)
         return [
-            (t, self.blockers(obj, t, user))
+            (t, self.blockers(obj, t, user, fields))
             for t in self.transitions
             if state in t.source and scope.can(user, t.permission, obj)
+        ]
+
+    def ahead(self, obj) -> list[tuple[Transition, list[str]]]:
+        """What the record waits for, for the person it concerns (a worker in the portal): the
+        steps forward from its state, each with what its guard still needs (a signed
+        authorisation, say). Steps that end or refuse the record are left out."""
+        state = getattr(obj, self.field)
+        return [
+            (t, [str(m)] if t.guard and (m := t.guard(obj)) else [])
+            for t in self.transitions
+            if state in t.source and t.style != "danger"
         ]
 
     def run(

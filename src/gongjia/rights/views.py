@@ -19,6 +19,7 @@ from gongjia.platform.models import AuditEvent
 from gongjia.platform.workflow import timeline
 from gongjia.rights import actions
 from gongjia.rights.models import Ballot, CaseClaim, DisputeCase, Negotiation, Station, Vote
+from gongjia.rights.workflows import case_workflow
 
 
 class RequestForm(forms.Form):
@@ -111,7 +112,12 @@ def request_detail(request, pk):
     return render(
         request,
         "rights/request_detail.html",
-        {"case": case, "steps": steps, "claims": case.claims.all()},
+        {
+            "case": case,
+            "steps": steps,
+            "claims": case.claims.all(),
+            "ahead": case_workflow.ahead(case),
+        },
     )
 
 

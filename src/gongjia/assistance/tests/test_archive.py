@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from gongjia.assistance import actions
 from gongjia.assistance.models import Household, HouseholdMember
 from gongjia.assistance.testing import archive
+from gongjia.assistance.workflows import household_workflow
 from gongjia.members.testing import id_number
 from gongjia.platform import kpis
 from gongjia.platform.scope import SYSTEM
@@ -204,6 +205,18 @@ def test_households_api_is_scoped_and_masked(tree, make_user, client):
         content_type="application/json",
     )
     assert r.status_code == 200 and r.json()["status"] == "checked"
+    # The home visit waits for the signed authorisation, and says so as the page does.
+    listed = client.get(f"/api/v1/assistance/households/{hid}/transitions").json()
+    steps = {s["name"]: s for s in listed}
+    assert steps["visit"]["available"] is False
+    assert "授权" in " ".join(steps["visit"]["blocked_by"])
+    assert steps["send_back"]["available"] is True and steps["send_back"]["note_required"]
+    r = client.post(
+        f"/api/v1/assistance/households/{hid}/transitions",
+        {"name": "visit"},
+        content_type="application/json",
+    )
+    assert r.status_code == 400 and "授权" in r.json()["message"]
     client.force_login(
         make_user("town_officer", tree.town_b), backend="gongjia.accounts.backends.RoleBackend"
     )
@@ -219,6 +232,12 @@ def test_the_worker_sees_their_own_file_in_the_portal(tree, make_user, client):
     client.force_login(worker, backend="gongjia.accounts.backends.RoleBackend")
     page = client.get("/portal/assistance/").content.decode()
     assert h.number in page and "王小妹" in page and id_number(1) not in page
+    # What the file waits for, from the workflow's own declaration, with what it still needs.
+    assert "接下来" in page and "基层工会已审核" in page
+    household_workflow.run(h, "check", acting_user=SYSTEM)
+    page = client.get("/portal/assistance/").content.decode()
+    assert "入户调查" in page and "还需要" in page and "授权" in page
+    assert "不予建档" not in page  # a refusal is not a step the worker waits for
     other = make_user("worker", tree.union_a)
     client.force_login(other, backend="gongjia.accounts.backends.RoleBackend")
     assert h.number not in client.get("/portal/assistance/").content.decode()
@@ -393,8 +412,6 @@ def test_a_checked_household_with_only_the_application_consent_is_shown_how_to_g
 
 
 def test_the_base_check_and_the_higher_confirmation_are_two_peoples(tree, make_user):
-    from gongjia.assistance.workflows import household_workflow
-
     officer = make_user("town_officer", tree.town_a)
     other = make_user("town_officer", tree.town_a)
     h = household(tree)
