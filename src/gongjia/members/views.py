@@ -1,20 +1,18 @@
 """Portal pages of the member registry: apply to join, my member card."""
 
-import segno
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from gongjia.members import actions, identity
+from gongjia.members import actions, identity, papers
 from gongjia.members.models import Member
 from gongjia.orgs.models import OrgUnit
-from gongjia.platform import pii
+from gongjia.platform import paperwork, pii
 from gongjia.platform.forms import form_errors
 
 
@@ -45,15 +43,30 @@ def _own(request):
     return Member.objects.select_related("union").filter(user=request.user).first()
 
 
+# The worker's own documents: the card, and the application form to sign and hand in.
+OWN_PAPERS = {"card": "members.card", "application": "members.application"}
+
+
+@login_required
+def own_paper(request, which):
+    member = _own(request)
+    key = OWN_PAPERS.get(which)
+    if member is None or key is None:
+        return redirect("portal:member-apply")
+    try:
+        pdf = bool(request.GET.get("pdf"))
+        return paperwork.response(request, paperwork.get(key), member, pdf=pdf)
+    except ValidationError as e:
+        messages.error(request, " ".join(e.messages))
+        return redirect("portal:member-card")
+
+
 @login_required
 def card(request):
     member = _own(request)
     if member is None:
         return redirect("portal:member-apply")
-    qr = None
-    if member.status == Member.Status.ACTIVE:
-        # The QR code carries the member number only: no personal data leaves on it.
-        qr = mark_safe(segno.make(member.member_number, error="m").svg_inline(scale=5))  # noqa: S308
+    qr = papers.qr(member) if member.status == Member.Status.ACTIVE else None
     return render(
         request,
         "members/card.html",

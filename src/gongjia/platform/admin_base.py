@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Q
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils import timezone
@@ -27,7 +27,7 @@ from unfold.widgets import (
     UnfoldBooleanWidget,
 )
 
-from gongjia.platform import events, exports, pii, records, scope, workdays
+from gongjia.platform import events, exports, paperwork, pii, records, scope, workdays
 from gongjia.platform.attachments import attach
 from gongjia.platform.forms import form_errors
 from gongjia.platform.models import Attachment
@@ -338,6 +338,11 @@ class ScopedAdmin(ModelAdmin):
                 self.admin_site.admin_view(self.attach_view),
                 name=f"{info}_attach",
             ),
+            path(
+                "<path:object_id>/print/<str:key>/",
+                self.admin_site.admin_view(self.print_view),
+                name=f"{info}_print",
+            ),
             *super().get_urls(),
         ]
 
@@ -402,6 +407,27 @@ class ScopedAdmin(ModelAdmin):
             )
         return HttpResponseRedirect(self._change_url(obj))
 
+    def print_view(self, request, object_id, key):
+        """One of the record's documents (`paperwork`), as a page or, with `?pdf=1`, a PDF."""
+        obj = get_object_or_404(self.get_queryset(request), pk=object_id)
+        p = paperwork.get(key)
+        if p is None or p.model is not self.model:
+            raise Http404
+        try:
+            return paperwork.response(request, p, obj, pdf=bool(request.GET.get("pdf")))
+        except ValidationError as e:
+            messages.error(request, " ".join(e.messages))
+            return HttpResponseRedirect(self._change_url(obj))
+
+    def _papers(self, obj):
+        """(label, page URL, PDF URL or "", why not yet or "") of each document of the record."""
+        out = []
+        for p in paperwork.of(self.model):
+            url = reverse(url_name(obj, "print"), args=[obj.pk, p.key])
+            why = p.ready(obj) if p.ready else None
+            out.append((p.label, url, f"{url}?pdf=1" if p.signed else "", why or ""))
+        return out
+
     def attach_view(self, request, object_id):
 
         obj = get_object_or_404(self.get_queryset(request), pk=object_id)
@@ -450,6 +476,7 @@ class ScopedAdmin(ModelAdmin):
                 context["record_transitions"] = steps
                 context["record_blocked"] = blocked
             context["record_tools"] = self.record_tools(request, obj)
+            context["record_papers"] = self._papers(obj)
             may_reveal = pii.may_reveal(request.user, obj)
             masked = [
                 (

@@ -14,3 +14,4 @@ class PlatformConfig(AppConfig):
 
         audit.connect_signals()
         autodiscover_modules("events")  # every app's event types, for the timelines' labels
+        autodiscover_modules("papers")  # every app's printable documents, for its records' pages

@@ -80,6 +80,7 @@ ACTIONS = {
     "export_members": _("Members exported"),
     "export_payment_batch": _("Bank file of a payment batch exported"),
     "import_members": _("Members imported"),
+    "print": _("Document printed"),
     "attachment_added": _("File attached"),
     "audit_purged": _("Old audit entries purged"),
     "calendar_year_entered": _("Official calendar year entered"),

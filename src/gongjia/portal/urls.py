@@ -13,6 +13,7 @@ urlpatterns = [
     path("password/", views.password_change, name="password"),
     path("member/", member_views.card, name="member-card"),
     path("member/apply/", member_views.apply, name="member-apply"),
+    path("member/print/<str:which>/", member_views.own_paper, name="member-print"),
     path("register/", member_views.register, name="register"),
     path("identity/", member_views.declare, name="identity"),
     path("assistance/", assistance_views.my_file, name="assistance-mine"),

@@ -42,7 +42,13 @@ CASE_FIELDS = (
 )
 # Dates and outcomes recorded on the case before the step that uses them (a closed case keeps
 # its closure code; whether an award was fully performed may be learned later).
-RECORDED = ("agreement_effective_on", "award_received_on", "closure", "fully_performed")
+RECORDED = (
+    "agreement_terms",
+    "agreement_effective_on",
+    "award_received_on",
+    "closure",
+    "fully_performed",
+)
 # Fields that move the limitation period: changing one recomputes it.
 LIMITATION_FIELDS = ("known_on", "wage_arrears", "employment_ended_on")
 

@@ -115,10 +115,7 @@ class _CaseForm(forms.ModelForm):
         fields = [
             "unit",
             *[f for f in actions.CASE_FIELDS if f != "facts"],
-            "agreement_effective_on",
-            "award_received_on",
-            "closure",
-            "fully_performed",
+            *actions.RECORDED,
         ]
 
     def __init__(self, *args, **kwargs):
@@ -210,10 +207,9 @@ class DisputeCaseAdmin(ScopedAdmin):
 
     def _data(self, request, obj, form) -> dict:
         readonly = self.get_readonly_fields(request, obj)
-        keys = (*actions.CASE_FIELDS, "agreement_effective_on", "award_received_on", "closure")
         return {
             k: form.cleaned_data[k]
-            for k in (*keys, "fully_performed")
+            for k in (*actions.CASE_FIELDS, *actions.RECORDED)
             if k in form.cleaned_data and k not in readonly
         }
 
@@ -233,7 +229,7 @@ class DisputeCaseAdmin(ScopedAdmin):
             for f in formsets
         }
         data = self._data(request, None, form)
-        for k in ("agreement_effective_on", "award_received_on", "closure", "fully_performed"):
+        for k in actions.RECORDED:  # what happens later in the case, not at intake
             data.pop(k, None)
         case = actions.open_case(
             acting_user=request.user,

@@ -143,6 +143,12 @@ class DisputeCase(models.Model):
     warn_on = models.DateField(_("warning from"), null=True, blank=True, editable=False)
     # "<clock>:<warning|overdue>" once that notice went out (the sweep notifies once per level).
     alerted = models.CharField(max_length=40, blank=True, default="", editable=False)
+    agreement_terms = models.TextField(
+        _("terms of the mediation agreement"),
+        blank=True,
+        default="",
+        help_text=_("What the parties agreed, and how and by when it is performed."),
+    )
     agreement_effective_on = models.DateField(_("agreement in effect from"), null=True, blank=True)
     award_received_on = models.DateField(_("award received on"), null=True, blank=True)
     final_award = models.BooleanField(_("final award"), null=True, blank=True, editable=False)
