@@ -7,6 +7,7 @@ PostgreSQL, a fresh database on the same server (dropped afterwards).
 
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -91,6 +92,9 @@ class LiveSite:
         for args in (("manage", "migrate", "--noinput", "-v", "0"), ("demo",)):
             r = self.command(*args, timeout=600)
             assert r.returncode == 0, r.stderr[-3000:]
+        # The demo prints each back-office login's second-factor secret, as it does for people.
+        login = re.compile(r"^\s+(\w+)\s+\w+\s+\S+\s+TOTP secret (\w+)$", re.M)
+        self.secrets = dict(login.findall(r.stdout))
 
     # --- the server -------------------------------------------------------------------------
 

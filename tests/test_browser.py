@@ -1,15 +1,14 @@
 """Browser test: Playwright driving the distribution's Chromium against a live server."""
 
 import os
-import shutil
 
 import pyotp
 import pytest
 
 from conftest import PASSWORD
+from tests.browser import PHONE, context, launch, needs_chromium
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="chromium not installed")
+pytestmark = needs_chromium
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls below happen before
 # and after page actions, never inside a coroutine.
@@ -21,19 +20,7 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        b = p.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-            ],
-        )
+        b = launch(p)
         yield b
         b.close()
 
@@ -44,7 +31,7 @@ def test_back_office_in_chinese_tree_and_portal(live_server, tree, make_user, br
     worker.id_number = "11010519491231002X"
     worker.save()
 
-    page = browser.new_page(locale="zh-CN", viewport={"width": 1440, "height": 900})
+    page = context(browser).new_page()
     page.goto(f"{live_server.url}/admin/login/")
     page.fill("input[name=username]", "quzong")
     page.fill("input[name=password]", PASSWORD)
@@ -60,7 +47,7 @@ def test_back_office_in_chinese_tree_and_portal(live_server, tree, make_user, br
     assert "萧山区总工会" in tree_text and "城厢街道总工会" in tree_text
     assert "甲公司工会" in tree_text
 
-    portal = browser.new_page(locale="zh-CN", viewport={"width": 390, "height": 844})
+    portal = context(browser, PHONE).new_page()
     portal.goto(f"{live_server.url}/portal/login/")
     assert "登录" in portal.inner_text("h1")
     portal.fill("#id_username", "zhigong")
@@ -77,7 +64,7 @@ def test_a_worker_registers_and_applies_on_a_phone(live_server, tree, browser, t
     from gongjia.members.models import Member
     from gongjia.members.testing import id_number
 
-    phone = browser.new_page(locale="zh-CN", viewport={"width": 390, "height": 844})
+    phone = context(browser, PHONE).new_page()
     phone.goto(f"{live_server.url}/portal/login/")
     phone.click("a[href='/portal/register/']")
     phone.fill("#id_full_name", "孙小梅")

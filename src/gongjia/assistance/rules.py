@@ -159,7 +159,7 @@ def explain(record: dict) -> list[tuple[str, str]]:
             f"{y(i['income_fen'])} − {y(i['rigid_fen'])} = {y(net)}",
         ),
         (_("members living together n"), str(n)),
-        (_("monthly minimum living standard B"), f"{y(b)}（{i['region'] or '—'}，{i['on']}）"),
+        (_("monthly minimum living standard B"), f"{y(b)}（{_place(i['region'])}，{i['on']}）"),
         (_("deep hardship if I − R is below 12 × n × B"), y(12 * n * b)),
         (_("relative hardship if I − R is below 24 × n × B"), y(24 * n * b)),
         (
@@ -169,6 +169,15 @@ def explain(record: dict) -> list[tuple[str, str]]:
         (_("comparison strictly below"), _("yes") if p["strict_comparison"] else _("no")),
         (_("result"), str(_label(record.get("category", ""))) or _("no category")),
     ]
+
+
+def _place(code: str) -> str:
+    """The division whose standard applied, by its name (its code if no longer listed)."""
+    from gongjia.orgs.models import Region
+
+    if not code:
+        return "—"
+    return Region.objects.filter(code=code).values_list("name", flat=True).first() or code
 
 
 def _label(category: str):

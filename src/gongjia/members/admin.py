@@ -245,11 +245,21 @@ class MemberAdmin(ScopedAdmin):
             return super().get_search_results(request, queryset, search_term)
         return queryset.filter(**pii.lookup(Member, "id_number", id_number)), False
 
+    def _unions(self, request):
+        """The grassroots unions the user may add members to."""
+        return scope.units_in_scope(request.user, Member, "add").filter(kind__in=OrgUnit.GRASSROOTS)
+
+    def get_changeform_initial_data(self, request):
+        """A union officer adds members to their own union: it is chosen already."""
+        initial = super().get_changeform_initial_data(request)
+        only = self._unions(request)[:2]
+        if "union" not in initial and len(only) == 1:
+            initial["union"] = only[0].pk
+        return initial
+
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "union":
-            kwargs["queryset"] = scope.units_in_scope(request.user, Member, "add").filter(
-                kind__in=OrgUnit.GRASSROOTS
-            )
+            kwargs["queryset"] = self._unions(request)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_action(self, request, obj, form, change):

@@ -17,8 +17,8 @@ from django.utils.translation import gettext_lazy as _
 from django_tasks_db.models import DBTaskResult
 from unfold.contrib.filters.admin import RangeDateTimeFilter
 
-from gongjia.platform import events, formatting, jobs, official_calendar, workdays
-from gongjia.platform.admin_base import ReadOnlyAdmin, ScopedAdmin, entry_label
+from gongjia.platform import events, formatting, jobs, official_calendar, paperwork, workdays
+from gongjia.platform.admin_base import ReadOnlyAdmin, ScopedAdmin, entry_label, field_changes
 from gongjia.platform.models import (
     AuditEvent,
     Consent,
@@ -68,8 +68,14 @@ class AuditEventAdmin(ReadOnlyAdmin):
     list_filter = ["kind", "success", ("created_at", RangeDateTimeFilter), ActionFilter]
     list_select_related = ["content_type"]
     search_fields = ["actor_name", "action", "object_repr", "ip"]
-    # "what" says the action in words; the raw action stays in searches and exports.
-    readonly_fields = ["what", *(f.name for f in AuditEvent._meta.fields if f.name != "action")]
+    # "what" says the action in words and "details" the data; the raw action and data stay in
+    # searches and exports.
+    readonly_fields = [
+        "what",
+        *(f.name if f.name != "data" else "details" for f in AuditEvent._meta.fields),
+    ]
+    readonly_fields.remove("action")
+    fields = readonly_fields
     actions = ["export_xlsx"]
 
     @admin.display(description=_("what happened"), ordering="action")
@@ -78,6 +84,36 @@ class AuditEventAdmin(ReadOnlyAdmin):
         model = obj.content_type.model_class() if obj.content_type_id else None
         flow = getattr(self.admin_site._registry.get(model), "workflow", None)
         return entry_label(obj, flow)
+
+    @admin.display(description=_("details"))
+    def details(self, obj):
+        """The entry's data in words: a field change by its fields' old and new values, a step
+        by its states, other data by the names of what they record."""
+        model = obj.content_type.model_class() if obj.content_type_id else None
+        data = obj.data if isinstance(obj.data, dict) else {}
+        rows = []
+        if obj.kind == AuditEvent.Kind.CHANGE:
+            le = LogEntry.objects.filter(pk=data.get("log_entry")).first()
+            changes = le.changes_dict if le is not None else {}
+            for field, label, old, new in field_changes(model, changes):
+                rows.append((label, f"{_field_value(field, old)} → {_field_value(field, new)}"))
+            data = {}
+        flow = getattr(self.admin_site._registry.get(model), "workflow", None)
+        states = dict(flow.states.choices) if flow else {}
+        technical = 0
+        for key, value in data.items():
+            if key not in DATA_LABELS:
+                technical += 1
+                continue
+            if key in ("from", "to"):
+                value = states.get(value, value)
+            elif key == "paper" and value in paperwork.registry():
+                value = paperwork.registry()[value].label
+            rows.append((DATA_LABELS[key], _data_value(key, value)))
+        if technical:
+            more = _("%(n)d technical items, in the export") % {"n": technical}
+            rows.append((_("other data"), more))
+        return format_html_join(mark_safe("<br>"), "{}：{}", rows) if rows else "—"
 
     export_fields = (
         "id",
@@ -121,20 +157,63 @@ class FieldChangeAdmin(ReadOnlyAdmin):
         """Each changed field by its name and its values as the field shows them (a choice by
         its label, yes or no): "帮扶类型：— → 助学"; relations to other records are left out."""
         model = obj.content_type.model_class() if obj.content_type_id else None
-        changes = obj.changes_dict if isinstance(obj.changes_dict, dict) else {}
-        rows = []
-        for name, pair in changes.items():
-            if not (isinstance(pair, (list, tuple)) and len(pair) == 2):
-                continue
-            try:
-                field = model._meta.get_field(name) if model else None
-            except Exception:  # noqa: BLE001  a field since removed: shown as recorded
-                field = None
-            if field is not None and not field.concrete:
-                continue  # a reverse relation, recorded when the row was made
-            label = field.verbose_name if field is not None else name
-            rows.append((label, _field_value(field, pair[0]), _field_value(field, pair[1])))
+        rows = [
+            (label, _field_value(field, old), _field_value(field, new))
+            for field, label, old, new in field_changes(model, obj.changes_dict)
+        ]
         return format_html_join(mark_safe("<br>"), "{}：{} → {}", rows) if rows else "—"
+
+
+# What an audit entry's data records, by key (the keys the apps' events write).
+DATA_LABELS = {
+    "from": _("from"),
+    "to": _("to"),
+    "note": _("note"),
+    "reason": _("reason"),
+    "purpose": _("purpose of viewing"),
+    "field": _("field"),
+    "values": _("values given"),
+    "paper": _("document"),
+    "pdf": _("as PDF"),
+    "masked": _("personal data masked"),
+    "rows": _("rows"),
+    "name": _("name"),
+    "file": _("file"),
+    "size": _("size (bytes)"),
+    "result": _("result"),
+    "role": _("role"),
+    "unit": _("unit"),
+    "user": _("user"),
+    "year": _("year"),
+    "on": _("date"),
+    "kind": _("kind"),
+    "category": _("category"),
+    "computed": _("computed category"),
+    "amount_fen": _("amount (yuan)"),
+    "total_fen": _("total (yuan)"),
+    "period": _("month"),
+    "periods": _("months"),
+    "policy": _("policy"),
+    "method": _("method"),
+    "version": _("version"),
+    "separate": _("separate consent"),
+    "entries": _("entries"),
+    "tokens_ended": _("sessions ended"),
+}
+
+
+def _data_value(key: str, value) -> str:
+    if isinstance(value, bool):
+        return str(_("yes") if value else _("no"))
+    if value in (None, ""):
+        return "—"
+    if key.endswith("_fen") and isinstance(value, int):
+        return formatting.money(value / 100)
+    if isinstance(value, (list, tuple)):
+        return "、".join(str(v) for v in value) or "—"
+    if isinstance(value, dict):
+        return str(_("%(n)d items") % {"n": len(value)})
+    return formatting.figure(value) if isinstance(value, int) else str(value)
 
 
 def _field_value(field, value):
@@ -184,7 +263,12 @@ class JobAdmin(ReadOnlyAdmin):
 
     def progress_view(self, request, job_id):
         job = get_object_or_404(self.get_queryset(request), pk=job_id)
-        return TemplateResponse(request, "platform/admin/job_progress.html", {"original": job})
+        response = TemplateResponse(request, "platform/admin/job_progress.html", {"original": job})
+        if job.status not in ("queued", "running"):
+            # The job ended while the page polled: load the page once more, so that its fields
+            # (status, message, finish time) say so too, not only the progress bar.
+            response["HX-Refresh"] = "true"
+        return response
 
     def run_again_view(self, request, job_id):
         job = get_object_or_404(self.get_queryset(request), pk=job_id)

@@ -6,6 +6,7 @@ only through the declared transitions (buttons on the record, performed by the a
 the record shows its timeline and attachments; lists export to Excel, masked.
 """
 
+from auditlog.models import LogEntry
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -30,7 +31,7 @@ from unfold.widgets import (
 from gongjia.platform import events, exports, paperwork, pii, records, scope, workdays
 from gongjia.platform.attachments import attach
 from gongjia.platform.forms import form_errors
-from gongjia.platform.models import Attachment
+from gongjia.platform.models import Attachment, AuditEvent
 from gongjia.platform.workflow import Workflow, timeline
 
 
@@ -39,6 +40,21 @@ def entry_label(entry, workflow: Workflow | None) -> str:
     by its event type's."""
     step = workflow.find(entry.action) if workflow else None
     return str(step.label if step is not None else events.label(entry))
+
+
+def field_changes(model, changes):
+    """A field-change row's changes as (field, label, old, new), the field by its name in
+    words; relations recorded from the other side are left out."""
+    for name, pair in (changes if isinstance(changes, dict) else {}).items():
+        if not (isinstance(pair, (list, tuple)) and len(pair) == 2):
+            continue
+        try:
+            field = model._meta.get_field(name) if model else None
+        except Exception:  # noqa: BLE001  a field since removed: shown as recorded
+            field = None
+        if field is not None and not field.concrete:
+            continue  # a reverse relation, recorded when the row was made
+        yield field, (field.verbose_name if field is not None else name), pair[0], pair[1]
 
 
 def provisional_note(day) -> str:
@@ -279,8 +295,13 @@ class ScopedAdmin(ModelAdmin):
 
     def get_fieldsets(self, request, obj=None):
         """Where a personal field kept in clear would be shown read-only (the user may not
-        change the record, or the field is read-only), its masked value is shown instead."""
+        change the record, or the field is read-only), its masked value is shown instead.
+        A record with a workflow shows where it stands, whatever its layout."""
         fieldsets = super().get_fieldsets(request, obj)
+        state = self.workflow.field if self.workflow else None
+        if state and obj is not None and not any(state in o["fields"] for _n, o in fieldsets):
+            name, options = fieldsets[0]
+            fieldsets = [(name, {**options, "fields": [state, *options["fields"]]}), *fieldsets[1:]]
         if obj is not None and not self.has_change_permission(request, obj):
             fieldsets = self._without_inputs(fieldsets)
         personal = self._plain_personal()
@@ -442,15 +463,32 @@ class ScopedAdmin(ModelAdmin):
         return HttpResponseRedirect(self._change_url(obj))
 
     def _timeline(self, obj):
-        """The record's timeline in words: each step by its label, statuses by theirs."""
+        """The record's timeline in words: each step by its label, statuses by theirs, a field
+        change by the fields it changed (one that only moved the status is the step's own)."""
         states = dict(self.workflow.states.choices) if self.workflow else {}
         entries = list(timeline(obj, limit=50))
         for e in entries:
+            e.data = e.data if isinstance(e.data, dict) else {}
+        logs = LogEntry.objects.in_bulk(
+            [e.data.get("log_entry") for e in entries if e.kind == AuditEvent.Kind.CHANGE]
+        )
+        shown = []
+        for e in entries:
             e.label = entry_label(e, self.workflow)
-            data = e.data if isinstance(e.data, dict) else {}
-            e.from_label = states.get(data.get("from"), data.get("from"))
-            e.to_label = states.get(data.get("to"), data.get("to"))
-        return entries
+            le = logs.get(e.data.get("log_entry")) if e.kind == AuditEvent.Kind.CHANGE else None
+            if le is not None and e.action == "update":
+                changed = list(field_changes(type(obj), le.changes_dict))
+                state = self.workflow.field if self.workflow else None
+                changed = [c for c in changed if not (c[0] and c[0].name == state)]
+                if not changed:
+                    continue  # only the status moved: the step's own entry says it
+                labels = "、".join(str(label) for _f, label, *_r in changed)
+                e.label = _("Changed: %(fields)s") % {"fields": labels}
+            e.who = str(e.actor) if e.actor_id else e.actor_name  # a person by their name
+            e.from_label = states.get(e.data.get("from"), e.data.get("from"))
+            e.to_label = states.get(e.data.get("to"), e.data.get("to"))
+            shown.append(e)
+        return shown
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None and obj.pk:
@@ -488,6 +526,15 @@ class ScopedAdmin(ModelAdmin):
                 if getattr(obj, f.name)
             ]
             context["record_masked"] = masked
+            form = context.get("adminform")
+            inlines = context.get("inline_admin_formsets") or []
+            editable = any(i.has_add_permission or i.has_change_permission for i in inlines)
+            if form is not None and not form.form.fields and not editable:
+                # Nothing left to edit (a decided application, a closed case): no save buttons
+                # that would save nothing; the record moves on by its steps.
+                context.update(
+                    show_save=False, show_save_and_continue=False, show_save_and_add_another=False
+                )
         return super().render_change_form(request, context, add, change, form_url, obj)
 
 

@@ -97,7 +97,9 @@ def label(entry: AuditEvent) -> str:
     if t is not None:
         return str(t.label)
     found = _PLATFORM.get((entry.kind, entry.action)) or ACTIONS.get(entry.action)
-    return str(found or entry.action)
+    # A workflow's step is named by its workflow (admin_base.entry_label); without it, the kind
+    # of entry in words rather than the step's key.
+    return str(found or entry.get_kind_display())
 
 
 def public(entries) -> list[AuditEvent]:

@@ -8,7 +8,7 @@ Every page, export and report shows figures through these functions (templates t
 import datetime as dt
 from decimal import Decimal
 
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 DASH = "—"
@@ -82,3 +82,13 @@ def tally(counts: dict | None) -> str:
     return " · ".join(
         _("%(option)s %(n)s votes") % {"option": k, "n": number(n)} for k, n in ranked
     )
+
+
+def clauses(messages) -> str:
+    """Several messages about one thing as one sentence: "甲；乙。" rather than "甲。；乙。"."""
+    chinese = (translation.get_language() or "").startswith("zh")
+    stops = "。." if chinese else "."
+    parts = [str(m).strip().rstrip(stops) for m in messages if str(m).strip()]
+    if not parts:
+        return ""
+    return ("；" if chinese else "; ").join(parts) + ("。" if chinese else ".")

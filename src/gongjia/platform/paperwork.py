@@ -115,6 +115,9 @@ def response(request, p: Paper, obj, *, pdf: bool = False) -> HttpResponse:
     if p.ready and (why := p.ready(obj)):
         raise ValidationError(str(why))
     page = html(p, obj, request.user, pdf=pdf)
+    # The PDF is made before the entry is written: a document that could not be made was
+    # not printed.
+    body = _pdf(page, request.build_absolute_uri("/")) if pdf else None
     if p.personal:
         audit.record(
             AuditEvent.Kind.EXPORT,
@@ -125,7 +128,6 @@ def response(request, p: Paper, obj, *, pdf: bool = False) -> HttpResponse:
         )
     if not pdf:
         return HttpResponse(page)
-    body = _pdf(page, request.build_absolute_uri("/"))
     out = HttpResponse(body, content_type="application/pdf")
     name = f"{p.label}-{getattr(obj, 'number', '') or obj.pk}.pdf"
     out.headers["Content-Disposition"] = content_disposition_header(False, name)

@@ -161,6 +161,15 @@ def raw_rows(path) -> Iterator[list]:
                 "remove any password, save it as .xlsx and upload it again."
             )
         )
+    # The content decides how the file is read, but a name that promises a workbook and a
+    # content that is not one is a file saved wrongly, not a table with the wrong headers.
+    if kind != "xlsx" and path.suffix.lower() in (".xlsx", ".xlsm"):
+        raise FileProblem(
+            _(
+                "The file is named .xlsx but is not an Excel workbook (perhaps a text file "
+                "renamed): open it in Excel and save it as an Excel workbook (.xlsx), or as .csv."
+            )
+        )
     return _rows_xlsx(path) if kind == "xlsx" else _rows_csv(path)
 
 

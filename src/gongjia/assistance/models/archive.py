@@ -165,7 +165,7 @@ class HouseholdMember(models.Model):
     household = models.ForeignKey(
         Household, verbose_name=_("household"), on_delete=models.CASCADE, related_name="members"
     )
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(_("full name"), max_length=50)
     relationship = models.CharField(_("relationship"), max_length=8, choices=Relationship.choices)
     id_number = ProtectedField(_("ID number"), blank=True)
     # One archive per household: a person belongs to one archived household at most.

@@ -160,7 +160,7 @@ def _run_import(
     result.refused = len(failed)
     if failed:
         result.error_file = _error_file(failed, cols, units, enterprises, path, error_path)
-        result.errors = [(n, "；".join(e)) for n, _r, e in failed[:50]]
+        result.errors = [(n, formatting.clauses(e)) for n, _r, e in failed[:50]]
         if not valid_only:
             result.seconds = time.perf_counter() - started
             _audit_refusal(user, path, result)
@@ -208,7 +208,7 @@ def _error_file(failed: list, cols, units: dict, enterprises: dict, path: Path, 
             (
                 # A row refused after checking is a checked row, not the file's cells.
                 r.cells(code_of, credit_code_of) if isinstance(r, Checked) else r,
-                _("Row %(n)d: %(e)s") % {"n": n, "e": "；".join(e)},
+                _("Row %(n)d: %(e)s") % {"n": n, "e": formatting.clauses(e)},
             )
             for n, r, e in failed
         ],

@@ -1,4 +1,5 @@
 import datetime as dt
+import re
 
 import pytest
 from auditlog.models import LogEntry
@@ -160,3 +161,24 @@ def test_the_anchor_is_written_outside_the_database_and_to_the_log(tree, changes
         anchor = audit.write_anchor()
     assert audit.latest_anchor() == anchor and anchor["count"] == AuditEvent.objects.count()
     assert str(anchor["last_hash"]) in caplog.text
+
+
+def test_the_auditor_reads_an_entry_in_words(tree, changes, make_user, login_client):
+    """A field change by its field's old and new value, a step by its states and note: never
+    the sealed row's digest or the raw action."""
+    auditor = login_client(make_user("audit_admin", tree.district))
+    change = next(
+        e
+        for e in AuditEvent.objects.filter(kind="change", object_id=str(tree.union_a.pk))
+        if "chair_name" in LogEntry.objects.get(pk=e.data["log_entry"]).changes_dict
+    )
+    page = auditor.get(f"/admin/platform/auditevent/{change.pk}/change/").content.decode()
+    details = page.split("详情")[1][:1500]
+    assert re.search(r"：(—|-) → 李明<", details), details
+    assert change.data["digest"] not in page and "log_entry" not in page
+    step = AuditEvent.objects.get(kind="transition", action="deregister")
+    page = auditor.get(f"/admin/platform/auditevent/{step.pk}/change/").content.decode()
+    details = page.split("详情")[1][:1500]
+    assert "原状态：正常" in details and "新状态：已注销" in details, details
+    assert "备注：企业注销" in details, [c for c in details if ord(c) > 127]
+    assert "deregister" not in page

@@ -72,3 +72,13 @@ def test_the_cli_answers_a_hostile_file_with_a_message(tree, tmp_path):
     path = testing_sheets.sparse(tmp_path / "sparse.xlsx", declare=False)
     with pytest.raises(CommandError, match="内存"):
         call_command("import_data", "members", str(path), "--dry-run")
+
+
+def test_a_text_file_renamed_xlsx_is_named_for_what_it_is(tmp_path):
+    path = tmp_path / "会员.xlsx"
+    path.write_text("姓名,身份证号码\n张三,110105194912310021\n", encoding="utf-8")
+    with pytest.raises(tabular.FileProblem, match="不是 Excel 工作簿"):
+        _read(path)
+    csv = tmp_path / "会员.csv"
+    csv.write_text("姓名,身份证号码\n张三,110105194912310021\n", encoding="utf-8")
+    assert _read(csv)[1] == ["张三", "110105194912310021"]

@@ -193,6 +193,23 @@ class DisputeCaseAdmin(ScopedAdmin):
     def deadline(self, obj):
         return deadline_html(obj, obj.status in OPEN)
 
+    def get_fieldsets(self, request, obj=None):
+        """Intake first, then the ten facts; what happens later (the agreement, the award, the
+        closure) and the clocks only once the case exists, so a walk-in is a short form."""
+        facts = [f"fact_{key}" for key, _label in FACT_FIELDS]
+        intake = ["unit", *[f for f in actions.CASE_FIELDS if f != "facts"]]
+        sets = [
+            (None, {"fields": intake}),
+            (_("The facts (ten elements)"), {"fields": facts}),
+        ]
+        if obj is not None:
+            sets += [
+                (_("As the case goes on"), {"fields": list(actions.RECORDED)}),
+                (_("Clocks"), {"fields": [*self.readonly_fields[1:], self.workflow.field]}),
+            ]
+            sets[0][1]["fields"] = ["number", *intake]
+        return sets
+
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
         if obj is not None:

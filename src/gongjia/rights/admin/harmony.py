@@ -1,6 +1,12 @@
 """Harmonious labour relations: checklists and evaluations."""
 
+import re
+from decimal import Decimal, InvalidOperation
+
+from django import forms
 from django.contrib import admin
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from gongjia.orgs.admin import under_unit
 from gongjia.platform.admin_base import ScopedAdmin
@@ -24,8 +30,61 @@ class ChecklistItemInline(admin.TabularInline):
     extra = 0
 
 
+class ChecklistForm(forms.ModelForm):
+    """The grades as people write them, one a line ("AAA 90"), not as JSON."""
+
+    grades_text = forms.CharField(
+        label=gettext_lazy("grades"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=gettext_lazy(
+            "One grade a line, highest first: the grade and the lowest total that earns it, "
+            "e.g. “AAA 90”."
+        ),
+    )
+
+    class Meta:
+        model = Checklist
+        fields = ["name", "unit", "effective_from", "certificate_years"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        grades = self.instance.grades or []
+        self.fields["grades_text"].initial = "\n".join(f"{g['grade']} {g['min']}" for g in grades)
+
+    def clean_grades_text(self):
+        grades, last = [], None
+        for n, line in enumerate(self.cleaned_data["grades_text"].splitlines(), start=1):
+            if not line.strip():
+                continue
+            parts = re.split(r"[\s:：,，]+", line.strip())
+            try:
+                if len(parts) != 2:
+                    raise InvalidOperation
+                low = Decimal(parts[1])
+            except InvalidOperation:
+                raise forms.ValidationError(
+                    _("Line %(n)d: write the grade and its lowest total, e.g. “AAA 90”.") % {"n": n}
+                ) from None
+            if not 0 <= low <= 100 or (last is not None and low >= last):
+                raise forms.ValidationError(
+                    _("Line %(n)d: totals go from 100 down, each grade lower than the one before.")
+                    % {"n": n}
+                )
+            grades.append({"grade": parts[0], "min": int(low) if low == int(low) else float(low)})
+            last = low
+        if not grades:
+            raise forms.ValidationError(_("Give at least one grade."))
+        return grades
+
+    def save(self, commit=True):
+        self.instance.grades = self.cleaned_data["grades_text"]
+        return super().save(commit)
+
+
 @admin.register(Checklist)
 class ChecklistAdmin(ScopedAdmin):
+    form = ChecklistForm
+    fields = ["name", "unit", "effective_from", "grades_text", "certificate_years"]
     nav_icon = "checklist"
     nav_order = 70
     list_display = ["name", "unit", "effective_from", "certificate_years"]

@@ -194,7 +194,7 @@ class CaseWorker(models.Model):
     case = models.ForeignKey(
         DisputeCase, verbose_name=_("case"), on_delete=models.CASCADE, related_name="workers"
     )
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(_("full name"), max_length=50)
     id_number = ProtectedField(_("ID number"), blank=True)
     id_number_bidx = BlindIndexField(source="id_number", db_index=True)
     mobile = PhoneField(_("mobile"), max_length=20, blank=True, default="")

@@ -136,7 +136,7 @@ class Representative(models.Model):
         related_name="representatives",
     )
     side = models.CharField(_("side"), max_length=8, choices=Side.choices)
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(_("full name"), max_length=50)
     id_number = ProtectedField(_("ID number"), blank=True)
     # Who the person is, to keep anyone off both sides: the ID number's blind index.
     id_number_bidx = BlindIndexField(source="id_number", db_index=True)

@@ -76,7 +76,7 @@ class TeamMember(models.Model):
         MEDIATOR = "mediator", _("Mediator")
 
     kind = models.CharField(_("role in the team"), max_length=20, choices=Kind.choices)
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(_("full name"), max_length=50)
     mobile = PhoneField(_("mobile"), max_length=20, blank=True, default="")
     unit = models.ForeignKey(
         "orgs.OrgUnit",

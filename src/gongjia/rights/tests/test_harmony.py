@@ -101,3 +101,34 @@ def test_scores_are_entered_in_the_back_office(tree, checklist, make_user, login
     assert r.status_code == 302, r.content.decode()[:2000]
     e.refresh_from_db()
     assert e.total == Decimal("100.00")
+
+
+def test_a_checklist_takes_its_grades_one_a_line(tree, checklist, make_user, login_client):
+    admin = make_user("district_admin", tree.district)
+    client = login_client(admin)
+    page = client.get(f"/admin/rights/checklist/{checklist.pk}/change/").content.decode()
+    assert "AAA 90\nAA 80\nA 70" in page and '"grade"' not in page  # lines, not JSON
+    form = {
+        "name": checklist.name,
+        "unit": tree.district.pk,
+        "effective_from": "2024-01-01",
+        "certificate_years": "3",
+        "grades_text": "AAA：95\nAA 85\n\nA 72.5",
+        "items-TOTAL_FORMS": "0",
+        "items-INITIAL_FORMS": "0",
+    }
+    r = client.post(f"/admin/rights/checklist/{checklist.pk}/change/", form)
+    assert r.status_code == 302, r.content.decode()[:3000]
+    checklist.refresh_from_db()
+    assert checklist.grades == [
+        {"grade": "AAA", "min": 95},
+        {"grade": "AA", "min": 85},
+        {"grade": "A", "min": 72.5},
+    ]
+    r = client.post(
+        f"/admin/rights/checklist/{checklist.pk}/change/", {**form, "grades_text": "AAA 80\nAA 85"}
+    )
+    assert r.status_code == 200
+    assert "第 2 行：分数应在 0 至 100 之间，从高到低排列" in r.content.decode()
+    checklist.refresh_from_db()
+    assert checklist.grades[0] == {"grade": "AAA", "min": 95}  # nothing written
