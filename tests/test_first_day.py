@@ -383,6 +383,8 @@ def test_a_worker_asks_for_help_and_follows_the_case_on_a_phone(office):
     phone = office.phone("worker")
     office.shot(phone, "worker-home")
     phone.click("#tiles a[href='/portal/rights/new/']")
+    stations = phone.locator("#id_station option").all_inner_texts()
+    assert "城厢街道" in stations[1], stations[:5]  # the stations of the worker's town first
     phone.fill("#id_employer_name", "萧山城厢精密机械股份有限公司")
     phone.fill("#id_summary", "11 月加班 36 小时未付加班费")
     phone.fill("#id_known_on", (TODAY - dt.timedelta(days=3)).isoformat())
@@ -407,6 +409,7 @@ def test_a_worker_asks_for_help_and_follows_the_case_on_a_phone(office):
     office.shot(phone, "worker-follows-case")
     page = phone.inner_text("body")
     assert phone.inner_text("#case-status") == "调解中"
+    assert "调解协议已签章" in page and "调解不成" not in page  # what it waits for, not setbacks
     assert "劳动报酬 1,800.00 元" in page  # money as the one formatter writes it
     assert_readable(page)
 

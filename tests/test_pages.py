@@ -58,6 +58,11 @@ def test_error_pages_are_the_platforms_own_in_chinese_with_a_way_back(client, db
     assert r.status_code == 403 and "表单" in html and "CSRF" not in html
     html = server_error(rf.get("/")).content.decode()
     assert "出错" in html and "Server Error" not in html
+    # A host the platform does not serve: refused before any view, in its words.
+    r = client.get("/portal/login/", HTTP_HOST="}f\\87")
+    assert r.status_code == 400 and "无法理解" in r.content.decode(), r.content.decode()[:500]
+    r = client.get("/api/v1/me", HTTP_HOST="}f\\87")
+    assert r.status_code == 400 and r.json()["code"] == "bad_request"
 
 
 def test_a_forbidden_back_office_page_says_why_in_chinese(tree, make_user, login_client):

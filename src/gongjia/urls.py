@@ -7,6 +7,9 @@ from gongjia.api import api
 from gongjia.platform import attachments, jobs
 from gongjia.platform.views import healthz
 
+# A request refused before any view: the platform's page, or JSON for the API.
+handler400 = "gongjia.platform.views.bad_request"
+
 urlpatterns = [
     path("", RedirectView.as_view(url="/portal/", permanent=False)),
     path("healthz", healthz, name="healthz"),

@@ -33,6 +33,15 @@ class User(AbstractUser):
         verbose_name = _("user")
         verbose_name_plural = _("users")
         permissions = [("reveal_user", _("Can reveal users' personal data"))]
+        # One account per person: two registrations with one ID number at the same moment
+        # cannot both pass the check before either is written.
+        constraints = [
+            models.UniqueConstraint(
+                fields=["id_number_bidx"],
+                condition=~models.Q(id_number_bidx=""),
+                name="one_account_per_person",
+            )
+        ]
 
     def __str__(self):
         return self.full_name or self.username

@@ -9,7 +9,7 @@ number from it and cannot be made in another person's name.
 """
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from gongjia.accounts import actions as accounts
@@ -66,19 +66,24 @@ def declare_identity(user: User, *, full_name: str, id_number: str, mobile: str)
             {"id_number": [_("Your account's identity is already set; your union corrects it.")]}
         )
     name, id_number, mobile = checked(full_name, id_number, mobile)
+    taken = ValidationError(
+        {
+            "id_number": [
+                _(
+                    "An account with this ID number exists already: sign in with it, or ask "
+                    "your union to reset its password."
+                )
+            ]
+        }
+    )
     if User.objects.filter(**pii.lookup(User, "id_number", id_number)).exists():
-        raise ValidationError(
-            {
-                "id_number": [
-                    _(
-                        "An account with this ID number exists already: sign in with it, or ask "
-                        "your union to reset its password."
-                    )
-                ]
-            }
-        )
+        raise taken
     user.full_name, user.id_number, user.mobile = name, id_number, mobile
-    user.save(update_fields=["full_name", "id_number", "id_number_bidx", "mobile"])
+    try:
+        with transaction.atomic():
+            user.save(update_fields=["full_name", "id_number", "id_number_bidx", "mobile"])
+    except IntegrityError:
+        raise taken from None  # registered by someone else since the check above
     audit.record(AuditEvent.Kind.SECURITY, "identity_declared", actor=user, obj=user)
     member = Member.objects.filter(**pii.lookup(Member, "id_number", id_number)).first()
     if member and member.user_id is None and member.name == name and member.mobile == mobile:

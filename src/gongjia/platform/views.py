@@ -58,3 +58,15 @@ def healthz(request):
         response._has_been_logged = True
         log.warning("healthz unhealthy: %s", {k: v for k, v in body.items() if v != "ok"})
     return response
+
+
+def bad_request(request, exception):
+    """A request refused before any view (a malformed header or host): the platform's page,
+    or for the API its JSON error like every other."""
+    from django.utils.translation import gettext as _
+    from django.views import defaults
+
+    if request.path.startswith("/api/"):
+        message = _("The request could not be understood (a malformed address or header).")
+        return JsonResponse({"code": "bad_request", "message": message, "errors": {}}, status=400)
+    return defaults.bad_request(request, exception)

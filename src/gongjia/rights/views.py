@@ -5,6 +5,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Case, When
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -124,6 +125,11 @@ def request_detail(request, pk):
 @login_required
 def new_request(request):
     form = RequestForm(request.POST or None)
+    home = _handling_unit(request.user, None)
+    if home is not None:  # the stations of the worker's own town first
+        near = Case(When(host__path__startswith=home.path, then=0), default=1)
+        stations = form.fields["station"]
+        stations.queryset = stations.queryset.order_by(near, "name")
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         user = request.user

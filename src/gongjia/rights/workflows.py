@@ -83,6 +83,7 @@ case_workflow = Workflow(
             S.MEDIATION_FAILED,
             _("Mediation failed"),
             note_required=True,
+            style="danger",  # a setback, not what the worker waits for
         ),
         Transition(
             "apply_confirmation",
@@ -188,6 +189,7 @@ case_workflow = Workflow(
             S.LITIGATION,
             _("Mediation failed: back to court with a feedback letter"),
             note_required=True,
+            style="danger",
             after=steps.entrustment_failed,
         ),
         Transition(

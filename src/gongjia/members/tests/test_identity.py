@@ -90,3 +90,33 @@ def test_bad_input_names_each_field_and_creates_nothing(tree, client):
     assert r.status_code == 200 and not User.objects.filter(username="worker5").exists()
     assert html.count('class="error"') >= 3
     assert Member.objects.count() == 0
+
+
+def test_two_registrations_at_once_make_one_account(tree, monkeypatch):
+    """The database holds one account per ID number: a second registration that passed the
+    check before the first was written is refused with the same words, and makes nothing."""
+    identity.register_worker(
+        username="first",
+        password=PASSWORD,
+        full_name="张三",
+        id_number=id_number(5),
+        mobile="13900000005",
+    )
+    real = User.objects.filter
+
+    def blind(*args, **kwargs):  # the second one's check ran before the first was written
+        qs = real(*args, **kwargs)
+        return qs.none() if "id_number_bidx" in kwargs else qs
+
+    monkeypatch.setattr(User.objects, "filter", blind)
+    with pytest.raises(ValidationError, match="已有账户"):
+        identity.register_worker(
+            username="second",
+            password=PASSWORD,
+            full_name="张三",
+            id_number=id_number(5),
+            mobile="13900000005",
+        )
+    monkeypatch.undo()
+    assert not User.objects.filter(username="second").exists()
+    assert User.objects.filter(username="first").exists()
