@@ -24,6 +24,18 @@ def _own_audit_anchors(settings, tmp_path):
     settings.AUDIT_ANCHOR_FILE = tmp_path / "audit_anchors.jsonl"
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the platform's language: a request of an earlier test (an API call
+    asking for English, say) leaves its language active in the thread."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
+
+
 # --- a small district ---------------------------------------------------------------------------
 
 

@@ -37,6 +37,9 @@ def periods_at(user, on):
     link="admin:assistance_household_changelist",
     by_year=True,
     parts={**dict(Household.Category.choices), "none": _("no category")},
+    records=lambda user, year: Household.objects.filter(
+        pk__in=periods_at(user, year_end(year) or timezone.localdate()).values("household")
+    ),
 )
 def archived_households(user, year=None):
     rows = (
@@ -66,10 +69,8 @@ def employed_members(user, year=None):
 
 
 def _risk(user, grade):
-    return (
-        restrict(RiskGrade.objects.filter(grade=grade), user)
-        .filter(member__household__status=Household.Status.ARCHIVED)
-        .count()
+    return restrict(RiskGrade.objects.filter(grade=grade), user).filter(
+        member__household__status=Household.Status.ARCHIVED
     )
 
 
@@ -78,6 +79,7 @@ def _risk(user, grade):
     label=_("Employed members at red unemployment risk"),
     unit=_("people"),
     link="admin:assistance_riskgrade_changelist",
+    counts=True,
 )
 def risk_red(user, year=None):
     return _risk(user, "red")
@@ -88,6 +90,7 @@ def risk_red(user, year=None):
     label=_("Employed members at yellow unemployment risk"),
     unit=_("people"),
     link="admin:assistance_riskgrade_changelist",
+    counts=True,
 )
 def risk_yellow(user, year=None):
     return _risk(user, "yellow")
@@ -98,6 +101,7 @@ def risk_yellow(user, year=None):
     label=_("Employed members at green unemployment risk"),
     unit=_("people"),
     link="admin:assistance_riskgrade_changelist",
+    counts=True,
 )
 def risk_green(user, year=None):
     return _risk(user, "green")
@@ -146,10 +150,11 @@ def relief_budget_left(user, year=None):
     unit=_("households"),
     link="admin:assistance_household_changelist",
     by_year=True,
+    counts=True,
 )
 def exited(user, year=None):
     year = year or timezone.localdate().year
-    return restrict(Household.objects.filter(exited_on__year=year), user).count()
+    return restrict(Household.objects.filter(exited_on__year=year), user)
 
 
 @todo(
@@ -165,9 +170,10 @@ def exited(user, year=None):
     label=_("One-to-one pairings with an overdue visit"),
     unit=_("pairings"),
     link="admin:assistance_pairing_changelist",
+    counts=True,
 )
 def visits_overdue(user, year=None):
-    return restrict(Pairing.objects.filter(overdue_visit()), user).count()
+    return restrict(Pairing.objects.filter(overdue_visit()), user)
 
 
 def overdue_visit() -> Q:

@@ -2,13 +2,14 @@
 
 from typing import Annotated
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
 from gongjia.orgs.models import OrgUnit
 from gongjia.platform import kpis, scope
-from gongjia.platform.api_base import ErrorOut, Year, reference
+from gongjia.platform.api_base import ErrorOut, Year, page, reference
 
 router = Router(tags=["cockpit"])
 
@@ -26,6 +27,21 @@ class KpiOut(Schema):
     year: int | None = None
     target: float | None = None
     link: str = ""
+    records_link: str = Field(
+        "", description="后台中构成该数值的记录列表（按该指标本身筛选，条数即数值）"
+    )
+
+
+class RecordOut(Schema):
+    id: int
+    label: str = Field(..., description="记录的名称，如人员姓名、案件编号")
+
+
+class RecordPage(Schema):
+    count: int = Field(..., description="记录总数：计数类指标即其数值")
+    offset: int
+    limit: int
+    items: list[RecordOut]
 
 
 @router.get("/kpis", response={200: list[KpiOut], 401: ErrorOut, 422: ErrorOut})
@@ -46,8 +62,39 @@ def list_kpis(
     if from_year is not None and year is not None:
         raise ValidationError({"year": [_("Give either year or from and to, not both.")]})
     keys = [k.strip() for k in key.split(",")] if key else None
-    user = request.user
-    if under:
-        unit = reference(OrgUnit.objects.all(), "under", _("Unit code"), scoped=False, code=under)
-        user = scope.narrowed(user, unit)
+    user = _under(request.user, under)
     return kpis.evaluate(user, year=year, keys=keys, from_year=from_year, to_year=to_year)
+
+
+def _under(user, under: str | None):
+    if not under:
+        return user
+    unit = reference(OrgUnit.objects.all(), "under", _("Unit code"), scoped=False, code=under)
+    return scope.narrowed(user, unit)
+
+
+@router.get(
+    "/kpis/{key}/records",
+    response={200: RecordPage, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+)
+def kpi_records(
+    request,
+    key: str,
+    year: Year | None = None,
+    under: str | None = None,
+    offset: int = 0,
+    limit: int = 50,
+):
+    """The records that make an indicator's figure over the caller's scope (the drill-down):
+    for a count, `count` is the figure itself; for a rate or a sum, the records it is computed
+    over. Paginated, newest first."""
+    if key not in kpis.registry():
+        raise Http404(_("No indicator has this key."))
+    if key not in kpis.visible(request.user):
+        raise PermissionDenied(_("You may not see the records behind this figure."))
+    found = kpis.records(key, _under(request.user, under), year)
+    if found is None:
+        raise Http404(_("This figure names no records for that year."))
+    rows = page(found.order_by("-pk"), offset, limit)
+    rows["items"] = [{"id": r.pk, "label": str(r)} for r in rows["items"]]
+    return rows

@@ -63,16 +63,15 @@ def new_unions(user, year):
     unit=_("people"),
     link="admin:members_member_changelist",
     by_year=True,
+    counts=True,
 )
 def total(user, year=None):
     qs = members_in_scope(user)
     if not year:
-        return qs.filter(status=Member.Status.ACTIVE).count()
+        return qs.filter(status=Member.Status.ACTIVE)
     end = dt.date(year, 12, 31)
-    return (
-        qs.filter(status__in=COUNTED, join_date__lte=end)
-        .filter(Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gt=end))
-        .count()
+    return qs.filter(status__in=COUNTED, join_date__lte=end).filter(
+        Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gt=end)
     )
 
 
@@ -82,10 +81,11 @@ def total(user, year=None):
     unit=_("people"),
     link="admin:members_member_changelist",
     by_year=True,
+    counts=True,
 )
 def new_members(user, year=None):
     year = year or timezone.localdate().year
-    return members_in_scope(user).filter(status__in=COUNTED, join_date__year=year).count()
+    return members_in_scope(user).filter(status__in=COUNTED, join_date__year=year)
 
 
 @indicator(
@@ -94,9 +94,10 @@ def new_members(user, year=None):
     unit=_("unions"),
     link="admin:orgs_orgunit_changelist",
     by_year=True,
+    counts=True,
 )
 def new_unions_count(user, year=None):
-    return new_unions(user, year or timezone.localdate().year).count()
+    return new_unions(user, year or timezone.localdate().year)
 
 
 @indicator(
@@ -139,9 +140,10 @@ def _large_new_unions(user, year):
     unit=_("unions"),
     link="admin:orgs_orgunit_changelist",
     by_year=True,
+    counts=True,
 )
 def new_unions_100plus(user, year=None):
-    return _large_new_unions(user, year or timezone.localdate().year).count()
+    return _large_new_unions(user, year or timezone.localdate().year)
 
 
 @indicator(

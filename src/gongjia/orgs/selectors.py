@@ -33,9 +33,10 @@ def units_at(user, year=None):
     unit=_("units"),
     link="admin:orgs_orgunit_changelist",
     by_year=True,
+    counts=True,
 )
 def units(user, year=None):
-    return units_at(user, year).count()
+    return units_at(user, year)
 
 
 @indicator(
@@ -45,9 +46,10 @@ def units(user, year=None):
     unit=_("unions"),
     link="admin:orgs_orgunit_changelist",
     by_year=True,
+    counts=True,
 )
 def grassroots_unions(user, year=None):
-    return units_at(user, year).filter(kind__in=OrgUnit.GRASSROOTS).count()
+    return units_at(user, year).filter(kind__in=OrgUnit.GRASSROOTS)
 
 
 @indicator(
@@ -55,6 +57,7 @@ def grassroots_unions(user, year=None):
     label=_("Enterprises"),
     unit=_("enterprises"),
     link="admin:orgs_enterprise_changelist",
+    counts=True,
 )
 def enterprises(user, year=None):
-    return restrict(Enterprise.objects.all(), user).count()
+    return restrict(Enterprise.objects.all(), user)

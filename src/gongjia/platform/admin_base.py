@@ -28,7 +28,7 @@ from unfold.widgets import (
     UnfoldBooleanWidget,
 )
 
-from gongjia.platform import events, exports, paperwork, pii, records, scope, workdays
+from gongjia.platform import events, exports, kpis, paperwork, pii, records, scope, workdays
 from gongjia.platform.attachments import attach
 from gongjia.platform.forms import form_errors
 from gongjia.platform.models import Attachment, AuditEvent
@@ -107,6 +107,35 @@ class EstimatedCountPaginator(Paginator):
         return super().count
 
 
+class IndicatorFilter(admin.SimpleListFilter):
+    """The records behind a figure (`?kpi=key:year:under`, the cockpit's drill-down): the list
+    is the figure's own queryset, so its count is the figure."""
+
+    title = _("indicator")
+    parameter_name = "kpi"
+
+    def lookups(self, request, model_admin):
+        return [(key, ind.label) for key, ind in model_admin.indicators()]
+
+    def queryset(self, request, queryset):
+        if not self.value():
+            return queryset
+        key, _sep, rest = self.value().partition(":")
+        year, _sep, under = rest.partition(":")
+        if key not in dict(self.lookup_choices):
+            return queryset.none()
+        user = request.user
+        if under:
+            unit = scope.unit_model().objects.filter(code=under).first()
+            if unit is None:
+                return queryset.none()
+            user = scope.narrowed(user, unit)
+        found = kpis.records(key, user, int(year) if year.isdigit() else None)
+        if found is None:
+            return queryset.none()
+        return queryset.filter(pk__in=found.values("pk"))
+
+
 class ScopedAdmin(ModelAdmin):
     nav_icon = "list"
     paginator = EstimatedCountPaginator
@@ -124,6 +153,19 @@ class ScopedAdmin(ModelAdmin):
     actions = ["export_xlsx"]
 
     # --- scope ----------------------------------------------------------------------------------
+
+    def indicators(self):
+        """The figures whose records this list holds (those that declare their records)."""
+        name = f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist"
+        return [
+            (k, ind)
+            for k, ind in sorted(kpis.registry().items())
+            if ind.records is not None and ind.link == name
+        ]
+
+    def get_list_filter(self, request):
+        filters = list(super().get_list_filter(request))
+        return [*filters, IndicatorFilter] if self.indicators() else filters
 
     def get_queryset(self, request):
         return scope.restrict(super().get_queryset(request), request.user, "view")

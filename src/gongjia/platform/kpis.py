@@ -41,6 +41,11 @@ class Indicator:
     kind: str = STOCK
     fmt: str = COUNT  # how the figure reads (formatting.figure): a count, money or a share
     parts: dict | None = None  # a breakdown's codes → labels, in the order to show them
+    # The records that make the figure, (user, year) -> queryset: for a count, the figure is
+    # their number (declared with `counts=True`, so the two cannot disagree); for a rate or a
+    # sum, the records it is computed over. Drill-downs list them.
+    records: Callable | None = None
+    counts: bool = False
 
 
 _registry: dict[str, Indicator] = {}
@@ -65,8 +70,15 @@ def indicator(
     kind: str | None = None,
     fmt: str = COUNT,
     parts=None,
+    counts: bool = False,
+    records=None,
 ):
-    """Declare an indicator; `kind` defaults to a flow for figures by year, else a stock."""
+    """Declare an indicator; `kind` defaults to a flow for figures by year, else a stock.
+
+    With `counts=True` the function returns the queryset of the records the figure counts:
+    the figure is their number, and the name it is declared under stays a function that gives
+    the number (with `.records` the queryset). Otherwise `records=` may name the records a
+    figure is computed over."""
     kind = kind or (FLOW if by_year else STOCK)
     if kind not in KIND_LABELS:
         raise ValueError(f"indicator {key}: unknown kind {kind!r}")
@@ -74,12 +86,58 @@ def indicator(
     def wrap(func):
         if key in _registry:
             raise ValueError(f"indicator {key} declared twice")
+        base = func if counts else records
+        value = func
+        if counts:
+
+            def value(user, year=None):
+                return func(user, year).count()
+
+            value.records = func
+            value.__name__, value.__doc__ = func.__name__, func.__doc__
         _registry[key] = Indicator(
-            key, label, unit, func, link, by_year, target, kind, fmt, dict(parts or {}) or None
+            key,
+            label,
+            unit,
+            value,
+            link,
+            by_year,
+            target,
+            kind,
+            fmt,
+            dict(parts or {}) or None,
+            base,
+            counts,
         )
-        return func
+        return value
 
     return wrap
+
+
+def records(key: str, user, year: int | None = None):
+    """The records behind the figure `key` for `year` over the user's scope (None when the
+    figure declares none); a figure kept only as it stands today has none for a past year."""
+    ind = _registry[key]
+    if ind.records is None:
+        return None
+    if not ind.by_year:
+        if year is not None and year < timezone.localdate().year:
+            return None
+        year = None
+    return ind.records(user, year)
+
+
+def drill_down(key: str, year: int | None = None, under: str = "") -> str:
+    """The back-office list of the records behind a figure: its list page filtered by the
+    figure itself (`?kpi=key:year:under`), so the list and the number agree by construction."""
+    ind = _registry[key]
+    if ind.records is None or not ind.link:
+        return ""
+    try:
+        base = reverse(ind.link)
+    except NoReverseMatch:
+        return ""
+    return f"{base}?kpi={key}:{year or ''}:{under}"
 
 
 def registry() -> dict[str, Indicator]:
@@ -158,6 +216,10 @@ def evaluate(
                 "year": at if ind.by_year else None,
                 "target": ind.target,
                 "link": link,
+                # The records that make the figure of one year, listed by the figure itself.
+                "records_link": ""
+                if from_year is not None
+                else drill_down(key, at, getattr(getattr(user, "_unit", None), "code", "")),
                 # For people: the figure as it reads, and a breakdown by its labels.
                 "display": formatting.figure(value, ind.fmt),
                 "parts": formatting.parts(value, ind.parts or {})

@@ -227,7 +227,7 @@ class Narrowed:
     is_superuser = False
 
     def __init__(self, user, unit):
-        self._user, self._path = user, unit.path
+        self._user, self._path, self._unit = user, unit.path, unit
 
     def __getattr__(self, name):
         return getattr(self._user, name)

@@ -90,9 +90,10 @@ def team(user, kind, on: dt.date | None = None):
     unit=_("stations"),
     link="admin:rights_station_changelist",
     by_year=True,
+    counts=True,
 )
 def stations_count(user, year=None):
-    return stations(user, year_end(year)).count()
+    return stations(user, year_end(year))
 
 
 @indicator(
@@ -116,9 +117,10 @@ def village_coverage(user, year=None):
     label=_("Lawyers in the legal service team"),
     unit=_("people"),
     link="admin:rights_teammember_changelist",
+    counts=True,
 )
 def lawyers(user, year=None):
-    return team(user, TeamMember.Kind.LAWYER, year_end(year)).count()
+    return team(user, TeamMember.Kind.LAWYER, year_end(year))
 
 
 @indicator(
@@ -128,9 +130,10 @@ def lawyers(user, year=None):
     label=_("Regional chief maintainers"),
     unit=_("people"),
     link="admin:rights_teammember_changelist",
+    counts=True,
 )
 def chief_maintainers(user, year=None):
-    return team(user, TeamMember.Kind.CHIEF_MAINTAINER, year_end(year)).count()
+    return team(user, TeamMember.Kind.CHIEF_MAINTAINER, year_end(year))
 
 
 @indicator(
@@ -140,9 +143,10 @@ def chief_maintainers(user, year=None):
     label=_("Union labour-law supervisors"),
     unit=_("people"),
     link="admin:rights_teammember_changelist",
+    counts=True,
 )
 def law_supervisors(user, year=None):
-    return team(user, TeamMember.Kind.LAW_SUPERVISOR, year_end(year)).count()
+    return team(user, TeamMember.Kind.LAW_SUPERVISOR, year_end(year))
 
 
 @indicator(
@@ -151,10 +155,11 @@ def law_supervisors(user, year=None):
     unit=_("talks"),
     link="admin:rights_legaltalk_changelist",
     by_year=True,
+    counts=True,
 )
 def legal_talks(user, year=None):
     year = year or timezone.localdate().year
-    return restrict(LegalTalk.objects.filter(held_on__year=year), user).count()
+    return restrict(LegalTalk.objects.filter(held_on__year=year), user)
 
 
 @indicator(
@@ -225,9 +230,10 @@ def _year(year):
     unit=_("cases"),
     link="admin:rights_disputecase_changelist",
     by_year=True,
+    counts=True,
 )
 def cases_received(user, year=None):
-    return cases(user).filter(received_on__year=_year(year)).count()
+    return cases(user).filter(received_on__year=_year(year))
 
 
 @indicator(
@@ -236,9 +242,10 @@ def cases_received(user, year=None):
     unit=_("cases"),
     link="admin:rights_disputecase_changelist",
     by_year=True,
+    counts=True,
 )
 def cases_resolved(user, year=None):
-    return cases(user).filter(RESOLVED, closed_on__year=_year(year)).count()
+    return cases(user).filter(RESOLVED, closed_on__year=_year(year))
 
 
 @indicator(
@@ -312,9 +319,10 @@ def median_days_to_resolution(user, year=None):
     label=_("Open cases past a legal deadline"),
     unit=_("cases"),
     link="admin:rights_disputecase_changelist",
+    counts=True,
 )
 def cases_overdue(user, year=None):
-    return cases(user).filter(overdue()).count()
+    return cases(user).filter(overdue())
 
 
 # --- collective negotiation ---------------------------------------------------------------------
@@ -349,8 +357,9 @@ def in_force(user, on: dt.date | None = None):
     kind=STOCK,
     label=_("Enterprises under a collective contract in force"),
     unit=_("enterprises"),
-    link="admin:rights_negotiation_changelist",
+    link="admin:orgs_enterprise_changelist",
     by_year=True,
+    counts=True,
 )
 def enterprises_with_collective_contract(user, year=None):
     """Enterprises bound by a contract or wage agreement in force: their own, or an industry
@@ -358,9 +367,7 @@ def enterprises_with_collective_contract(user, year=None):
     live = in_force(user, year_end(year))
     own = live.filter(enterprise__isnull=False).values("enterprise")
     covering = Negotiation.covered.through.objects.filter(negotiation__in=live).values("enterprise")
-    return (
-        restrict(Enterprise.objects.all(), user).filter(Q(pk__in=own) | Q(pk__in=covering)).count()
-    )
+    return restrict(Enterprise.objects.all(), user).filter(Q(pk__in=own) | Q(pk__in=covering))
 
 
 @indicator(
@@ -368,17 +375,14 @@ def enterprises_with_collective_contract(user, year=None):
     label=_("Collective contracts expiring within 90 days"),
     unit=_("contracts"),
     link="admin:rights_negotiation_changelist",
+    counts=True,
 )
 def contracts_expiring_90d(user, year=None):
     today = timezone.localdate()
-    return (
-        negotiations(user)
-        .filter(
-            status__in=CONTRACT_LIVE,
-            expires_on__gte=today,
-            expires_on__lte=today + dt.timedelta(days=90),
-        )
-        .count()
+    return negotiations(user).filter(
+        status__in=CONTRACT_LIVE,
+        expires_on__gte=today,
+        expires_on__lte=today + dt.timedelta(days=90),
     )
 
 
@@ -388,6 +392,7 @@ def contracts_expiring_90d(user, year=None):
     unit=_("negotiations"),
     link="admin:rights_negotiation_changelist",
     by_year=True,
+    counts=True,
 )
 def online_negotiations(user, year=None):
     """Online negotiations by the year the offer was delivered (or entered, before that)."""
@@ -399,7 +404,6 @@ def online_negotiations(user, year=None):
             Q(offer_delivered_on__year=year)
             | Q(offer_delivered_on__isnull=True, created_at__year=year)
         )
-        .count()
     )
 
 
@@ -409,20 +413,20 @@ def online_negotiations(user, year=None):
     by_year=True,
     label=_("Enterprises certified for harmonious labour relations"),
     unit=_("enterprises"),
-    link="admin:rights_evaluation_changelist",
+    link="admin:orgs_enterprise_changelist",
+    counts=True,
 )
 def harmonious_enterprises(user, year=None):
     """Enterprises holding a certificate valid on the day (the year's end for a past year)."""
     from gongjia.rights.models import Evaluation
 
     on = year_end(year) or timezone.localdate()
-    return (
+    certified = (
         restrict(Evaluation.objects.filter(status="certified"), user)
         .filter(valid_from__lte=on, valid_until__gte=on)
         .values("enterprise")
-        .distinct()
-        .count()
     )
+    return Enterprise.objects.filter(pk__in=certified)
 
 
 # --- what waits for handlers and officers ---------------------------------------------------

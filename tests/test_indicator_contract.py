@@ -1,0 +1,104 @@
+"""The indicator contract, on the demo district: a figure that declares its records is their
+number (a breakdown, the sum of its parts) for several years and scopes; the back office's
+drill-down list and the API's records hold the same records; a write that changes the records
+changes the figure at once. Every indicator added later is held to it without a line here."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+
+from conftest import sign_in
+from gongjia.accounts.demo import DEMO_PASSWORD
+from gongjia.accounts.models import User
+from gongjia.platform import kpis
+
+YEARS = (None, 2020, 2019)
+
+
+@pytest.fixture
+def demo(db):
+    call_command("demo", stdout=io.StringIO())
+    return {name: User.objects.get(username=name) for name in ("district", "chengxiang")}
+
+
+def declared():
+    return [(k, i) for k, i in sorted(kpis.registry().items()) if i.records is not None]
+
+
+def test_every_count_is_the_number_of_its_records(demo):
+    assert len(declared()) >= 25
+    checked = 0
+    for key, ind in declared():
+        for user in demo.values():
+            for year in YEARS if ind.by_year else (None,):
+                value = kpis.evaluate(user, year=year, keys=[key])[0]["value"]
+                found = kpis.records(key, user, year)
+                if ind.counts:
+                    assert found.count() == value, (key, user.username, year)
+                elif isinstance(value, dict):
+                    assert found.count() == sum(value.values()), (key, user.username, year)
+                checked += 1
+    assert checked > 100
+
+
+def test_the_drill_down_lists_the_records_of_the_figure(demo, client):
+    """Every number on the home page opens the list of its records: the list's count is the
+    figure, in the back office and through the API."""
+    district = demo["district"]
+    client.force_login(district, backend="gongjia.accounts.backends.RoleBackend")
+    token = sign_in(client, "district", DEMO_PASSWORD)
+    for key, ind in declared():
+        year = 2020 if ind.by_year else None
+        figure = kpis.evaluate(district, year=year, keys=[key])[0]
+        expected = kpis.records(key, district, year).count()
+        assert figure["records_link"].startswith("/admin/"), key
+        r = client.get(figure["records_link"])
+        assert r.status_code == 200, (key, r.status_code)
+        assert r.context["cl"].result_count == expected, key
+        api = client.get(
+            f"/api/v1/cockpit/kpis/{key}/records",
+            {"year": year} if year else {},
+            HTTP_AUTHORIZATION=f"Bearer {token}",
+        )
+        assert api.status_code == 200, (key, api.json())
+        assert api.json()["count"] == expected, key
+        if ind.counts:
+            assert expected == figure["value"], key
+    # A town's figure drills down to the town's records only.
+    town = kpis.evaluate(demo["chengxiang"], year=2020, keys=["members.total"])[0]
+    r = client.get(town["records_link"].replace("::", ":2020:"))
+    whole = kpis.records("members.total", district, 2020).count()
+    assert r.context["cl"].result_count == whole  # a link without a unit is the viewer's scope
+    narrowed = "/admin/members/member/?kpi=members.total:2020:330109001"
+    r = client.get(narrowed)
+    assert 0 < r.context["cl"].result_count < whole
+    assert r.context["cl"].result_count == town["value"]
+
+
+def test_a_write_changes_the_figure_and_its_records_at_once(demo):
+    from django.utils import timezone
+
+    from gongjia.members import actions
+    from gongjia.members.testing import id_number
+    from gongjia.orgs.models import OrgUnit
+
+    officer = demo["chengxiang"]
+    union = OrgUnit.objects.get(code="330109001-001")
+    year = timezone.localdate().year
+
+    def figure(key, year=None):
+        return kpis.evaluate(officer, year=year, keys=[key])[0]["value"]
+
+    total, new = figure("members.total"), figure("members.new_members", year)
+    actions.register(
+        acting_user=officer,
+        union=union,
+        name="林新",
+        id_number=id_number(977),
+        mobile="13900009777",
+        join_date=timezone.localdate().isoformat(),
+    )
+    assert figure("members.total") == total + 1
+    assert figure("members.new_members", year) == new + 1
+    assert kpis.records("members.total", officer).count() == total + 1
