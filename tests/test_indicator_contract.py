@@ -27,9 +27,12 @@ def declared():
 
 
 def test_every_count_is_the_number_of_its_records(demo):
-    assert len(declared()) >= 25
+    assert len(declared()) >= 29
     checked = 0
     for key, ind in declared():
+        # The records are the rows of the list the figure links to (its drill-down).
+        meta = kpis.records(key, demo["district"], None).model._meta
+        assert ind.link == f"admin:{meta.app_label}_{meta.model_name}_changelist", key
         for user in demo.values():
             for year in YEARS if ind.by_year else (None,):
                 value = kpis.evaluate(user, year=year, keys=[key])[0]["value"]
@@ -102,3 +105,40 @@ def test_a_write_changes_the_figure_and_its_records_at_once(demo):
     assert figure("members.total") == total + 1
     assert figure("members.new_members", year) == new + 1
     assert kpis.records("members.total", officer).count() == total + 1
+
+
+def test_a_figure_compared_across_the_towns(demo, client):
+    """Each town's figure is the viewer's scope narrowed to the town, with its records' list;
+    a town officer compares only what is theirs."""
+    token = sign_in(client, "district", DEMO_PASSWORD)
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+    r = client.get("/api/v1/cockpit/kpis/members.total/breakdown", {"year": 2020}, **auth)
+    assert r.status_code == 200, r.json()
+    body = r.json()
+    towns = body["items"]
+    assert len(towns) >= 20 and body["period"] == "2020年末"
+    values = [t["value"] for t in towns]
+    assert values == sorted(values, reverse=True)  # largest first
+    assert sum(values) <= body["total"] and sum(values) > 0.9 * body["total"]
+    first = towns[0]
+    client.force_login(demo["district"], backend="gongjia.accounts.backends.RoleBackend")
+    listed = client.get(first["records_link"]).context["cl"].result_count
+    assert listed == first["value"]
+    # Rates compare too, and a figure shows as it reads.
+    rate = client.get("/api/v1/cockpit/kpis/rights.village_coverage/breakdown", **auth).json()
+    assert all(t["display"].endswith("%") or t["display"] == "—" for t in rate["items"])
+
+    # A town officer's comparison is their own town; by unit, the unions under it.
+    token = sign_in(client, "chengxiang", DEMO_PASSWORD)
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+    own = client.get("/api/v1/cockpit/kpis/members.total/breakdown", **auth).json()
+    assert [t["code"] for t in own["items"]] == ["330109001"]
+    unions = client.get(
+        "/api/v1/cockpit/kpis/members.total/breakdown", {"by": "unit"}, **auth
+    ).json()
+    assert len(unions["items"]) > 1 and all(
+        t["code"].startswith("330109001-") for t in unions["items"]
+    )
+    assert sum(t["value"] for t in unions["items"]) == own["total"]
+    wrong = client.get("/api/v1/cockpit/kpis/no.such/breakdown", **auth)
+    assert wrong.status_code == 404 and wrong.json()["message"]

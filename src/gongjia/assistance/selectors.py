@@ -114,6 +114,9 @@ def risk_green(user, year=None):
     fmt=MONEY,
     link="admin:assistance_reliefpayment_changelist",
     by_year=True,
+    records=lambda user, year: restrict(
+        ReliefPayment.objects.filter(year=year or timezone.localdate().year), user
+    ),
 )
 def relief_paid(user, year=None):
     year = year or timezone.localdate().year

@@ -1,6 +1,6 @@
 """/api/v1/cockpit/kpis: every indicator over the caller's scope."""
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
@@ -73,6 +73,69 @@ def _under(user, under: str | None):
     return scope.narrowed(user, unit)
 
 
+class UnitFigure(Schema):
+    code: str
+    name: str
+    value: float | int | dict[str, int] | None
+    display: str = Field(..., description="数值的通行写法，如 25,380、9.7%")
+    records_link: str = ""
+
+
+class BreakdownOut(Schema):
+    key: str
+    label: str
+    unit: str
+    period: str
+    total: float | int | dict[str, int] | None = Field(..., description="查看者范围内的合计数值")
+    items: list[UnitFigure]
+
+
+@router.get(
+    "/kpis/{key}/breakdown",
+    response={200: BreakdownOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+)
+def kpi_breakdown(
+    request,
+    key: str,
+    by: Literal["town", "unit"] = "town",
+    year: Year | None = None,
+    under: str | None = None,
+):
+    """An indicator compared across units, largest first: `by=town`, the town and street
+    federations in the caller's scope (under `under` if given); `by=unit`, the units directly
+    under `under` (or under the caller's own unit). Each unit's figure is the caller's scope
+    narrowed to that unit, with the list of its records."""
+    _known(request, key)
+    user = _under(request.user, under)
+    if by == "town":
+        units = scope.restrict(OrgUnit.objects.filter(kind=OrgUnit.Kind.TOWN_FEDERATION), user)
+    else:
+        top = OrgUnit.objects.filter(code=under).first() if under else _own_unit(request.user)
+        units = scope.restrict(top.get_children(), user) if top else OrgUnit.objects.none()
+    figure = kpis.evaluate(user, year=year, keys=[key])[0]
+    return {
+        "key": key,
+        "label": figure["label"],
+        "unit": figure["unit"],
+        "period": figure["period"],
+        "total": figure["value"],
+        "items": kpis.breakdown(key, request.user, list(units.order_by("code")), year),
+    }
+
+
+def _own_unit(user):
+    """The highest unit the user holds a role on."""
+    units = [ra.unit for ra in user.role_assignments()]
+    return min(units, key=lambda u: u.depth) if units else None
+
+
+def _known(request, key: str) -> None:
+    if key not in kpis.registry():
+        raise Http404(_("No indicator has this key."))
+    if key not in kpis.visible(request.user):
+        raise PermissionDenied(_("You may not see the records behind this figure."))
+
+
 @router.get(
     "/kpis/{key}/records",
     response={200: RecordPage, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
@@ -88,10 +151,7 @@ def kpi_records(
     """The records that make an indicator's figure over the caller's scope (the drill-down):
     for a count, `count` is the figure itself; for a rate or a sum, the records it is computed
     over. Paginated, newest first."""
-    if key not in kpis.registry():
-        raise Http404(_("No indicator has this key."))
-    if key not in kpis.visible(request.user):
-        raise PermissionDenied(_("You may not see the records behind this figure."))
+    _known(request, key)
     found = kpis.records(key, _under(request.user, under), year)
     if found is None:
         raise Http404(_("This figure names no records for that year."))

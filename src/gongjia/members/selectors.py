@@ -104,9 +104,10 @@ def new_unions_count(user, year=None):
     "members.new_unions_by_field",
     label=_("New unions by field"),
     unit=_("unions"),
-    link="admin:members_founding_changelist",
+    link="admin:orgs_orgunit_changelist",
     by_year=True,
     parts={**dict(Founding.Field.choices), "other": _("founded without a founding case")},
+    records=lambda user, year: new_unions(user, year or timezone.localdate().year),
 )
 def new_unions_by_field(user, year=None):
     """Established foundings of the year by field; unions founded without a case are 'other'."""
@@ -166,6 +167,7 @@ def new_unions_100plus_members(user, year=None):
     unit=_("share (0-1)"),
     fmt=SHARE,
     link="admin:orgs_enterprise_changelist",
+    records=lambda user, year: restrict(Enterprise.objects.filter(headcount__gt=0), user),
 )
 def membership_rate(user, year=None):
     enterprises = restrict(Enterprise.objects.filter(headcount__gt=0), user)

@@ -231,6 +231,33 @@ def evaluate(
     return out
 
 
+def _sortable(value) -> float:
+    if isinstance(value, dict):
+        value = sum(value.values())
+    return float("-inf") if value is None else float(value)
+
+
+def breakdown(key: str, user, units, year: int | None = None) -> list[dict]:
+    """The figure `key` for each of `units` (the viewer's scope narrowed to each unit, so a
+    unit outside it counts nothing), largest first, each with its records' list."""
+    from gongjia.platform import scope
+
+    ind = _registry[key]
+    rows = []
+    for unit in units:
+        value = _value(ind, scope.narrowed(user, unit), year)
+        rows.append(
+            {
+                "code": unit.code,
+                "name": unit.name,
+                "value": value,
+                "display": formatting.figure(value, ind.fmt),
+                "records_link": drill_down(key, year, unit.code),
+            }
+        )
+    return sorted(rows, key=lambda r: (-_sortable(r["value"]), r["code"]))
+
+
 def _view_perm(link: str) -> str:
     """The permission to see the records behind a figure: its page's model, viewed
     (`admin:<app>_<model>_<page>`)."""

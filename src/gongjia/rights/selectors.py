@@ -168,6 +168,9 @@ def legal_talks(user, year=None):
     unit=_("people"),
     link="admin:rights_legaltalk_changelist",
     by_year=True,
+    records=lambda user, year: restrict(
+        LegalTalk.objects.filter(held_on__year=year or timezone.localdate().year), user
+    ),
 )
 def legal_talk_audience(user, year=None):
     year = year or timezone.localdate().year
