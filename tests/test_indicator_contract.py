@@ -142,3 +142,30 @@ def test_a_figure_compared_across_the_towns(demo, client):
     assert sum(t["value"] for t in unions["items"]) == own["total"]
     wrong = client.get("/api/v1/cockpit/kpis/no.such/breakdown", **auth)
     assert wrong.status_code == 404 and wrong.json()["message"]
+
+
+def test_a_figures_page_charts_it_over_the_years_and_across_the_towns(demo, client):
+    district = demo["district"]
+    client.force_login(district, backend="gongjia.accounts.backends.RoleBackend")
+    home = client.get("/admin/").content.decode()
+    assert 'href="/admin/cockpit/members.total/"' in home  # every card opens its figure's page
+    r = client.get("/admin/cockpit/members.total/", {"year": 2020})
+    assert r.status_code == 200
+    page = r.content.decode()
+    figure = kpis.evaluate(district, year=2020, keys=["members.total"])[0]
+    assert f'id="figure-value">{figure["display"]}' in page
+    assert 'data-type="line"' in page and 'data-type="bar"' in page
+    assert r.context["trend"][-1] == (2020, figure["display"])
+    rows = r.context["rows"]
+    assert len(rows) >= 20 and all(row["records_link"] in page for row in rows[:3])
+    assert figure["records_link"] in page
+    # A target is shown with whether it is reached.
+    r = client.get("/admin/cockpit/rights.village_coverage/")
+    assert "目标 100.0%" in r.content.decode()
+    # A town officer compares the units under the town; a figure one may not see is not there.
+    client.force_login(demo["chengxiang"], backend="gongjia.accounts.backends.RoleBackend")
+    r = client.get("/admin/cockpit/members.total/")
+    assert all(row["code"].startswith("330109001-") for row in r.context["rows"])
+    auditor = User.objects.get(username="auditor")
+    client.force_login(auditor, backend="gongjia.accounts.backends.RoleBackend")
+    assert client.get("/admin/cockpit/members.total/").status_code == 404

@@ -90,7 +90,12 @@ def _placeholder(tag: str) -> str:
 
 
 def _pages(client, user):
+    from gongjia.platform import kpis
+
     yield "/admin/"
+    for key in kpis.visible(user):  # each figure's page: its trend and comparison
+        yield f"/admin/cockpit/{key}/?year=2020"
+        yield f"/admin/cockpit/{key}/"
     for model, model_admin in admin.site._registry.items():
         try:
             base = reverse(url_name(model, "changelist"))

@@ -37,3 +37,103 @@ class GongjiaAdminSite(UnfoldAdminSite):
         }
         request.current_app = self.name
         return TemplateResponse(request, self.index_template, context)
+
+    def get_urls(self):
+        from django.urls import path
+
+        return [
+            path(
+                "cockpit/<str:key>/",
+                self.admin_view(self.figure_view),
+                name="cockpit_figure",
+            ),
+            *super().get_urls(),
+        ]
+
+    def figure_view(self, request, key):
+        """One figure: its value, its trend over the years, its target, and the comparison
+        across the towns (or the units) under the viewer, each number opening its records."""
+        import json
+
+        from django.http import Http404
+
+        from gongjia.platform import formatting, kpis
+
+        if key not in kpis.visible(request.user):
+            raise Http404
+        year = request.GET.get("year")
+        year = int(year) if year and year.isdigit() and 2000 <= int(year) <= 2100 else None
+        ind = kpis.registry()[key]
+        figure = kpis.evaluate(request.user, year=year, keys=[key])[0]
+        units = _compared_units(request.user)
+        rows = kpis.breakdown(key, request.user, units, year)
+        years = kpis.trend(key, request.user, year)
+
+        def plain(value):
+            if isinstance(value, dict):
+                return sum(value.values())
+            if ind.fmt == kpis.SHARE and value is not None:
+                return round(value * 100, 1)
+            return value
+
+        def chart(labels, values):
+            return json.dumps(
+                {
+                    "labels": labels,
+                    "datasets": [
+                        {
+                            "label": str(ind.label),
+                            "data": [plain(v) for v in values],
+                            "backgroundColor": "var(--color-primary-600)",
+                            "borderColor": "var(--color-primary-600)",
+                        }
+                    ],
+                },
+                ensure_ascii=False,
+            )
+
+        target = None
+        if ind.target is not None:
+            target = {
+                "display": formatting.figure(ind.target, ind.fmt),
+                "reached": figure["value"] is not None
+                and plain(figure["value"]) >= plain(ind.target),
+            }
+        context = {
+            **self.each_context(request),
+            "title": figure["label"],
+            "figure": figure,
+            "target": target,
+            "year": year,
+            "trend": [(y, formatting.figure(v, ind.fmt)) for y, v in years],
+            "trend_chart": chart([str(y) for y, _v in years], [v for _y, v in years])
+            if years
+            else "",
+            "rows": rows,
+            "rows_chart": chart([r["name"] for r in rows], [r["value"] for r in rows])
+            if rows
+            else "",
+            "compared": _("Compared across the towns")
+            if units and units[0].kind == "town_federation"
+            else _("Compared across the units under you"),
+            "in_percent": ind.fmt == kpis.SHARE,
+        }
+        request.current_app = self.name
+        return TemplateResponse(request, "admin/gongjia_figure.html", context)
+
+
+def _compared_units(user) -> list:
+    """What a viewer compares: the towns in their scope, or, for one who sees one town, the
+    units directly under it."""
+    from gongjia.platform import scope
+
+    OrgUnit = scope.unit_model()
+    towns = list(
+        scope.restrict(OrgUnit.objects.filter(kind="town_federation"), user).order_by("code")
+    )
+    if len(towns) > 1:
+        return towns
+    own = sorted((ra.unit for ra in user.role_assignments()), key=lambda u: u.depth)
+    if not own:
+        return towns
+    return list(scope.restrict(own[0].get_children(), user).order_by("code"))

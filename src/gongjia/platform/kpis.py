@@ -231,6 +231,19 @@ def evaluate(
     return out
 
 
+TREND_YEARS = 10  # how far back a figure's page charts it
+
+
+def trend(key: str, user, to_year: int | None = None) -> list[tuple[int, object]]:
+    """The figure over the years on record up to `to_year` (this year by default): a stock at
+    each year's end, a flow within each year. A figure kept only as it stands today has none."""
+    ind = _registry[key]
+    if not ind.by_year:
+        return []
+    last = to_year or timezone.localdate().year
+    return [(y, _value(ind, user, y)) for y in range(last - TREND_YEARS + 1, last + 1)]
+
+
 def _sortable(value) -> float:
     if isinstance(value, dict):
         value = sum(value.values())
