@@ -1,5 +1,6 @@
 """Platform figures at district scale: building the demo district, then the server time of the
-back-office home and of /api/v1/cockpit/kpis (median of 20), as a district administrator.
+back-office home, of /api/v1/cockpit/kpis, of a figure compared across the towns and of a
+figure's page (median of 20), as a district administrator.
 
     .venv/bin/python bench/bench_platform.py            # SQLite under var/bench/
     DATABASE_URL=postgres://... .venv/bin/python bench/bench_platform.py
@@ -55,12 +56,18 @@ def main():
     home = timed(client, "/admin/")
     kpis = timed(client, "/api/v1/cockpit/kpis?year=2020")
     units_list = timed(client, "/admin/orgs/orgunit/")
+    breakdown = timed(client, "/api/v1/cockpit/kpis/members.total/breakdown?year=2020")
+    figure_page = timed(client, "/admin/cockpit/members.total/?year=2020", n=5)
+    drill_down = timed(client, "/admin/members/member/?kpi=members.total:2020:", n=5)
     print(f"database: {vendor}")
     print(f"units: {OrgUnit.objects.count()}  enterprises: {Enterprise.objects.count()}")
     print(f"gongjia demo --scale district: {build:.1f} s")
     print(f"back-office home, median of 20: {home:.1f} ms")
     print(f"/api/v1/cockpit/kpis?year=2020, median of 20: {kpis:.1f} ms")
     print(f"back-office unit list, median of 20: {units_list:.1f} ms")
+    print(f"members.total by town (API), median of 20: {breakdown:.1f} ms")
+    print(f"members.total's page (trend and towns), median of 5: {figure_page:.1f} ms")
+    print(f"members.total's records in the back office, median of 5: {drill_down:.1f} ms")
 
 
 if __name__ == "__main__":
