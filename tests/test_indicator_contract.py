@@ -169,3 +169,19 @@ def test_a_figures_page_charts_it_over_the_years_and_across_the_towns(demo, clie
     auditor = User.objects.get(username="auditor")
     client.force_login(auditor, backend="gongjia.accounts.backends.RoleBackend")
     assert client.get("/admin/cockpit/members.total/").status_code == 404
+
+
+def test_a_year_before_the_rules_has_no_records_rather_than_an_error(db, monkeypatch):
+    """A figure whose rule was not yet in force answers nothing for that year, and so do its
+    records (not an error)."""
+    from gongjia.platform.parameters import UnknownParameter
+
+    def rule_not_in_force(user, year):
+        raise UnknownParameter("members.large_union_threshold")
+
+    ind = kpis.Indicator(
+        "test.early", "early", "", rule_not_in_force, by_year=True, records=rule_not_in_force
+    )
+    monkeypatch.setitem(kpis._registry, "test.early", ind)
+    assert kpis.evaluate(None, year=2001, keys=["test.early"])[0]["value"] is None
+    assert kpis.records("test.early", None, 2001) is None
