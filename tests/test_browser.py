@@ -6,7 +6,7 @@ import pyotp
 import pytest
 
 from conftest import PASSWORD
-from tests.browser import PHONE, context, launch, needs_chromium
+from tests.browser import PHONE, apply_to_join, context, launch, needs_chromium, register
 
 pytestmark = needs_chromium
 
@@ -66,23 +66,10 @@ def test_a_worker_registers_and_applies_on_a_phone(live_server, tree, browser, t
 
     phone = context(browser, PHONE).new_page()
     phone.goto(f"{live_server.url}/portal/login/")
-    phone.click("a[href='/portal/register/']")
-    phone.fill("#id_full_name", "孙小梅")
-    phone.fill("#id_id_number", id_number(61))
-    phone.fill("#id_mobile", "13900006161")
-    phone.fill("#id_username", "xiaomei")
-    phone.fill("#id_password", "Hongqiao#Lane-88")
-    phone.fill("#id_password2", "Hongqiao#Lane-88")
-    phone.click("button.primary")
-    phone.wait_for_selector("#tiles")
+    register(phone, id_number(61))
     assert "孙小梅" in phone.inner_text("h1")
     phone.screenshot(path=str(tmp_path / "portal-home.png"), full_page=True)
-    phone.click("#tiles a[href='/portal/member/']")
-    phone.wait_for_selector("#id_union_code")
-    assert "孙小梅" in phone.inner_text("dl.identity")  # the account's own name, not typed
-    phone.fill("#id_union_code", "A-1")
-    phone.click("button.primary")
-    phone.wait_for_load_state("networkidle")
+    apply_to_join(phone, "A-1")
     member = Member.objects.get(user__username="xiaomei")
     assert (member.name, member.status) == ("孙小梅", Member.Status.APPLIED)
     assert member.id_number == id_number(61)

@@ -17,7 +17,7 @@ import pytest
 import xlsxwriter
 
 from gongjia.platform.validators import id_check_char
-from tests.browser import PHONE, context, launch, needs_chromium
+from tests.browser import PHONE, apply_to_join, context, launch, needs_chromium, register
 from tests.live import PASSWORD, LiveSite
 
 pytestmark = needs_chromium
@@ -167,22 +167,9 @@ def test_a_worker_registers_applies_and_the_union_officer_approves(office):
     the desk, finds the application on the home page's to-do list and approves it; the worker's
     card then shows the membership."""
     phone = office.phone()
-    phone.click("a[href='/portal/register/']")
-    phone.fill("#id_full_name", "孙小梅")
-    phone.fill("#id_id_number", id_number(1))
-    phone.fill("#id_mobile", "13900006161")
-    phone.fill("#id_username", "xiaomei")
-    phone.fill("#id_password", "Hongqiao#Lane-88")
-    phone.fill("#id_password2", "Hongqiao#Lane-88")
-    phone.click("button.primary")
-    phone.wait_for_selector("#tiles")
+    register(phone, id_number(1))
     office.shot(phone, "worker-registered")
-    phone.click("#tiles a[href='/portal/member/']")
-    phone.wait_for_selector("#id_union_code")
-    assert "孙小梅" in phone.inner_text("dl.identity")  # the account's own name, not typed
-    phone.fill("#id_union_code", UNION)
-    phone.click("button.primary")
-    phone.wait_for_load_state("networkidle")
+    apply_to_join(phone, UNION)
     office.shot(phone, "worker-applied")
     assert "已申请" in phone.inner_text("body")
 

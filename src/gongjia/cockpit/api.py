@@ -107,11 +107,8 @@ def kpi_breakdown(
     narrowed to that unit, with the list of its records."""
     _known(request, key)
     user = _under(request.user, under)
-    if by == "town":
-        units = scope.restrict(OrgUnit.objects.filter(kind=OrgUnit.Kind.TOWN_FEDERATION), user)
-    else:
-        top = OrgUnit.objects.filter(code=under).first() if under else _own_unit(request.user)
-        units = scope.restrict(top.get_children(), user) if top else OrgUnit.objects.none()
+    top = OrgUnit.objects.filter(code=under).first() if under and by == "unit" else None
+    units = kpis.compared_units(user, by, top)
     figure = kpis.evaluate(user, year=year, keys=[key])[0]
     return {
         "key": key,
@@ -119,14 +116,8 @@ def kpi_breakdown(
         "unit": figure["unit"],
         "period": figure["period"],
         "total": figure["value"],
-        "items": kpis.breakdown(key, request.user, list(units.order_by("code")), year),
+        "items": kpis.breakdown(key, request.user, units, year),
     }
-
-
-def _own_unit(user):
-    """The highest unit the user holds a role on."""
-    units = [ra.unit for ra in user.role_assignments()]
-    return min(units, key=lambda u: u.depth) if units else None
 
 
 def _known(request, key: str) -> None:
@@ -155,6 +146,7 @@ def kpi_records(
     found = kpis.records(key, _under(request.user, under), year)
     if found is None:
         raise Http404(_("This figure names no records for that year."))
-    rows = page(found.order_by("-pk"), offset, limit)
+    # A label may name related records (a risk grade its member): fetched with the page.
+    rows = page(found.select_related().order_by("-pk"), offset, limit)
     rows["items"] = [{"id": r.pk, "label": str(r)} for r in rows["items"]]
     return rows

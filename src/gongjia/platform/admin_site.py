@@ -65,7 +65,7 @@ class GongjiaAdminSite(UnfoldAdminSite):
         year = int(year) if year and year.isdigit() and 2000 <= int(year) <= 2100 else None
         ind = kpis.registry()[key]
         figure = kpis.evaluate(request.user, year=year, keys=[key])[0]
-        units = _compared_units(request.user)
+        units = kpis.compared_units(request.user)
         rows = kpis.breakdown(key, request.user, units, year)
         years = kpis.trend(key, request.user, year)
 
@@ -120,20 +120,3 @@ class GongjiaAdminSite(UnfoldAdminSite):
         }
         request.current_app = self.name
         return TemplateResponse(request, "admin/gongjia_figure.html", context)
-
-
-def _compared_units(user) -> list:
-    """What a viewer compares: the towns in their scope, or, for one who sees one town, the
-    units directly under it."""
-    from gongjia.platform import scope
-
-    OrgUnit = scope.unit_model()
-    towns = list(
-        scope.restrict(OrgUnit.objects.filter(kind="town_federation"), user).order_by("code")
-    )
-    if len(towns) > 1:
-        return towns
-    own = sorted((ra.unit for ra in user.role_assignments()), key=lambda u: u.depth)
-    if not own:
-        return towns
-    return list(scope.restrict(own[0].get_children(), user).order_by("code"))
