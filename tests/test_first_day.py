@@ -1,24 +1,18 @@
 """Each role's first day, in Chromium, on the demo district as `gongjia serve --with-worker`
 serves it: what an officer, a lawyer and a worker do, through the pages they use.
 
-Every step leaves a screenshot in the module's `screens` folder (or in GONGJIA_SCREENS_DIR),
-for people to look at. Each person signs in once for the module: a second sign-in with the
-same one-time code inside its 30 seconds is refused as a replay, as it should be.
+Every step leaves a screenshot in the `screens` folder (or in GONGJIA_SCREENS_DIR), for people
+to look at. The installation and the people at it are the suite's (tests/conftest.py).
 """
 
 import datetime as dt
 import json
-import os
 import re
-from pathlib import Path
 
-import pyotp
-import pytest
 import xlsxwriter
 
 from gongjia.platform.validators import id_check_char
-from tests.browser import PHONE, apply_to_join, context, launch, needs_chromium, register
-from tests.live import PASSWORD, LiveSite
+from tests.browser import apply_to_join, needs_chromium, register
 
 pytestmark = needs_chromium
 
@@ -30,72 +24,6 @@ def id_number(n: int) -> str:
     """ID numbers of people the demo district does not hold (born 1993-07-21)."""
     body = f"33010919930721{n:03d}"
     return body + id_check_char(body)
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    s = LiveSite(tmp_path_factory.mktemp("first-day"))
-    try:
-        s.setup()
-        s.start()
-        yield s
-    finally:
-        s.stop()
-
-
-class Office:
-    """The people of the demo district at their desks and on their phones."""
-
-    def __init__(self, site, browser, screens: Path):
-        self.site, self.browser, self.screens = site, browser, screens
-        self.desks, self.n = {}, 0
-
-    def desk(self, username):
-        """The back office, signed in as `username` with password and one-time code."""
-        if username not in self.desks:
-            page = context(self.browser).new_page()
-            page.goto(f"{self.site.base}/admin/login/")
-            page.fill("input[name=username]", username)
-            page.fill("input[name=password]", PASSWORD)
-            page.fill("input[name=otp]", pyotp.TOTP(self.site.secrets[username]).now())
-            page.click("button[type=submit]")
-            page.wait_for_selector("#todo, #kpi-grid")
-            self.desks[username] = page
-        return self.desks[username]
-
-    def phone(self, username=None, password=PASSWORD):
-        """The portal on a 390 px phone, signed in when a user name is given."""
-        page = context(self.browser, PHONE).new_page()
-        page.goto(f"{self.site.base}/portal/login/")
-        if username:
-            page.fill("#id_username", username)
-            page.fill("#id_password", password)
-            page.click("button.primary")
-            page.wait_for_selector("#tiles")
-        return page
-
-    def go(self, page, path):
-        page.goto(self.site.base + path)
-        page.wait_for_load_state("networkidle")
-
-    def shot(self, page, name):
-        self.n += 1
-        page.screenshot(path=str(self.screens / f"{self.n:02d}-{name}.png"), full_page=True)
-
-    def shell(self, code):
-        return self.site.shell(code)
-
-
-@pytest.fixture(scope="module")
-def office(site, tmp_path_factory):
-    from playwright.sync_api import sync_playwright
-
-    screens = Path(os.environ.get("GONGJIA_SCREENS_DIR") or tmp_path_factory.mktemp("screens"))
-    screens.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as p:
-        browser = launch(p)
-        yield Office(site, browser, screens)
-        browser.close()
 
 
 # --- what people do on a record's page ----------------------------------------------------------

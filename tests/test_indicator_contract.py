@@ -4,6 +4,7 @@ drill-down list and the API's records hold the same records; a write that change
 changes the figure at once. Every indicator added later is held to it without a line here."""
 
 import io
+import urllib.parse
 
 import pytest
 from django.core.management import call_command
@@ -144,6 +145,25 @@ def test_a_figure_compared_across_the_towns(demo, client):
     assert wrong.status_code == 404 and wrong.json()["message"]
 
 
+def test_a_count_compared_in_one_query_equals_each_scope_narrowed(demo):
+    """Counts across the towns (and the unions of a town) are had in one grouped query: for
+    every count, several years and two viewers, each unit's number is the figure over the
+    viewer's scope narrowed to that unit."""
+    grouped = 0
+    for name in ("district", "chengxiang"):
+        user = demo[name]
+        for by in ("town", "unit"):
+            units = kpis.compared_units(user, by)
+            for key, ind in declared():
+                for year in YEARS:
+                    fast = kpis._grouped(ind, user, units, year)
+                    if fast is None:
+                        continue
+                    grouped += 1
+                    assert fast == kpis._narrowed(ind, user, units, year), (name, by, key, year)
+    assert grouped >= 50
+
+
 def test_a_figures_page_charts_it_over_the_years_and_across_the_towns(demo, client):
     district = demo["district"]
     client.force_login(district, backend="gongjia.accounts.backends.RoleBackend")
@@ -185,3 +205,76 @@ def test_a_year_before_the_rules_has_no_records_rather_than_an_error(db, monkeyp
     monkeypatch.setitem(kpis._registry, "test.early", ind)
     assert kpis.evaluate(None, year=2001, keys=["test.early"])[0]["value"] is None
     assert kpis.records("test.early", None, 2001) is None
+
+
+def test_the_report_the_screen_and_the_api_say_the_same_over_each_scope(demo, client):
+    """The annual report (its page, its workbook), the big screen and /kpis give one figure
+    for one scope and year; a town's officer, and the district asking `under` the town, get
+    the town's; a lawyer's report has no hardship figures; the report's files are what they
+    say they are."""
+    import python_calamine
+
+    from gongjia.platform import report
+
+    def api(name, **query):
+        token = sign_in(client, name, DEMO_PASSWORD)
+        r = client.get("/api/v1/cockpit/kpis", query, HTTP_AUTHORIZATION=f"Bearer {token}")
+        assert r.status_code == 200, r.json()
+        return {f["key"]: f for f in r.json()}, token
+
+    district, token = api("district", year=2020)
+    members = district["members.total"]
+    assert members["display"] == "21,780" and len(members["trend"]) == 10
+    assert members["trend"][-1] == {"year": 2020, "value": members["value"]}
+    coverage = district["rights.village_coverage"]
+    assert coverage["target"] == 1.0 and coverage["target_display"] == "100.0%"
+
+    built = report.build(demo["district"], 2020)
+    in_report = {f["key"]: f for s in built["sections"] for f in s["figures"]}
+    assert {k: f["value"] for k, f in in_report.items()} == {
+        k: f["value"] for k, f in district.items()
+    }
+    assert "77 个职工维权站（室）实现全区村（社区）全覆盖" in built["brief"]
+
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+    book = client.get("/api/v1/cockpit/report", {"year": 2020, "format": "xlsx"}, **auth)
+    assert book.status_code == 200 and "attachment" in book["Content-Disposition"]
+    workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(book.content))
+    sheets = [workbook.get_sheet_by_index(i).to_python() for i in (0, 1)]
+    rows = {r[0]: r[2] for r in sheets[0][1:]}
+    for key, f in district.items():
+        value = f["value"]
+        value = sum(value.values()) if isinstance(value, dict) else value
+        assert (rows[key] if rows[key] != "" else None) == value, key
+    # By town: a count's column adds up to no more than the district's figure (units directly
+    # under the district belong to no town).
+    by_town = sheets[1]
+    column = by_town[0].index(members["label"])
+    assert len(by_town) - 1 >= 20
+    assert sum(r[column] or 0 for r in by_town[1:]) <= members["value"]
+    pdf = client.get("/api/v1/cockpit/report", {"year": 2020, "under": "330109001"}, **auth)
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    assert (
+        urllib.parse.quote("城厢街道总工会 2020 年产改年度报告.pdf") in pdf["Content-Disposition"]
+    )
+
+    # The town: its officer's figures, the district's `under` it, its report, its screen.
+    town, _token = api("chengxiang", year=2020)
+    under, _token = api("district", year=2020, under="330109001")
+    counts = [k for k, i in kpis.registry().items() if i.counts and k in town]
+    assert counts and all(town[k]["value"] == under[k]["value"] for k in counts)
+    assert town["members.total"]["value"] < members["value"]
+    client.force_login(demo["chengxiang"], backend="gongjia.accounts.backends.RoleBackend")
+    page = client.get("/admin/cockpit/report/", {"year": 2020}).content.decode()
+    assert "城厢街道总工会 2020 年产改年度报告" in page
+    assert f'<td class="num">{town["members.total"]["display"]}</td>' in page
+    screen = client.get("/admin/cockpit/screen/", {"year": 2020}).content.decode()
+    assert town["members.total"]["display"] in screen
+    elsewhere = client.get("/admin/cockpit/report/", {"year": 2020, "under": "330109002"})
+    assert elsewhere.status_code == 404  # a town's officer asks for another town
+
+    lawyer = User.objects.get(username="lawyer")
+    client.force_login(lawyer, backend="gongjia.accounts.backends.RoleBackend")
+    page = client.get("/admin/cockpit/report/", {"year": 2020})
+    assert page.status_code == 200
+    assert 'id="programme-assistance"' not in page.content.decode()

@@ -243,3 +243,28 @@ def test_the_first_requests_after_the_database_drops_connections_succeed(site):
     statuses = [site.request("GET", "/api/v1/me", token=token)[0] for _ in range(20)]
     assert statuses == [200] * 20
     _wait(lambda: site.request("GET", "/healthz")[0] == 200, 15, "the worker beats again")
+
+
+def test_a_figure_is_exact_at_once_after_a_write_in_another_process(site):
+    """The server keeps the figures it computed; a member entered by another process (the
+    command line here, the worker's import alike) shows in the server's next answer."""
+    token = site.token("district", site.secrets["district"])
+
+    def total():
+        status, body = site.request("GET", "/api/v1/cockpit/kpis?key=members.total", token=token)
+        assert status == 200, body
+        return body[0]["value"]
+
+    before = total()
+    assert total() == before
+    site.shell(
+        "from django.utils import timezone\n"
+        "from gongjia.members import actions\n"
+        "from gongjia.orgs.models import OrgUnit\n"
+        "from gongjia.platform.scope import SYSTEM\n"
+        "actions.register(acting_user=SYSTEM, name='另一进程',"
+        f" id_number='{_id_number(9, 1)}',"
+        " union=OrgUnit.objects.get(code='330109001-001'),"
+        " join_date=timezone.localdate().isoformat())\n"
+    )
+    assert total() == before + 1

@@ -93,6 +93,8 @@ def _pages(client, user):
     from gongjia.platform import kpis
 
     yield "/admin/"
+    yield "/admin/cockpit/screen/?year=2020"  # the big screen, and the phone's view of it
+    yield "/admin/cockpit/report/?year=2020"  # the annual report
     for key in kpis.visible(user):  # each figure's page: its trend and comparison
         yield f"/admin/cockpit/{key}/?year=2020"
         yield f"/admin/cockpit/{key}/"

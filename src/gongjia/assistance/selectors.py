@@ -37,6 +37,10 @@ def periods_at(user, on):
     link="admin:assistance_household_changelist",
     by_year=True,
     parts={**dict(Household.Category.choices), "none": _("no category")},
+    sentence=_(
+        "%(n:assistance.archived_households)s hardship households archived, with"
+        " %(n:assistance.employed_members)s employed family members registered"
+    ),
     records=lambda user, year: Household.objects.filter(
         pk__in=periods_at(user, year_end(year) or timezone.localdate()).values("household")
     ),

@@ -14,6 +14,11 @@ from gongjia.platform.api_base import ErrorOut, Year, page, reference
 router = Router(tags=["cockpit"])
 
 
+class TrendPoint(Schema):
+    year: int
+    value: float | int | dict[str, int] | None
+
+
 class KpiOut(Schema):
     key: str
     label: str
@@ -25,7 +30,12 @@ class KpiOut(Schema):
     kind_label: str
     period: str = Field(..., description="数值所指的时点或期间，如 2020年末、2020年、2016–2020年")
     year: int | None = None
-    target: float | None = None
+    display: str = Field(..., description="数值的通行写法，如 25,380、9.7%、352,800.00")
+    target: float | None = Field(None, description="目标值（如有），与数值同一口径")
+    target_display: str = ""
+    trend: list[TrendPoint] = Field(
+        [], description="近十年各年的数值（存量为年末、流量为当年），只有当前状态的指标为空"
+    )
     link: str = ""
     records_link: str = Field(
         "", description="后台中构成该数值的记录列表（按该指标本身筛选，条数即数值）"
@@ -52,18 +62,23 @@ def list_kpis(
     under: str | None = None,
     from_year: Annotated[Year | None, Query(alias="from")] = None,
     to_year: Annotated[Year | None, Query(alias="to")] = None,
+    trend: bool = True,
 ):
     """Indicators as a list; `key` (comma-separated) limits the list to those keys; `under`
     (a unit code, e.g. a town federation) gives the figures of that branch of the caller's
     scope. `year=Y`: a stock as at the end of Y, a flow within Y; `from=Y1&to=Y2`: flows summed
-    over the years, stocks and rates as at the end of Y2."""
+    over the years, stocks and rates as at the end of Y2. Each item has its kind, unit, target
+    and its trend over the ten years up to the year asked (`trend=false` leaves it out: after a
+    write, ten years of a figure cost ten times one)."""
     if (from_year is None) != (to_year is None) or (from_year or 0) > (to_year or 0):
         raise ValidationError({"from": [_("Give both from and to, with from not after to.")]})
     if from_year is not None and year is not None:
         raise ValidationError({"year": [_("Give either year or from and to, not both.")]})
     keys = [k.strip() for k in key.split(",")] if key else None
     user = _under(request.user, under)
-    return kpis.evaluate(user, year=year, keys=keys, from_year=from_year, to_year=to_year)
+    return kpis.evaluate(
+        user, year=year, keys=keys, from_year=from_year, to_year=to_year, with_trend=trend
+    )
 
 
 def _under(user, under: str | None):
@@ -150,3 +165,37 @@ def kpi_records(
     rows = page(found.select_related().order_by("-pk"), offset, limit)
     rows["items"] = [{"id": r.pk, "label": str(r)} for r in rows["items"]]
     return rows
+
+
+_FILE = {"schema": {"type": "string", "format": "binary"}}
+
+
+@router.get(
+    "/report",
+    response={401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "年度报告：PDF 或 Excel 工作簿",
+                "content": {
+                    "application/pdf": _FILE,
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": _FILE,
+                },
+            }
+        }
+    },
+)
+def annual_report(
+    request,
+    year: Year | None = None,
+    under: str | None = None,
+    format: Literal["pdf", "xlsx"] = "pdf",  # noqa: A002  the interface's own name
+):
+    """The annual report of the reform (产改年度报告) over the caller's scope (or the branch
+    `under`) for `year` (the year that ended last by default): `format=pdf` the print-ready
+    report with its sentences and charts, `format=xlsx` every figure, and every figure by town,
+    as a workbook. Its figures are those of /kpis for the same year and scope."""
+    from gongjia.platform import report
+
+    user = _under(request.user, under)
+    return report.response(request, user, year or report.default_year(), format)

@@ -95,6 +95,11 @@ def new_members(user, year=None):
     link="admin:orgs_orgunit_changelist",
     by_year=True,
     counts=True,
+    sentence=_(
+        "%(n:members.new_unions)s new grassroots unions and %(n:members.new_members)s new members;"
+        " of them %(n:members.new_unions_100plus)s unions of 100 or more people with"
+        " %(members.new_unions_100plus_members)s"
+    ),
 )
 def new_unions_count(user, year=None):
     return new_unions(user, year or timezone.localdate().year)

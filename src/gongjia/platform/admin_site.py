@@ -7,6 +7,12 @@ from django.utils.translation import gettext_lazy as _
 from unfold.sites import UnfoldAdminSite
 
 
+def _year(request) -> int | None:
+    """The year a cockpit page is asked for (`?year=`), None for as things stand."""
+    year = request.GET.get("year", "")
+    return int(year) if year.isdigit() and 2000 <= int(year) <= 2100 else None
+
+
 class GongjiaAdminSite(UnfoldAdminSite):
     login_template = "admin/login.html"
     index_template = "admin/gongjia_index.html"
@@ -24,8 +30,7 @@ class GongjiaAdminSite(UnfoldAdminSite):
         """The role's home: what waits for this person first, then the figures of their role."""
         from gongjia.platform import kpis, todos
 
-        year = request.GET.get("year")
-        year = int(year) if year and year.isdigit() and 2000 <= int(year) <= 2100 else None
+        year = _year(request)
         keys = kpis.visible(request.user)
         context = {
             **self.each_context(request),
@@ -42,6 +47,9 @@ class GongjiaAdminSite(UnfoldAdminSite):
         from django.urls import path
 
         return [
+            # Before the figure's page, whose key would take "report" for one.
+            path("cockpit/report/", self.admin_view(self.report_view), name="cockpit_report"),
+            path("cockpit/screen/", self.admin_view(self.screen_view), name="cockpit_screen"),
             path(
                 "cockpit/<str:key>/",
                 self.admin_view(self.figure_view),
@@ -49,6 +57,95 @@ class GongjiaAdminSite(UnfoldAdminSite):
             ),
             *super().get_urls(),
         ]
+
+    def screen_view(self, request):
+        """The figures on the federation hall's screen (1920 × 1080, read from across the room,
+        reloading itself every `refresh` seconds) and, the same page on a phone, for leaders:
+        every figure of the viewer's role as a tile, and each programme's trend as a chart."""
+        import json
+
+        from django.apps import apps
+        from django.utils import timezone
+
+        from gongjia.platform import figure_cache, kpis, report
+
+        year = _year(request)
+        refresh = request.GET.get("refresh", "")
+        refresh = max(30, min(int(refresh), 3600)) if refresh.isdigit() else 300
+        keys = kpis.visible(request.user)
+        registry = kpis.registry()
+        with figure_cache.reading():
+            figures = kpis.evaluate(request.user, year=year, keys=keys) if keys else []
+            charts, seen = [], set()
+            for f in figures:
+                programme = f["key"].split(".", 1)[0]
+                ind = registry[f["key"]]
+                if programme in seen or not ind.by_year or ind.fmt != kpis.COUNT:
+                    continue
+                seen.add(programme)
+                years = kpis.trend(f["key"], request.user, year)
+                data = {
+                    "labels": [str(y) for y, _v in years],
+                    "datasets": [
+                        {
+                            "label": f["label"],
+                            "data": [
+                                sum(v.values()) if isinstance(v, dict) else v for _y, v in years
+                            ],
+                            "borderColor": "var(--color-primary-400)",
+                            "backgroundColor": "var(--color-primary-400)",
+                        }
+                    ],
+                }
+                charts.append(
+                    {
+                        "programme": str(apps.get_app_config(programme).verbose_name),
+                        "label": f["label"],
+                        "data": json.dumps(data, ensure_ascii=False),
+                    }
+                )
+        context = {
+            **self.each_context(request),
+            "title": _("The cockpit"),
+            "theme": "dark",
+            "scope": report.scope_name(request.user),
+            "figures": [f for f in figures if f["value"] is not None],
+            "charts": charts,
+            "year": year,
+            "refresh": refresh,
+            "as_of": timezone.localtime(),
+        }
+        request.current_app = self.name
+        return TemplateResponse(request, "admin/gongjia_screen.html", context)
+
+    def report_view(self, request):
+        """The annual report of the reform over the viewer's scope (or the branch `under`), as
+        a print-ready page, a PDF (`format=pdf`) or a workbook by town (`format=xlsx`)."""
+        from urllib.parse import urlencode
+
+        from django.http import Http404
+        from django.urls import reverse
+
+        from gongjia.platform import report, scope
+
+        year = _year(request) or report.default_year()
+        user, under = request.user, request.GET.get("under", "")
+        if under:
+            unit = scope.units_in_scope(user, scope.unit_model(), "view").filter(code=under).first()
+            if unit is None:
+                raise Http404
+            user = scope.narrowed(user, unit)
+        fmt = request.GET.get("format", "html")
+        if fmt not in report.FORMATS:
+            raise Http404
+        query = {"year": year, **({"under": under} if under else {})}
+        here = reverse("admin:cockpit_report")
+        links = {
+            "pdf": f"{here}?{urlencode({**query, 'format': 'pdf'})}",
+            "xlsx": f"{here}?{urlencode({**query, 'format': 'xlsx'})}",
+            "home": reverse("admin:index"),
+        }
+        return report.response(request, user, year, fmt, links)
 
     def figure_view(self, request, key):
         """One figure: its value, its trend over the years, its target, and the comparison
@@ -61,8 +158,7 @@ class GongjiaAdminSite(UnfoldAdminSite):
 
         if key not in kpis.visible(request.user):
             raise Http404
-        year = request.GET.get("year")
-        year = int(year) if year and year.isdigit() and 2000 <= int(year) <= 2100 else None
+        year = _year(request)
         ind = kpis.registry()[key]
         figure = kpis.evaluate(request.user, year=year, keys=[key])[0]
         units = kpis.compared_units(request.user)

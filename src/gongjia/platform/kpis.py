@@ -16,7 +16,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from gongjia.platform import formatting
+from gongjia.platform import figure_cache, formatting
 from gongjia.platform.formatting import COUNT, MONEY, SHARE  # noqa: F401  (declarations' kinds)
 from gongjia.platform.parameters import UnknownParameter
 
@@ -46,6 +46,10 @@ class Indicator:
     # sum, the records it is computed over. Drill-downs list them.
     records: Callable | None = None
     counts: bool = False
+    # How the annual report says it: a text with %(value)s (the figure as it reads, with its
+    # unit) and %(<key>)s for any other figure of the same scope and year, or a function of
+    # that mapping. Without one the report says "<period>，<label> <value>".
+    sentence: object = None
 
 
 _registry: dict[str, Indicator] = {}
@@ -72,6 +76,7 @@ def indicator(
     parts=None,
     counts: bool = False,
     records=None,
+    sentence=None,
 ):
     """Declare an indicator; `kind` defaults to a flow for figures by year, else a stock.
 
@@ -108,6 +113,7 @@ def indicator(
             dict(parts or {}) or None,
             base,
             counts,
+            sentence,
         )
         return value
 
@@ -116,18 +122,9 @@ def indicator(
 
 def records(key: str, user, year: int | None = None):
     """The records behind the figure `key` for `year` over the user's scope (None when the
-    figure declares none); a figure kept only as it stands today has none for a past year."""
+    figure declares none, or says nothing of that year, as its value does)."""
     ind = _registry[key]
-    if ind.records is None:
-        return None
-    if not ind.by_year:
-        if year is not None and year < timezone.localdate().year:
-            return None
-        year = None
-    try:
-        return ind.records(user, year)
-    except UnknownParameter:
-        return None  # a year before the rule behind the figure was in force, as for its value
+    return None if ind.records is None else _for_year(ind, ind.records, user, year)
 
 
 def drill_down(key: str, year: int | None = None, under: str = "") -> str:
@@ -170,16 +167,25 @@ def _summed(values):
     return sum(values)
 
 
-def _value(ind: Indicator, user, year):
+def _for_year(ind: Indicator, func, user, year):
+    """`func(user, year)` for the figure: a figure kept only as it stands today (no dates behind
+    it) says nothing of a past year, nor does one whose rule was not yet in force."""
     if not ind.by_year:
-        # A figure kept only as it stands today (no dates behind it) says nothing of a past year.
         if year is not None and year < timezone.localdate().year:
             return None
         year = None
     try:
-        return ind.func(user, year)
+        return func(user, year)
     except UnknownParameter:
-        return None  # a year before the rule behind the figure was in force
+        return None
+
+
+def _value(ind: Indicator, user, year):
+    """The figure, kept until a write changes a table it was computed from."""
+    return figure_cache.remembered(
+        ("figure", ind.key, year, figure_cache.signature(user)),
+        lambda: _for_year(ind, ind.func, user, year),
+    )
 
 
 def evaluate(
@@ -189,11 +195,22 @@ def evaluate(
     *,
     from_year: int | None = None,
     to_year: int | None = None,
+    with_trend: bool = False,
 ) -> list[dict]:
     """Every indicator (or those of `keys`) over the user's scope: for `year`, or over the years
-    `from_year`..`to_year` (flows summed, stocks and rates as at `to_year`)."""
+    `from_year`..`to_year` (flows summed, stocks and rates as at `to_year`); `with_trend` adds
+    each figure's trend up to that year."""
     if (from_year is None) != (to_year is None):
         raise ValueError("from_year and to_year go together")
+    with figure_cache.reading():
+        out = _evaluate(user, year, keys, from_year, to_year)
+        for f in out if with_trend else ():
+            points = trend(f["key"], user, f["year"] or to_year)
+            f["trend"] = [{"year": y, "value": v} for y, v in points]
+        return out
+
+
+def _evaluate(user, year, keys, from_year, to_year) -> list[dict]:
     out = []
     for key, ind in sorted(_registry.items()):
         if keys and key not in keys:
@@ -218,6 +235,9 @@ def evaluate(
                 "period": str(_period(ind, year, from_year, to_year)),
                 "year": at if ind.by_year else None,
                 "target": ind.target,
+                "target_display": ""
+                if ind.target is None
+                else formatting.figure(ind.target, ind.fmt),
                 "link": link,
                 # The records that make the figure of one year, listed by the figure itself.
                 "records_link": ""
@@ -244,7 +264,8 @@ def trend(key: str, user, to_year: int | None = None) -> list[tuple[int, object]
     if not ind.by_year:
         return []
     last = to_year or timezone.localdate().year
-    return [(y, _value(ind, user, y)) for y in range(last - TREND_YEARS + 1, last + 1)]
+    with figure_cache.reading():
+        return [(y, _value(ind, user, y)) for y in range(last - TREND_YEARS + 1, last + 1)]
 
 
 def _sortable(value) -> float:
@@ -253,25 +274,89 @@ def _sortable(value) -> float:
     return float("-inf") if value is None else float(value)
 
 
+def compared_units(user, by: str = "", top=None) -> list:
+    """The units a figure is compared across, in the user's scope: `by="town"` the town and
+    street federations; `by="unit"` the units directly under `top` (the user's highest unit by
+    default); by default the towns, or for one who sees a single town the units under it."""
+    from gongjia.platform import scope
+
+    OrgUnit = scope.unit_model()
+    if by != "unit":
+        towns = scope.restrict(OrgUnit.objects.filter(kind="town_federation"), user)
+        towns = list(towns.order_by("code"))
+        if by == "town" or len(towns) > 1:
+            return towns
+    if top is None:
+        own = [ra.unit for ra in user.role_assignments()]
+        top = min(own, key=lambda u: u.depth) if own else None
+    if top is None:
+        return []
+    return list(scope.restrict(top.get_children(), user).order_by("code"))
+
+
 def breakdown(key: str, user, units, year: int | None = None) -> list[dict]:
     """The figure `key` for each of `units` (the viewer's scope narrowed to each unit, so a
     unit outside it counts nothing), largest first, each with its records' list."""
+    ind = _registry[key]
+    with figure_cache.reading():
+        values = figure_cache.remembered(
+            ("breakdown", key, year, figure_cache.signature(user), tuple(u.path for u in units)),
+            lambda: _grouped(ind, user, units, year) or _narrowed(ind, user, units, year),
+        )
+    rows = [
+        {
+            "code": unit.code,
+            "name": unit.name,
+            "value": value,
+            "display": formatting.figure(value, ind.fmt),
+            "records_link": drill_down(key, year, unit.code),
+        }
+        for unit, value in zip(units, values, strict=True)
+    ]
+    return sorted(rows, key=lambda r: (-_sortable(r["value"]), r["code"]))
+
+
+def _narrowed(ind: Indicator, user, units, year) -> list:
     from gongjia.platform import scope
 
-    ind = _registry[key]
-    rows = []
-    for unit in units:
-        value = _value(ind, scope.narrowed(user, unit), year)
-        rows.append(
-            {
-                "code": unit.code,
-                "name": unit.name,
-                "value": value,
-                "display": formatting.figure(value, ind.fmt),
-                "records_link": drill_down(key, year, unit.code),
-            }
-        )
-    return sorted(rows, key=lambda r: (-_sortable(r["value"]), r["code"]))
+    return [_value(ind, scope.narrowed(user, unit), year) for unit in units]
+
+
+def _grouped(ind: Indicator, user, units, year) -> list | None:
+    """A count across units of one level in one query: its records over the whole scope,
+    grouped by the branch of the tree their unit lies in. None where that cannot stand for the
+    narrowed scopes (not a count, records reached through several units, units at several
+    levels, records that are themselves groups); the contract test holds the two to the same
+    numbers."""
+    from django.db.models import Count
+
+    from gongjia.platform import scope
+
+    if not ind.counts or not units or len({len(u.path) for u in units}) != 1:
+        return None
+    found = _for_year(ind, ind.records, user, year)
+    if found is None:
+        return [None] * len(units)
+    spec = scope.spec_for(found.model)
+    q = found.query
+    aggregated = q.group_by is not None or any(
+        getattr(a, "contains_aggregate", False) for a in q.annotations.values()
+    )
+    if spec.kind != "units" or len(spec.paths) != 1 or q.distinct or aggregated:
+        return None
+    # Grouped by the unit's key (an index holds it, no join), each unit's count then added to
+    # the branch its path lies in.
+    column = spec.paths[0] or "pk"
+    counted = found.order_by().values_list(column).annotate(_n=Count("pk"))
+    by_unit = dict(counted)
+    paths = dict(scope.unit_model().objects.values_list("pk", "path"))  # ~10,000 in a district
+    width = len(units[0].path)
+    by_branch: dict[str, int] = {}
+    for pk, n in by_unit.items():
+        if pk in paths:
+            branch = paths[pk][:width]
+            by_branch[branch] = by_branch.get(branch, 0) + n
+    return [by_branch.get(u.path, 0) for u in units]
 
 
 def _view_perm(link: str) -> str:

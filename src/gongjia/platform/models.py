@@ -336,3 +336,18 @@ class OfficialDay(models.Model):
             raise ValidationError(
                 {"day": _("The date lies outside the year %(y)s.") % {"y": self.year_id}}
             )
+
+
+class TableVersion(models.Model):
+    """How often a table has been written (from a random start): a kept figure is good while
+    the tables it read are at the versions it was computed at (platform.figure_cache)."""
+
+    name = models.CharField(max_length=100, primary_key=True)
+    version = models.BigIntegerField()
+
+    class Meta:
+        verbose_name = _("table version")
+        verbose_name_plural = _("table versions")
+
+    def __str__(self):
+        return f"{self.name}@{self.version}"

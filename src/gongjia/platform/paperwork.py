@@ -99,7 +99,7 @@ def html(p: Paper, obj, user, *, pdf: bool = False) -> str:
     return render_to_string(p.template, context)
 
 
-def _pdf(page: str, base_url: str) -> bytes:
+def render_pdf(page: str, base_url: str) -> bytes:
     try:
         import weasyprint  # noqa: PLC0415  its system libraries load only when a PDF is asked for
     except OSError as e:  # Pango missing on this machine: the page still prints
@@ -117,7 +117,7 @@ def response(request, p: Paper, obj, *, pdf: bool = False) -> HttpResponse:
     page = html(p, obj, request.user, pdf=pdf)
     # The PDF is made before the entry is written: a document that could not be made was
     # not printed.
-    body = _pdf(page, request.build_absolute_uri("/")) if pdf else None
+    body = render_pdf(page, request.build_absolute_uri("/")) if pdf else None
     if p.personal:
         audit.record(
             AuditEvent.Kind.EXPORT,

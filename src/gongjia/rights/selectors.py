@@ -96,6 +96,19 @@ def stations_count(user, year=None):
     return stations(user, year_end(year))
 
 
+def _coverage_said(words) -> str:
+    if (words["v:rights.village_coverage"] or 0) >= 1:
+        said = _(
+            "%(n:rights.stations)s rights stations and rooms cover every village and community"
+        )
+    else:
+        said = _(
+            "%(n:rights.stations)s rights stations and rooms cover %(value)s of the villages and"
+            " communities"
+        )
+    return said % words
+
+
 @indicator(
     "rights.village_coverage",
     kind=RATE,
@@ -105,6 +118,7 @@ def stations_count(user, year=None):
     link="admin:rights_station_coverage",
     target=1.0,
     by_year=True,
+    sentence=lambda words: _coverage_said(words),
 )
 def village_coverage(user, year=None):
     return _covered_share(user, year_end(year))
@@ -118,6 +132,10 @@ def village_coverage(user, year=None):
     unit=_("people"),
     link="admin:rights_teammember_changelist",
     counts=True,
+    sentence=_(
+        "The rights service team has %(n:rights.lawyers)s lawyers, %(n:rights.chief_maintainers)s"
+        " regional chief maintainers and %(n:rights.law_supervisors)s union labour-law supervisors"
+    ),
 )
 def lawyers(user, year=None):
     return team(user, TeamMember.Kind.LAWYER, year_end(year))
@@ -156,6 +174,10 @@ def law_supervisors(user, year=None):
     link="admin:rights_legaltalk_changelist",
     by_year=True,
     counts=True,
+    sentence=_(
+        "%(n:rights.legal_talks)s legal talks went to the grassroots, heard by"
+        " %(rights.legal_talk_audience)s"
+    ),
 )
 def legal_talks(user, year=None):
     year = year or timezone.localdate().year

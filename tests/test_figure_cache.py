@@ -1,0 +1,102 @@
+"""A figure is kept until a write changes a table it was computed from: served without its
+queries while nothing changed, exact at once after a committed write (through an action, a bulk
+update that sends no signal, or another thread's connection), and exact inside the transaction
+that wrote, even if it then rolls back. The contract test and the live site's test hold the same
+over the demo district and across processes."""
+
+import threading
+
+import pytest
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from gongjia.members import actions
+from gongjia.members.models import Member
+from gongjia.members.testing import id_number
+from gongjia.platform import figure_cache, kpis
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def officer(tree, make_user):
+    figure_cache.forget()
+    return make_user("town_officer", tree.town_a)
+
+
+def total(user):
+    return kpis.evaluate(user, keys=["members.total"])[0]["value"]
+
+
+def join(tree, n):
+    return actions.register(
+        acting_user=tree_actor(),
+        union=tree.union_a,
+        name=f"缓存{n}",
+        id_number=id_number(800 + n),
+        join_date=timezone.localdate().isoformat(),
+    )
+
+
+def tree_actor():
+    from gongjia.platform.scope import SYSTEM
+
+    return SYSTEM
+
+
+def test_a_kept_figure_is_served_without_its_queries(tree, officer):
+    join(tree, 1)
+    first = total(officer)
+    assert first == 1
+    with CaptureQueriesContext(connection) as q:
+        assert total(officer) == first
+    members = [x["sql"] for x in q.captured_queries if "members_member" in x["sql"]]
+    assert members == [], members  # only the tables' versions were read
+
+
+def test_a_committed_write_changes_the_figure_at_once(tree, officer):
+    join(tree, 1)
+    before = total(officer)
+    m = join(tree, 2)
+    assert total(officer) == before + 1
+    # A bulk update sends no signal; the connection still sees it.
+    Member.objects.filter(pk=m.pk).update(status=Member.Status.WITHDRAWN)
+    assert total(officer) == before
+    Member.objects.filter(pk=m.pk).update(status=Member.Status.ACTIVE)
+    assert total(officer) == before + 1
+
+
+def test_a_write_on_another_connection_changes_the_figure(tree, officer):
+    before = total(officer)
+
+    def elsewhere():
+        try:
+            join(tree, 3)
+        finally:
+            connection.close()
+
+    t = threading.Thread(target=elsewhere)
+    t.start()
+    t.join()
+    assert total(officer) == before + 1
+
+
+def test_inside_the_writing_transaction_and_after_its_rollback(tree, officer):
+    before = total(officer)
+
+    class Undo(Exception):
+        pass
+
+    with pytest.raises(Undo), transaction.atomic():
+        join(tree, 4)
+        assert total(officer) == before + 1  # the write is not committed, yet counted
+        raise Undo
+    assert total(officer) == before
+
+
+def test_the_scope_is_part_of_what_is_kept(tree, officer, make_user):
+    other = make_user("town_officer", tree.town_b)
+    join(tree, 5)
+    assert total(officer) == 1
+    assert total(other) == 0
