@@ -100,3 +100,14 @@ def test_the_scope_is_part_of_what_is_kept(tree, officer, make_user):
     join(tree, 5)
     assert total(officer) == 1
     assert total(other) == 0
+
+
+def test_a_page_kept_whole_ages_with_the_figures_it_was_made_of(tree, officer):
+    """An answer kept whole (every figure of a page) that was made of figures already kept
+    depends on their tables all the same."""
+    join(tree, 6)
+    ind = kpis.registry()["members.total"]
+    assert kpis._value(ind, officer, None) == 1  # the figure kept on its own first
+    assert total(officer) == 1  # the page made of it, kept whole
+    join(tree, 7)
+    assert total(officer) == 2

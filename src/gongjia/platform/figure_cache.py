@@ -27,7 +27,7 @@ from collections import OrderedDict
 
 from django.db import transaction
 from django.db.transaction import TransactionManagementError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 VERSION_TABLE = "platform_tableversion"
 # Tables whose writes bump nothing: they say nothing a figure counts (who is signed in, the
@@ -192,8 +192,9 @@ def signature(user) -> str:
 
 
 def remembered(key: tuple, compute):
-    """`compute()`, or what it gave last time if no table it read has been written since."""
-    full = (*key, timezone.localdate().toordinal())
+    """`compute()`, or what it gave last time if no table it read has been written since.
+    What is kept may hold labels: the language is part of the key, as the day is."""
+    full = (*key, timezone.localdate().toordinal(), translation.get_language())
     versions = _versions()
     with _lock:
         kept = _kept.get(full)
@@ -203,6 +204,9 @@ def remembered(key: tuple, compute):
         value, deps = kept
         dirty = _dirty()
         if all(versions.get(t) == v for t, v in deps) and not any(t in dirty for t, _v in deps):
+            # Served within another figure's computation: that one depends on these tables too.
+            for outer in getattr(_local, "computing", None) or ():
+                outer.update(t for t, _v in deps)
             return value
     found: set = set()
     computing = getattr(_local, "computing", None)

@@ -202,12 +202,19 @@ def evaluate(
     each figure's trend up to that year."""
     if (from_year is None) != (to_year is None):
         raise ValueError("from_year and to_year go together")
-    with figure_cache.reading():
+
+    def compute():
         out = _evaluate(user, year, keys, from_year, to_year)
         for f in out if with_trend else ():
             points = trend(f["key"], user, f["year"] or to_year)
             f["trend"] = [{"year": y, "value": v} for y, v in points]
         return out
+
+    # The whole answer is kept too (one look-up for a page), beside each figure it is made of.
+    signature = figure_cache.signature(user)
+    key = ("evaluate", signature, year, tuple(keys or ()), from_year, to_year, with_trend)
+    with figure_cache.reading():
+        return [dict(f) for f in figure_cache.remembered(key, compute)]
 
 
 def _evaluate(user, year, keys, from_year, to_year) -> list[dict]:
