@@ -15,6 +15,7 @@ from gongjia.members import actions
 from gongjia.members.models import Member
 from gongjia.members.testing import id_number
 from gongjia.platform import figure_cache, kpis
+from gongjia.platform.scope import SYSTEM
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -31,18 +32,12 @@ def total(user):
 
 def join(tree, n):
     return actions.register(
-        acting_user=tree_actor(),
+        acting_user=SYSTEM,
         union=tree.union_a,
         name=f"缓存{n}",
         id_number=id_number(800 + n),
         join_date=timezone.localdate().isoformat(),
     )
-
-
-def tree_actor():
-    from gongjia.platform.scope import SYSTEM
-
-    return SYSTEM
 
 
 def test_a_kept_figure_is_served_without_its_queries(tree, officer):
@@ -111,3 +106,23 @@ def test_a_page_kept_whole_ages_with_the_figures_it_was_made_of(tree, officer):
     assert total(officer) == 1  # the page made of it, kept whole
     join(tree, 7)
     assert total(officer) == 2
+
+
+def test_the_to_do_list_is_kept_until_what_it_counts_changes(tree, make_user):
+    from gongjia.platform import todos
+
+    officer = make_user("union_officer", tree.union_a)
+
+    def applications():
+        found = [t for t in todos.waiting(officer) if t["key"] == "members.applications"]
+        return found[0]["count"] if found else 0
+
+    assert applications() == 0
+    actions.register(
+        acting_user=SYSTEM,
+        union=tree.union_a,
+        name="申请人",
+        id_number=id_number(899),
+        status=Member.Status.APPLIED,
+    )
+    assert applications() == 1

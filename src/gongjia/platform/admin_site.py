@@ -28,15 +28,18 @@ class GongjiaAdminSite(UnfoldAdminSite):
 
     def index(self, request, extra_context=None):
         """The role's home: what waits for this person first, then the figures of their role."""
-        from gongjia.platform import kpis, todos
+        from gongjia.platform import figure_cache, kpis, todos
 
         year = _year(request)
         keys = kpis.visible(request.user)
+        with figure_cache.reading():
+            waiting = todos.waiting(request.user)
+            figures = kpis.evaluate(request.user, year=year, keys=keys) if keys else []
         context = {
             **self.each_context(request),
             "title": _("My work"),
-            "todos": todos.waiting(request.user),
-            "indicators": kpis.evaluate(request.user, year=year, keys=keys) if keys else [],
+            "todos": waiting,
+            "indicators": figures,
             "year": year,
             **(extra_context or {}),
         }

@@ -49,7 +49,15 @@ def registry() -> dict[str, Todo]:
 
 def waiting(user) -> list[dict]:
     """What waits for `user`, urgent first: only the kinds of work their role has, and only
-    those with something waiting."""
+    those with something waiting. Kept like a figure until a write changes what it counts
+    (some of it is the person's own work: their id is part of what is kept)."""
+    from gongjia.platform import figure_cache
+
+    key = ("todos", getattr(user, "pk", None), figure_cache.signature(user))
+    return [dict(t) for t in figure_cache.remembered(key, lambda: _waiting(user))]
+
+
+def _waiting(user) -> list[dict]:
     out = []
     for t in sorted(_registry.values(), key=lambda t: (not t.urgent, t.key)):
         if not user.has_perm(t.perm):
