@@ -126,3 +126,29 @@ def test_the_to_do_list_is_kept_until_what_it_counts_changes(tree, make_user):
         status=Member.Status.APPLIED,
     )
     assert applications() == 1
+
+
+def test_several_asking_at_once_cost_one_computation(tree, officer):
+    import time
+
+    made = []
+
+    def compute():
+        made.append(1)
+        time.sleep(0.3)  # long enough for the others to arrive while it runs
+        return Member.objects.count()
+
+    answers = []
+
+    def ask():
+        try:
+            answers.append(figure_cache.remembered(("once",), compute))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=ask) for _ in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert answers == [0] * 6 and len(made) == 1

@@ -44,6 +44,7 @@ _TRUNCATE = re.compile(r"\s*TRUNCATE\b", re.I)
 _NAME = re.compile(r'"(\w+)"')
 
 _kept: OrderedDict = OrderedDict()
+_running: dict[tuple, threading.Event] = {}  # figures being computed, by their key
 _lock = threading.Lock()
 _local = threading.local()
 _tables: frozenset | None = None
@@ -191,23 +192,55 @@ def signature(user) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:24]
 
 
-def remembered(key: tuple, compute):
-    """`compute()`, or what it gave last time if no table it read has been written since.
-    What is kept may hold labels: the language is part of the key, as the day is."""
-    full = (*key, timezone.localdate().toordinal(), translation.get_language())
-    versions = _versions()
+def _fresh(full: tuple, versions: dict):
+    """The kept value of `full` if every table it read is at its version, else None (a tuple
+    of one, so a kept None is told apart from nothing kept)."""
     with _lock:
         kept = _kept.get(full)
         if kept is not None:
             _kept.move_to_end(full)
-    if kept is not None:
-        value, deps = kept
-        dirty = _dirty()
-        if all(versions.get(t) == v for t, v in deps) and not any(t in dirty for t, _v in deps):
-            # Served within another figure's computation: that one depends on these tables too.
-            for outer in getattr(_local, "computing", None) or ():
-                outer.update(t for t, _v in deps)
-            return value
+    if kept is None:
+        return None
+    value, deps = kept
+    dirty = _dirty()
+    if not all(versions.get(t) == v for t, v in deps) or any(t in dirty for t, _v in deps):
+        return None
+    # Served within another figure's computation: that one depends on these tables too.
+    for outer in getattr(_local, "computing", None) or ():
+        outer.update(t for t, _v in deps)
+    return (value,)
+
+
+def remembered(key: tuple, compute):
+    """`compute()`, or what it gave last time if no table it read has been written since.
+    What is kept may hold labels: the language is part of the key, as the day is. Of several
+    requests for the same figure at once, one computes it and the others wait for its answer
+    (twenty people opening the cockpit right after an entry cost one computation, not twenty)."""
+    full = (*key, timezone.localdate().toordinal(), translation.get_language())
+    versions = _versions()
+    if (hit := _fresh(full, versions)) is not None:
+        return hit[0]
+    with _lock:
+        running = _running.get(full)
+        if running is None:
+            running = _running[full] = threading.Event()
+            leading = True
+        else:
+            leading = False
+    if not leading:
+        running.wait(timeout=120)
+        if (hit := _fresh(full, versions)) is not None:
+            return hit[0]
+        return _compute(full, versions, compute)  # not kept (a newer write, a dirty table)
+    try:
+        return _compute(full, versions, compute)
+    finally:
+        with _lock:
+            _running.pop(full, None)
+        running.set()
+
+
+def _compute(full: tuple, versions: dict, compute):
     found: set = set()
     computing = getattr(_local, "computing", None)
     if computing is None:
