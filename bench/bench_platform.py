@@ -70,6 +70,9 @@ def main():
         ("members.total by town (API)", f"{KPI}/members.total/breakdown?year=2020", 5),
         ("members.total's page (trend and towns)", "/admin/cockpit/members.total/?year=2020", 3),
         ("members.total's records", "/admin/members/member/?kpi=members.total:2020:", 3),
+        ("big screen", "/admin/cockpit/screen/?year=2020", 5),
+        ("annual report PDF", f"{KPI.rsplit('/', 1)[0]}/report?year=2020&format=pdf", 3),
+        ("annual report workbook by town", "/admin/cockpit/report/?year=2020&format=xlsx", 3),
     ]:
         print(f"{label}, median of {n}: {timed(client, url, n):.1f} ms", flush=True)
     # The same pages right after a write to the members' table: the figures over it computed
@@ -79,6 +82,8 @@ def main():
         ("/api/v1/cockpit/kpis?year=2020", f"{KPI}?year=2020"),
         ("members.total by town (API)", f"{KPI}/members.total/breakdown?year=2020"),
         ("members.total's page (trend and towns)", "/admin/cockpit/members.total/?year=2020"),
+        ("big screen", "/admin/cockpit/screen/?year=2020"),
+        ("annual report PDF", "/admin/cockpit/report/?year=2020&format=pdf"),
     ]:
         touch_members()
         print(f"{label}, first after a write: {timed(client, url, 1):.1f} ms", flush=True)

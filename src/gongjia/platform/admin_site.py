@@ -61,6 +61,20 @@ class GongjiaAdminSite(UnfoldAdminSite):
             *super().get_urls(),
         ]
 
+    def _bare_context(self, request) -> dict:
+        """What the theme's page skeleton needs (its colours, styles and scripts), without the
+        sidebar and the application list that `each_context` builds: a page without them, read
+        by a whole hall every few minutes, should not pay for them."""
+        return {
+            "site_title": self._get_config("SITE_TITLE", request),
+            "site_favicons": self._get_favicons("SITE_FAVICONS", request),
+            "border_radius": self._get_config("BORDER_RADIUS", request),
+            "colors": self._get_colors("COLORS", request),
+            "environment_title_prefix": self._get_config("ENVIRONMENT_TITLE_PREFIX", request),
+            "styles": self._get_list("STYLES", request),
+            "scripts": self._get_list("SCRIPTS", request),
+        }
+
     def screen_view(self, request):
         """The figures on the federation hall's screen (1920 × 1080, read from across the room,
         reloading itself every `refresh` seconds) and, the same page on a phone, for leaders:
@@ -108,7 +122,7 @@ class GongjiaAdminSite(UnfoldAdminSite):
                     }
                 )
         context = {
-            **self.each_context(request),
+            **self._bare_context(request),
             "title": _("The cockpit"),
             "theme": "dark",
             "scope": report.scope_name(request.user),
