@@ -47,8 +47,9 @@ class Indicator:
     records: Callable | None = None
     counts: bool = False
     # How the annual report says it: a text with %(value)s (the figure as it reads, with its
-    # unit) and %(<key>)s for any other figure of the same scope and year, or a function of
-    # that mapping. Without one the report says "<period>，<label> <value>".
+    # unit), %(<key>)s and %(n:<key>)s (the number alone) for any other figure of the same
+    # scope and year, or a function of those words (report.sentence). Without one the report
+    # says "<period>，<label> <value>".
     sentence: object = None
 
 
