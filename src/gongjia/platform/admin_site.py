@@ -13,6 +13,14 @@ def _year(request) -> int | None:
     return int(year) if year.isdigit() and 2000 <= int(year) <= 2100 else None
 
 
+def _chart(label: str, labels: list, values: list, colour: str) -> str:
+    """One series as the theme's Chart.js components take it (their `data` attribute)."""
+    import json
+
+    series = {"label": label, "data": values, "backgroundColor": colour, "borderColor": colour}
+    return json.dumps({"labels": labels, "datasets": [series]}, ensure_ascii=False)
+
+
 class GongjiaAdminSite(UnfoldAdminSite):
     login_template = "admin/login.html"
     index_template = "admin/gongjia_index.html"
@@ -79,9 +87,6 @@ class GongjiaAdminSite(UnfoldAdminSite):
         """The figures on the federation hall's screen (1920 × 1080, read from across the room,
         reloading itself every `refresh` seconds) and, the same page on a phone, for leaders:
         every figure of the viewer's role as a tile, and each programme's trend as a chart."""
-        import json
-
-        from django.apps import apps
         from django.utils import timezone
 
         from gongjia.platform import figure_cache, kpis, report
@@ -95,30 +100,23 @@ class GongjiaAdminSite(UnfoldAdminSite):
             figures = kpis.evaluate(request.user, year=year, keys=keys) if keys else []
             charts, seen = [], set()
             for f in figures:
-                programme = f["key"].split(".", 1)[0]
+                programme = report.programme(f["key"])
                 ind = registry[f["key"]]
                 if programme in seen or not ind.by_year or ind.fmt != kpis.COUNT:
                     continue
                 seen.add(programme)
                 years = kpis.trend(f["key"], request.user, year)
-                data = {
-                    "labels": [str(y) for y, _v in years],
-                    "datasets": [
-                        {
-                            "label": f["label"],
-                            "data": [
-                                sum(v.values()) if isinstance(v, dict) else v for _y, v in years
-                            ],
-                            "borderColor": "var(--color-primary-400)",
-                            "backgroundColor": "var(--color-primary-400)",
-                        }
-                    ],
-                }
+                data = _chart(
+                    f["label"],
+                    [str(y) for y, _v in years],
+                    [kpis.total(v) for _y, v in years],
+                    "var(--color-primary-400)",
+                )
                 charts.append(
                     {
-                        "programme": str(apps.get_app_config(programme).verbose_name),
+                        "programme": report.programme_title(programme),
                         "label": f["label"],
-                        "data": json.dumps(data, ensure_ascii=False),
+                        "data": data,
                     }
                 )
         context = {
@@ -167,8 +165,6 @@ class GongjiaAdminSite(UnfoldAdminSite):
     def figure_view(self, request, key):
         """One figure: its value, its trend over the years, its target, and the comparison
         across the towns (or the units) under the viewer, each number opening its records."""
-        import json
-
         from django.http import Http404
 
         from gongjia.platform import formatting, kpis
@@ -183,34 +179,20 @@ class GongjiaAdminSite(UnfoldAdminSite):
         years = kpis.trend(key, request.user, year)
 
         def plain(value):
-            if isinstance(value, dict):
-                return sum(value.values())
+            value = kpis.total(value)
             if ind.fmt == kpis.SHARE and value is not None:
                 return round(value * 100, 1)
             return value
 
         def chart(labels, values):
-            return json.dumps(
-                {
-                    "labels": labels,
-                    "datasets": [
-                        {
-                            "label": str(ind.label),
-                            "data": [plain(v) for v in values],
-                            "backgroundColor": "var(--color-primary-600)",
-                            "borderColor": "var(--color-primary-600)",
-                        }
-                    ],
-                },
-                ensure_ascii=False,
-            )
+            colour = "var(--color-primary-600)"
+            return _chart(str(ind.label), labels, [plain(v) for v in values], colour)
 
         target = None
         if ind.target is not None:
             target = {
-                "display": formatting.figure(ind.target, ind.fmt),
-                "reached": figure["value"] is not None
-                and plain(figure["value"]) >= plain(ind.target),
+                "display": figure["target_display"],
+                "reached": bool(kpis.reached(figure["value"], ind.target)),
             }
         context = {
             **self.each_context(request),

@@ -7,15 +7,14 @@ from xml.sax.saxutils import escape
 
 from django.utils.safestring import mark_safe
 
-from gongjia.platform import formatting
+from gongjia.platform import formatting, kpis
 
 INK, BAR, TARGET, MUTED = "#1f2937", "#2563eb", "#dc2626", "#6b7280"
 FONT = 'font-family="WenQuanYi Zen Hei, Noto Sans CJK SC, sans-serif"'
 
 
 def _number(value) -> float | None:
-    if isinstance(value, dict):
-        value = sum(value.values())
+    value = kpis.total(value)
     return None if value is None else float(value)
 
 

@@ -276,9 +276,20 @@ def trend(key: str, user, to_year: int | None = None) -> list[tuple[int, object]
         return [(y, _value(ind, user, y)) for y in range(last - TREND_YEARS + 1, last + 1)]
 
 
+def total(value):
+    """A figure as one number: a breakdown's parts added up; None stays None."""
+    return sum(value.values()) if isinstance(value, dict) else value
+
+
+def reached(value, target) -> bool | None:
+    """Whether a figure meets its target (None where it has none, or no value)."""
+    if value is None or target is None:
+        return None
+    return total(value) >= target
+
+
 def _sortable(value) -> float:
-    if isinstance(value, dict):
-        value = sum(value.values())
+    value = total(value)
     return float("-inf") if value is None else float(value)
 
 

@@ -68,8 +68,13 @@ def _words(figures: dict) -> dict:
     return words
 
 
-def _programme(key: str) -> str:
+def programme(key: str) -> str:
+    """The programme a figure belongs to: the app its key begins with."""
     return key.split(".", 1)[0]
+
+
+def programme_title(name: str) -> str:
+    return str(apps.get_app_config(name).verbose_name)
 
 
 def _programme_order() -> dict[str, int]:
@@ -87,8 +92,8 @@ def build(user, year: int) -> dict:
         before = {f["key"]: f for f in kpis.evaluate(user, year=year - 1, keys=keys)}
         said = _words(now)
         sections, brief = [], []
-        ordered = sorted(keys, key=lambda k: (order.get(_programme(k), 999), k))
-        for programme, group in groupby(ordered, key=_programme):
+        ordered = sorted(keys, key=lambda k: (order.get(programme(k), 999), k))
+        for name, group in groupby(ordered, key=programme):
             figures, compare = [], None
             for key in group:
                 ind, f, p = registry[key], now[key], before[key]
@@ -99,10 +104,7 @@ def build(user, year: int) -> dict:
                         "sentence": sentence(ind, f, said),
                         "said_apart": ind.sentence is not None,
                         "previous": p["display"] if ind.by_year else formatting.DASH,
-                        "target_display": formatting.figure(ind.target, ind.fmt)
-                        if ind.target is not None
-                        else "",
-                        "reached": _reached(f["value"], ind.target),
+                        "reached": kpis.reached(f["value"], ind.target),
                         "trend_chart": charts.columns(trend, ind.fmt, ind.target) if trend else "",
                     }
                 )
@@ -116,8 +118,8 @@ def build(user, year: int) -> dict:
             brief += [f["sentence"] for f in figures if f["said_apart"] and f["value"] is not None]
             sections.append(
                 {
-                    "key": programme,
-                    "title": str(apps.get_app_config(programme).verbose_name),
+                    "key": name,
+                    "title": programme_title(name),
                     "figures": figures,
                     "compare": compare,
                 }
@@ -134,14 +136,6 @@ def build(user, year: int) -> dict:
         else _("the units under it"),
         "made_on": timezone.localdate(),
     }
-
-
-def _reached(value, target):
-    if value is None or target is None:
-        return None
-    if isinstance(value, dict):
-        value = sum(value.values())
-    return value >= target
 
 
 def html(user, year: int, *, pdf: bool = False, links: dict | None = None) -> str:
@@ -182,9 +176,6 @@ def xlsx(user, year: int) -> bytes:
     def style(ind):
         return {kpis.SHARE: percent, kpis.MONEY: money}.get(ind.fmt, whole)
 
-    def plain(value):
-        return sum(value.values()) if isinstance(value, dict) else value
-
     with figure_cache.reading():
         figures = kpis.evaluate(user, year=year, keys=keys)
         sheet = book.add_worksheet(_("Figures"))
@@ -194,7 +185,7 @@ def xlsx(user, year: int) -> bytes:
             ind = registry[f["key"]]
             sheet.write_row(r, 0, [f["key"], f["label"]])
             if f["value"] is not None:
-                sheet.write_number(r, 2, plain(f["value"]), style(ind))
+                sheet.write_number(r, 2, kpis.total(f["value"]), style(ind))
             sheet.write_row(r, 3, ["" if ind.fmt == kpis.SHARE else f["unit"], f["period"]])
             if ind.target is not None:
                 sheet.write_number(r, 5, ind.target, style(ind))
@@ -216,7 +207,7 @@ def xlsx(user, year: int) -> bytes:
                 row["code"]: row["value"] for row in kpis.breakdown(f["key"], user, units, year)
             }
             for r, unit in enumerate(units, start=1):
-                value = plain(rows.get(unit.code))
+                value = kpis.total(rows.get(unit.code))
                 if value is not None:
                     by.write_number(r, c, value, style(ind))
         by.freeze_panes(1, 2)
