@@ -75,3 +75,66 @@ def test_figures_read_as_people_write_them(tree, make_user, login_client):
         assert re.search(r"gj-kpi-value\">(—|\d+\.\d%)", card), card
     card = grid[grid.index('data-key="assistance.relief_budget_left"') :][:600]
     assert re.search(r"gj-kpi-value\">(—|[\d,]+\.\d\d) ", card), card
+
+
+def _sidebar(page: str) -> str:
+    """The sidebar's list of pages (up to the person's own menu below it)."""
+    start = page.index('id="nav-sidebar-apps"')
+    return page[start : page.index("openUserLinks", start)]
+
+
+def _badge(sidebar: str) -> str:
+    found = re.search(r'class="sidebar-badge[^"]*"\s*>\s*(\d+)\s*</span>', sidebar)
+    return found.group(1) if found else ""
+
+
+def test_the_kept_sidebar_follows_the_person_the_page_and_their_notifications(
+    tree, make_user, login_client
+):
+    """The sidebar is kept as rendered per roles, language, open page and unread count: each
+    of those changes what it shows at once, and two roles never share one."""
+    from gongjia.platform.notifications import notify
+
+    officer = make_user("town_officer", tree.town_a)
+    client = login_client(officer)
+    first = _sidebar(client.get("/admin/").content.decode())
+    assert _badge(first) == ""
+    assert _sidebar(client.get("/admin/").content.decode()) == first  # the kept one
+    notify(title="案件即将超期", users=[officer])
+    assert _badge(_sidebar(client.get("/admin/").content.decode())) == "1"
+    notify(title="又一件", users=[officer])
+    assert _badge(_sidebar(client.get("/admin/").content.decode())) == "2"
+    officer.notifications.update(read_at="2020-01-01T00:00:00Z")
+    assert _badge(_sidebar(client.get("/admin/").content.decode())) == ""
+
+    # The page that is open is marked in it.
+    listing = _sidebar(client.get("/admin/platform/notification/").content.decode())
+    assert re.search(r'href="/admin/platform/notification/"[^>]*\bactive\b', listing)
+    assert not re.search(r'href="/admin/platform/notification/"[^>]*\bactive\b', first)
+
+    # The same person in English reads English; another role sees its own pages (the
+    # fixture's client, signed in again).
+    client.post("/i18n/setlang/", {"language": "en", "next": "/admin/"})
+    english = _sidebar(client.get("/admin/").content.decode())
+    assert "Hardship assistance" in english and "困难帮扶" in first
+    auditor = login_client(make_user("audit_admin", tree.district))
+    auditor.post("/i18n/setlang/", {"language": "zh-hans", "next": "/admin/"})
+    theirs = _sidebar(auditor.get("/admin/").content.decode())
+    assert "困难帮扶" not in theirs and "系统管理" in theirs
+
+
+def test_the_home_kept_as_rendered_shows_a_write_at_once(tree, make_user, login_client):
+    from gongjia.members.models import Member
+    from gongjia.platform.testing import factories
+
+    client = login_client(make_user("district_admin", tree.district))
+
+    def members_figure() -> str:
+        page = client.get("/admin/").content.decode()
+        tile = page[page.index('data-key="members.total"') :]
+        return re.search(r'class="gj-kpi-value">\s*([\d,]+)', tile).group(1)
+
+    before = members_figure()
+    assert members_figure() == before
+    factories()[Member](tree, tree.town_a)
+    assert int(members_figure().replace(",", "")) == int(before.replace(",", "")) + 1

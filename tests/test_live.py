@@ -37,7 +37,7 @@ def site(tmp_path_factory):
     try:
         s.setup()
         s.writers = json.loads(s.shell(MAKE_WRITERS).strip().splitlines()[-1])
-        s.start()
+        s.start("--processes", "2")
         yield s
     finally:
         s.stop()
@@ -226,6 +226,41 @@ def test_a_killed_worker_is_started_again_and_its_job_fails_visibly(site):
         return out.strip().splitlines()[-1].startswith("failed")
 
     _wait(failed, 40, "the orphaned job is marked failed")
+
+
+def _server_processes(site) -> set[int]:
+    """The server's own processes (forks of it that serve requests, not its worker)."""
+    from pathlib import Path
+
+    found = set()
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            stat = (proc / "stat").read_text()
+            cmdline = (proc / "cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        ppid = int(stat.rsplit(")", 1)[1].split()[1])
+        if ppid == site.server.pid and b"serve" in cmdline:
+            found.add(int(proc.name))
+    return found
+
+
+def test_several_server_processes_and_one_that_dies_is_replaced(site):
+    """Pages are served by several processes on one socket (one per core by default); a
+    process that dies is replaced, and the others answer meanwhile."""
+    import os
+    import signal
+
+    token = site.token("writer0", site.writers["writer0"])
+    before = _server_processes(site)
+    assert len(before) == 2, before
+    os.kill(sorted(before)[0], signal.SIGKILL)
+    statuses = [site.request("GET", "/api/v1/me", token=token)[0] for _ in range(20)]
+    assert statuses == [200] * 20
+    _wait(lambda: len(_server_processes(site)) == 2, 15, "a new server process")
+    assert _server_processes(site) != before
 
 
 def test_the_first_requests_after_the_database_drops_connections_succeed(site):

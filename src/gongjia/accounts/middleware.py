@@ -22,6 +22,9 @@ EXEMPT_PREFIXES = (
 )
 
 
+SEEN_EVERY = 60  # seconds
+
+
 class IdleTimeoutMiddleware:
     """End a session after `security.idle_timeout_minutes` without a request."""
 
@@ -42,7 +45,10 @@ class IdleTimeoutMiddleware:
                 messages.info(request, _("Your session ended after a period of inactivity."))
                 login = "/admin/login/" if request.path.startswith("/admin/") else "/portal/login/"
                 return redirect(f"{login}?next={request.path}")
-            request.session["last_seen"] = now
+            # Written at most once a minute: a session saved on every request is a database
+            # write on every page read, and the idle timeout is counted in minutes.
+            if last is None or now - last >= SEEN_EVERY:
+                request.session["last_seen"] = now
         return self.get_response(request)
 
 

@@ -1,5 +1,7 @@
 """The back-office site: role-based entry, a login with a second factor, the indicator home."""
 
+import hashlib
+
 from django.conf import settings
 from django.template.response import TemplateResponse
 from django.utils.module_loading import import_string
@@ -21,6 +23,24 @@ def _chart(label: str, labels: list, values: list, colour: str) -> str:
     return json.dumps({"labels": labels, "datasets": [series]}, ensure_ascii=False)
 
 
+def _sidebar_key(request, navigation: list) -> str:
+    """What the sidebar's rendering depends on (navigation.html keeps it under this key): the
+    person's roles, the language, the pages marked open, and the badges' numbers."""
+    from django.utils.translation import get_language
+
+    from gongjia.platform import figure_cache
+
+    active, badges = [], []
+    for group in navigation:
+        for item in group.get("items", []):
+            if item.get("active"):
+                active.append(str(item.get("link")))
+            if isinstance(item.get("badge"), str):
+                badges.append(import_string(item["badge"])(request))
+    text = repr((figure_cache.signature(request.user), get_language(), active, badges))
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
 class GongjiaAdminSite(UnfoldAdminSite):
     login_template = "admin/login.html"
     index_template = "admin/gongjia_index.html"
@@ -34,23 +54,47 @@ class GongjiaAdminSite(UnfoldAdminSite):
     def has_permission(self, request):
         return request.user.is_active and getattr(request.user, "may_use_back_office", False)
 
+    def get_app_list(self, request, app_label=None):
+        # Every page's context asks for the application list, which the theme's sidebar does
+        # not show (it shows ours, navigation.sidebar): built only when a page reads it.
+        from django.utils.functional import SimpleLazyObject
+
+        parent = super().get_app_list
+        return SimpleLazyObject(lambda: parent(request, app_label))
+
+    def each_context(self, request):
+        context = super().each_context(request)
+        context["sidebar_key"] = _sidebar_key(request, context.get("sidebar_navigation") or [])
+        return context
+
     def index(self, request, extra_context=None):
         """The role's home: what waits for this person first, then the figures of their role."""
+        from django.template.loader import render_to_string
+
         from gongjia.platform import figure_cache, kpis, todos
 
         year = _year(request)
-        keys = kpis.visible(request.user)
-        with figure_cache.reading():
-            waiting = todos.waiting(request.user)
-            figures = kpis.evaluate(request.user, year=year, keys=keys) if keys else []
-        context = {
-            **self.each_context(request),
-            "title": _("My work"),
-            "todos": waiting,
-            "indicators": figures,
-            "year": year,
-            **(extra_context or {}),
-        }
+        user = request.user
+
+        def home():
+            keys = kpis.visible(user)
+            with figure_cache.reading():
+                waiting = todos.waiting(user)
+                figures = kpis.evaluate(user, year=year, keys=keys) if keys else []
+            context = {"todos": waiting, "indicators": figures, "year": year}
+            return render_to_string("admin/gongjia_home.html", context)
+
+        # The page's own part is kept as rendered, like the figures and the to-do list it
+        # shows (and with them: a write to what they count renders it again).
+        signature = figure_cache.signature(user)
+        with figure_cache.reading():  # the sidebar's unread count too: one look at the versions
+            context = {
+                **self.each_context(request),
+                "title": _("My work"),
+                "home": figure_cache.remembered(("home", user.pk, signature, year), home),
+                "year": year,
+                **(extra_context or {}),
+            }
         request.current_app = self.name
         return TemplateResponse(request, self.index_template, context)
 
@@ -87,6 +131,7 @@ class GongjiaAdminSite(UnfoldAdminSite):
         """The figures on the federation hall's screen (1920 × 1080, read from across the room,
         reloading itself every `refresh` seconds) and, the same page on a phone, for leaders:
         every figure of the viewer's role as a tile, and each programme's trend as a chart."""
+        from django.template.loader import render_to_string
         from django.utils import timezone
 
         from gongjia.platform import figure_cache, kpis, report
@@ -94,38 +139,48 @@ class GongjiaAdminSite(UnfoldAdminSite):
         year = _year(request)
         refresh = request.GET.get("refresh", "")
         refresh = max(30, min(int(refresh), 3600)) if refresh.isdigit() else 300
-        keys = kpis.visible(request.user)
-        registry = kpis.registry()
-        with figure_cache.reading():
-            figures = kpis.evaluate(request.user, year=year, keys=keys) if keys else []
-            charts, seen = [], set()
-            for f in figures:
-                programme = report.programme(f["key"])
-                ind = registry[f["key"]]
-                if programme in seen or not ind.by_year or ind.fmt != kpis.COUNT:
-                    continue
-                seen.add(programme)
-                years = kpis.trend(f["key"], request.user, year)
-                data = _chart(
-                    f["label"],
-                    [str(y) for y, _v in years],
-                    [kpis.total(v) for _y, v in years],
-                    "var(--color-primary-400)",
-                )
-                charts.append(
-                    {
-                        "programme": report.programme_title(programme),
-                        "label": f["label"],
-                        "data": data,
-                    }
-                )
+        user = request.user
+
+        def tiles():
+            keys = kpis.visible(user)
+            registry = kpis.registry()
+            with figure_cache.reading():
+                figures = kpis.evaluate(user, year=year, keys=keys) if keys else []
+                charts, seen = [], set()
+                for f in figures:
+                    programme = report.programme(f["key"])
+                    ind = registry[f["key"]]
+                    if programme in seen or not ind.by_year or ind.fmt != kpis.COUNT:
+                        continue
+                    seen.add(programme)
+                    years = kpis.trend(f["key"], user, year)
+                    data = _chart(
+                        f["label"],
+                        [str(y) for y, _v in years],
+                        [kpis.total(v) for _y, v in years],
+                        "var(--color-primary-400)",
+                    )
+                    charts.append(
+                        {
+                            "programme": report.programme_title(programme),
+                            "label": f["label"],
+                            "data": data,
+                        }
+                    )
+            context = {
+                "figures": [f for f in figures if f["value"] is not None],
+                "charts": charts,
+                "year": year,
+            }
+            return render_to_string("admin/gongjia_screen_figures.html", context)
+
         context = {
             **self._bare_context(request),
             "title": _("The cockpit"),
             "theme": "dark",
             "scope": report.scope_name(request.user),
-            "figures": [f for f in figures if f["value"] is not None],
-            "charts": charts,
+            # Kept as rendered, as the home's part is: a hall's screens ask every few minutes.
+            "tiles": figure_cache.remembered(("screen", figure_cache.signature(user), year), tiles),
             "year": year,
             "refresh": refresh,
             "as_of": timezone.localtime(),

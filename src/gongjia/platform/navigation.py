@@ -19,7 +19,25 @@ GROUPS = [
 ]
 
 
+_sidebars: dict = {}  # (roles, language) → the groups: the pages a role sees do not change
+
+
 def sidebar(request):
+    """The sidebar's groups of pages for this person: those their roles may open (roles and
+    their permissions are code, so one build serves every later page of the same roles)."""
+    from django.utils.translation import get_language
+
+    from gongjia.platform import figure_cache
+
+    key = (figure_cache.signature(request.user), get_language())
+    if key not in _sidebars:
+        if len(_sidebars) > 1000:
+            _sidebars.clear()
+        _sidebars[key] = _build(request)
+    return _sidebars[key]
+
+
+def _build(request):
     from django.contrib import admin
 
     by_app: dict[str, list] = {}
@@ -64,11 +82,17 @@ def sidebar(request):
 
 
 def unread_badge(request):
+    from gongjia.platform import figure_cache
     from gongjia.platform.models import Notification
 
-    if not request.user.is_authenticated:
+    user = request.user
+    if not user.is_authenticated:
         return None
-    n = Notification.objects.filter(recipient=request.user, read_at__isnull=True).count()
+    # Read on every back-office page: kept like a figure, until a notification is written.
+    n = figure_cache.remembered(
+        ("unread", user.pk),
+        lambda: Notification.objects.filter(recipient=user, read_at__isnull=True).count(),
+    )
     return str(n) if n else None
 
 

@@ -293,3 +293,23 @@ def test_csrf_is_enforced(tree, make_user):
     make_user("union_officer", tree.union_a, username="hank")
     r = client.post("/portal/login/", {"username": "hank", "password": PASSWORD})
     assert r.status_code == 403
+
+
+def test_a_session_is_written_at_most_once_a_minute_and_kept_alive_by_use(
+    tree, make_user, login_client
+):
+    from gongjia.accounts.middleware import SEEN_EVERY
+
+    client = login_client(make_user("town_officer", tree.town_a))
+    assert client.get("/admin/").status_code == 200
+    session = client.session
+    recent = time.time() - 10
+    session["last_seen"] = recent
+    session.save()
+    assert client.get("/admin/").status_code == 200
+    assert client.session["last_seen"] == recent  # read, not written again
+    session = client.session
+    session["last_seen"] = time.time() - SEEN_EVERY - 5
+    session.save()
+    assert client.get("/admin/").status_code == 200
+    assert time.time() - client.session["last_seen"] < 5  # an active session stays alive

@@ -1,5 +1,8 @@
+import contextlib
 import logging
+import os
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -52,24 +55,124 @@ class WorkerSupervisor(threading.Thread):
         self.join(timeout=15)
 
 
+def _processes() -> int:
+    """How many server processes by default: one per core, up to four (each holds its own
+    copy of the application and of the figures it keeps); GONGJIA_PROCESSES overrides it."""
+    configured = os.environ.get("GONGJIA_PROCESSES", "")
+    if configured.isdigit() and int(configured) > 0:
+        return int(configured)
+    return max(1, min(os.cpu_count() or 1, 4))
+
+
+def _listen(host: str, port: int) -> socket.socket:
+    family, kind, proto, _name, address = socket.getaddrinfo(
+        host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
+    )[0]
+    sock = socket.socket(family, kind, proto)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(address)
+    sock.listen(1024)
+    return sock
+
+
+class Servers:
+    """Several server processes on one listening socket. Python runs one thread at a time in
+    a process, so pages that are mostly Python (templates, the figures' answers) are served by
+    as many processes as there are cores; each has its own threads for the waits on the
+    database. A process that exits is started again."""
+
+    def __init__(self, sock: socket.socket, count: int, threads: int):
+        self.sock, self.count, self.threads = sock, count, threads
+        self.children: set[int] = set()
+        self.stopping = False
+
+    def _spawn(self):
+        from django.db import connections
+
+        connections.close_all()  # a child never shares the parent's database connection
+        pid = os.fork()
+        if pid:
+            self.children.add(pid)
+            return
+        code = 0
+        try:
+            signal.signal(signal.SIGINT, signal.SIG_DFL)
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
+            _serve(self.sock, self.threads)
+        except BaseException:  # noqa: BLE001  a child never returns into the parent's code
+            log.exception("a server process failed")
+            code = 1
+        finally:
+            os._exit(code)
+
+    def start(self):
+        for _i in range(self.count):
+            self._spawn()
+
+    def _exited(self) -> list[tuple[int, int]]:
+        # Each child by its own id: os.wait() would also take the worker, which the
+        # supervisor's Popen waits for.
+        out = []
+        for pid in list(self.children):
+            try:
+                done, status = os.waitpid(pid, os.WNOHANG)
+            except ChildProcessError:
+                done, status = pid, 0
+            if done:
+                self.children.discard(pid)
+                out.append((pid, status))
+        return out
+
+    def watch(self):
+        while not self.stopping:
+            for _pid, status in self._exited():
+                log.error("a server process exited (status %s); starting another", status)
+                self._spawn()
+            time.sleep(0.5)
+
+    def stop(self, timeout: float = 10):
+        self.stopping = True
+        for pid in list(self.children):
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGTERM)
+        deadline = time.monotonic() + timeout
+        while self.children and time.monotonic() < deadline:
+            self._exited()
+            time.sleep(0.1)
+        for pid in self.children:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+
+
+def _serve(sock: socket.socket, threads: int):
+    from waitress import serve
+
+    from gongjia.wsgi import application
+
+    serve(application, sockets=[sock], threads=threads, ident="gongjia")
+
+
 class Command(BaseCommand):
     help = "Serve the back office, the portal and the API with a production WSGI server."
 
     def add_arguments(self, parser):
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=8000)
-        parser.add_argument("--threads", type=int, default=8)
+        parser.add_argument("--threads", type=int, default=8, help="threads per process")
+        parser.add_argument(
+            "--processes",
+            type=int,
+            default=None,
+            help="server processes (default: one per core, up to 4, or GONGJIA_PROCESSES)",
+        )
         parser.add_argument(
             "--with-worker",
             action="store_true",
             help="also run the task worker alongside, started again whenever it exits",
         )
 
-    def handle(self, *args, host, port, threads, with_worker, **opts):
-        from waitress import serve
-
+    def handle(self, *args, host, port, threads, processes, with_worker, **opts):
         from gongjia.platform import pii
-        from gongjia.wsgi import application
 
         try:
             pii.ensure_canaries()
@@ -85,15 +188,29 @@ class Command(BaseCommand):
         # shell that started us ignores SIGINT for background jobs.
         signal.signal(signal.SIGINT, stop)
         signal.signal(signal.SIGTERM, stop)
+        count = processes or _processes()
+        if not hasattr(os, "fork"):
+            count = 1
+        sock = _listen(host, port)
+        servers = Servers(sock, count, threads) if count > 1 else None
+        if servers is not None:
+            servers.start()  # forked before the worker's supervisor thread starts
         supervisor = None
         if with_worker:
             supervisor = WorkerSupervisor([sys.executable, "-m", "gongjia.cli", "worker"])
             supervisor.start()
-        self.stdout.write(f"Gongjia serving on http://{host}:{port}/ (Ctrl-C stops)")
+        self.stdout.write(
+            f"Gongjia serving on http://{host}:{port}/ with {count} process(es) (Ctrl-C stops)"
+        )
         try:
-            serve(application, host=host, port=port, threads=threads, ident="gongjia")
+            if servers is None:
+                _serve(sock, threads)
+            else:
+                servers.watch()
         except KeyboardInterrupt:
             pass
         finally:
+            if servers is not None:
+                servers.stop()
             if supervisor is not None:
                 supervisor.stop()
