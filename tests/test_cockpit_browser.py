@@ -43,6 +43,19 @@ def test_a_figure_its_towns_and_the_records_behind_a_towns_number(office):
     assert counted and number(counted.group(1)) == number(shown), (town, shown)
 
 
+def test_a_count_compared_with_its_rate_where_the_count_would_mislead(office):
+    desk = office.desk("district")
+    office.go(desk, "/admin/cockpit/assistance.archived_households/?year=2020")
+    desk.wait_for_selector("#figure-per")
+    desk.wait_for_load_state("networkidle")
+    office.shot(desk, "cockpit-figure-per-members")
+    assert "每万名会员" in desk.inner_text("#figure-per-title")
+    counts = charted(desk)
+    assert len(counts) == 3 and counts[0] == 10 and counts[1] == 27 and counts[2] > 0, counts
+    rates = [t for t in desk.locator("#figure-table [data-rate]").all_inner_texts()]
+    assert len(rates) == 27 and any(r not in ("—", "0.0") for r in rates), rates
+
+
 def test_the_big_screen_and_the_same_figures_on_a_phone(office):
     desk = office.desk("district")
     screen = desk.context.new_page()

@@ -164,6 +164,53 @@ def test_a_count_compared_in_one_query_equals_each_scope_narrowed(demo):
     assert grouped >= 50
 
 
+def test_a_rate_beside_a_count_is_the_count_per_its_base_in_every_unit(demo, client):
+    """A figure declared with `per=` is compared across units by its count and by its rate of
+    the base figure of the same unit and year, through the API and the figure's page; the
+    base is a declared count; a viewer who may not see the base sees no rate."""
+    with_rate = [(k, i) for k, i in sorted(kpis.registry().items()) if i.per]
+    assert len(with_rate) >= 3
+    registry = kpis.registry()
+    district = demo["district"]
+    units = kpis.compared_units(district, "town")
+    for key, ind in with_rate:
+        base = registry[ind.per.base]
+        assert base.counts and ind.per.scale > 0, key
+        for year in (None, 2020):
+            rows = {r["code"]: r for r in kpis.breakdown(key, district, units, year)}
+            bases = {r["code"]: r["value"] for r in kpis.breakdown(base.key, district, units, year)}
+            for code, row in rows.items():
+                n, b = kpis.total(row["value"]), bases[code]
+                expected = None if n is None or not b else n * ind.per.scale / b
+                assert row["rate"] == pytest.approx(expected), (key, year, code)
+
+    token = sign_in(client, "district", DEMO_PASSWORD)
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+    body = client.get(
+        "/api/v1/cockpit/kpis/assistance.archived_households/breakdown", {"year": 2020}, **auth
+    ).json()
+    assert body["per"] == "每万名会员" and body["per_base"] == "members.total"
+    found = kpis.evaluate(district, year=2020, keys=["assistance.archived_households"])
+    total = kpis.total(found[0]["value"])
+    assert total > 0
+    members = kpis.evaluate(district, year=2020, keys=["members.total"])[0]["value"]
+    assert body["total_rate"] == pytest.approx(total * 10_000 / members)
+    busiest = max((t for t in body["items"] if t["rate"] is not None), key=lambda t: t["rate"])
+    assert busiest["rate_display"] == f"{busiest['rate']:,.1f}"
+
+    client.force_login(district, backend="gongjia.accounts.backends.RoleBackend")
+    page = client.get(
+        "/admin/cockpit/assistance.archived_households/", {"year": 2020}
+    ).content.decode()
+    assert 'id="figure-per"' in page and "每万名会员" in page
+    assert page.count("data-rate>") == len(body["items"])
+    # The lawyer may not see the members: no rate of them either.
+    lawyer = User.objects.get(username="lawyer")
+    assert "members.total" not in kpis.visible(lawyer)
+    rows = kpis.breakdown("rights.cases_received", lawyer, kpis.compared_units(lawyer), 2020)
+    assert all("rate" not in r for r in rows)
+
+
 def test_a_figures_page_charts_it_over_the_years_and_across_the_towns(demo, client):
     district = demo["district"]
     client.force_login(district, backend="gongjia.accounts.backends.RoleBackend")

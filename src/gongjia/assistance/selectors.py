@@ -15,7 +15,7 @@ from gongjia.assistance.models import (
     RiskGrade,
 )
 from gongjia.platform import money
-from gongjia.platform.kpis import MONEY, STOCK, indicator, year_end
+from gongjia.platform.kpis import MONEY, STOCK, Per, indicator, year_end
 from gongjia.platform.scope import restrict
 from gongjia.platform.todos import todo
 
@@ -37,6 +37,7 @@ def periods_at(user, on):
     link="admin:assistance_household_changelist",
     by_year=True,
     parts={**dict(Household.Category.choices), "none": _("no category")},
+    per=Per("members.total", 10_000, _("per 10,000 members")),
     sentence=_(
         "%(n:assistance.archived_households)s hardship households archived, with"
         " %(n:assistance.employed_members)s employed family members registered"

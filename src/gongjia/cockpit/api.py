@@ -98,6 +98,10 @@ class UnitFigure(Schema):
     value: float | int | dict[str, int] | None
     display: str = Field(..., description="数值的通行写法，如 25,380、9.7%")
     records_link: str = ""
+    rate: float | None = Field(
+        None, description="按 per 所说的基数折算的比率（如每万名会员的件数），无基数时为空"
+    )
+    rate_display: str = ""
 
 
 class BreakdownOut(Schema):
@@ -106,6 +110,11 @@ class BreakdownOut(Schema):
     unit: str
     period: str
     total: float | int | dict[str, int] | None = Field(..., description="查看者范围内的合计数值")
+    per: str = Field(
+        "", description="单纯计数会误导时各单位比较所用的比率，如“每万名会员”；没有则为空"
+    )
+    per_base: str = Field("", description="比率的基数指标，如 members.total")
+    total_rate: float | None = Field(None, description="查看者范围内合计的比率")
     items: list[UnitFigure]
 
 
@@ -129,12 +138,16 @@ def kpi_breakdown(
     top = OrgUnit.objects.filter(code=under).first() if under and by == "unit" else None
     units = kpis.compared_units(user, by, top)
     figure = kpis.evaluate(user, year=year, keys=[key])[0]
+    per = kpis.rate_of(kpis.registry()[key], request.user)
     return {
         "key": key,
         "label": figure["label"],
         "unit": figure["unit"],
         "period": figure["period"],
         "total": figure["value"],
+        "per": str(per.label) if per else "",
+        "per_base": per.base if per else "",
+        "total_rate": kpis.figure_rate(key, user, year) if per else None,
         "items": kpis.breakdown(key, request.user, units, year),
     }
 

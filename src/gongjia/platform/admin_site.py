@@ -268,5 +268,20 @@ class GongjiaAdminSite(UnfoldAdminSite):
             else _("Compared across the units under you"),
             "in_percent": ind.fmt == kpis.SHARE,
         }
+        per = kpis.rate_of(ind, request.user)
+        if per and rows:
+            by_rate = sorted(
+                rows, key=lambda r: (-(r["rate"] if r["rate"] is not None else -1), r["code"])
+            )
+            context["per"] = {
+                "label": per.label,
+                "total": formatting.number(kpis.figure_rate(key, request.user, year), 1),
+                "chart": _chart(
+                    f"{ind.label}（{per.label}）",
+                    [r["name"] for r in by_rate],
+                    [None if r["rate"] is None else round(r["rate"], 1) for r in by_rate],
+                    "var(--color-primary-400)",
+                ),
+            }
         request.current_app = self.name
         return TemplateResponse(request, "admin/gongjia_figure.html", context)

@@ -28,6 +28,26 @@ KIND_LABELS = {STOCK: _("stock"), FLOW: _("flow"), RATE: _("rate")}
 
 
 @dataclass(frozen=True)
+class Per:
+    """How a figure is compared across units where its raw count would mislead (a town of
+    200,000 members receives more cases than one of 20,000): as a rate of another figure of the
+    same unit and year, `scale` of whose things make the denominator — cases per 10,000
+    members is Per("members.total", 10_000, _("per 10,000 members"))."""
+
+    base: str
+    scale: int
+    label: str
+
+
+def rate(value, base, scale: int) -> float | None:
+    """`value` per `scale` of `base`, None where the base is none or nothing."""
+    value, base = total(value), total(base)
+    if value is None or not base:
+        return None
+    return value * scale / base
+
+
+@dataclass(frozen=True)
 class Indicator:
     key: str
     label: str
@@ -51,6 +71,7 @@ class Indicator:
     # scope and year, or a function of those words (report.sentence). Without one the report
     # says "<period>，<label> <value>".
     sentence: object = None
+    per: Per | None = None  # the rate it is compared across units by, beside its count
 
 
 _registry: dict[str, Indicator] = {}
@@ -78,6 +99,7 @@ def indicator(
     counts: bool = False,
     records=None,
     sentence=None,
+    per: Per | None = None,
 ):
     """Declare an indicator; `kind` defaults to a flow for figures by year, else a stock.
 
@@ -115,6 +137,7 @@ def indicator(
             base,
             counts,
             sentence,
+            per,
         )
         return value
 
@@ -315,24 +338,58 @@ def compared_units(user, by: str = "", top=None) -> list:
 
 def breakdown(key: str, user, units, year: int | None = None) -> list[dict]:
     """The figure `key` for each of `units` (the viewer's scope narrowed to each unit, so a
-    unit outside it counts nothing), largest first, each with its records' list."""
+    unit outside it counts nothing), largest first, each with its records' list and, for a
+    figure declared with `per=`, its rate of the base figure of the same unit."""
     ind = _registry[key]
-    with figure_cache.reading():
-        values = figure_cache.remembered(
-            ("breakdown", key, year, figure_cache.signature(user), tuple(u.path for u in units)),
-            lambda: _grouped(ind, user, units, year) or _narrowed(ind, user, units, year),
-        )
-    rows = [
-        {
+    values = _by_unit(ind, user, units, year)
+    per = rate_of(ind, user)
+    bases = _by_unit(_registry[per.base], user, units, year) if per else None
+    rows = []
+    for i, (unit, value) in enumerate(zip(units, values, strict=True)):
+        row = {
             "code": unit.code,
             "name": unit.name,
             "value": value,
             "display": formatting.figure(value, ind.fmt),
             "records_link": drill_down(key, year, unit.code),
         }
-        for unit, value in zip(units, values, strict=True)
-    ]
+        if per:
+            row["rate"] = rate(value, bases[i], per.scale)
+            row["rate_display"] = formatting.number(row["rate"], 1)
+        rows.append(row)
     return sorted(rows, key=lambda r: (-_sortable(r["value"]), r["code"]))
+
+
+def rate_of(ind: Indicator, user) -> Per | None:
+    """The rate a figure is compared by, for a viewer who may see its base figure too (a rate
+    of a figure one may not see would tell it)."""
+    if ind.per is None or ind.per.base not in visible(user):
+        return None
+    return ind.per
+
+
+def figure_rate(key: str, user, year: int | None = None) -> float | None:
+    """The figure's rate over the user's whole scope (the total row of a comparison)."""
+    ind = _registry[key]
+    per = rate_of(ind, user)
+    if per is None:
+        return None
+    with figure_cache.reading():
+        return rate(_value(ind, user, year), _value(_registry[per.base], user, year), per.scale)
+
+
+def _by_unit(ind: Indicator, user, units, year) -> list:
+    with figure_cache.reading():
+        return figure_cache.remembered(
+            (
+                "breakdown",
+                ind.key,
+                year,
+                figure_cache.signature(user),
+                tuple(u.path for u in units),
+            ),
+            lambda: _grouped(ind, user, units, year) or _narrowed(ind, user, units, year),
+        )
 
 
 def _narrowed(ind: Indicator, user, units, year) -> list:

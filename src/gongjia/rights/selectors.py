@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gongjia.orgs.models import Enterprise, OrgUnit, Region
 from gongjia.platform import parameters
-from gongjia.platform.kpis import RATE, SHARE, STOCK, indicator, year_end
+from gongjia.platform.kpis import RATE, SHARE, STOCK, Per, indicator, year_end
 from gongjia.platform.scope import restrict
 from gongjia.platform.todos import todo
 from gongjia.rights.models import DisputeCase, LegalTalk, Negotiation, Station, TeamMember
@@ -256,6 +256,7 @@ def _year(year):
     link="admin:rights_disputecase_changelist",
     by_year=True,
     counts=True,
+    per=Per("members.total", 10_000, _("per 10,000 members")),
 )
 def cases_received(user, year=None):
     return cases(user).filter(received_on__year=_year(year))
@@ -385,6 +386,8 @@ def in_force(user, on: dt.date | None = None):
     link="admin:orgs_enterprise_changelist",
     by_year=True,
     counts=True,
+    # Enterprises are known only as they stand today: the rate exists for this year.
+    per=Per("orgs.enterprises", 100, _("per 100 enterprises")),
 )
 def enterprises_with_collective_contract(user, year=None):
     """Enterprises bound by a contract or wage agreement in force: their own, or an industry
