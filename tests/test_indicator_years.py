@@ -187,3 +187,47 @@ def test_the_notice_period_is_marked_provisional_beyond_the_official_calendar(
     r = client.get(f"/api/v1/assistance/households/{h.pk}", HTTP_AUTHORIZATION=f"Bearer {token}")
     assert r.status_code == 200, r.content
     assert r.json()["notice_until"] and r.json()["notice_until_provisional"] is True
+
+
+def test_targets_are_lines_with_a_side_read_for_the_year_and_the_viewer(
+    tree, make_user, monkeypatch
+):
+    """A target is a number, a dated parameter or a plan's function of (viewer, year), with the
+    side of the line the figure must be on; every surface reads it through `evaluate`."""
+    import dataclasses
+
+    import pytest
+
+    from gongjia.platform import parameters
+
+    officer = make_user("town_officer", tree.town_a)
+    key = "orgs.grassroots_unions"
+    n = value(officer, key, None)
+    assert n > 0
+    plain = kpis.registry()[key]
+
+    def declare(target):
+        monkeypatch.setitem(kpis._registry, key, dataclasses.replace(plain, target=target))
+        return figures(officer, None, keys=[key])[key]
+
+    f = declare(kpis.Target(n))  # at least: met exactly at the line
+    assert (f["target"], f["target_op"], f["target_display"]) == (n, ">=", f"{n:,}")
+    assert kpis.reached(f["value"], f["target"], f["target_op"]) is True
+    f = declare(kpis.Target(n, ">"))  # "more than": not met at the line
+    assert f["target_display"] == f"> {n:,}"
+    assert kpis.reached(f["value"], f["target"], f["target_op"]) is False
+    f = declare(kpis.Target(n, "<="))  # a cap
+    assert f["target_display"] == f"≤ {n:,}" and kpis.reached(f["value"], n, "<=") is True
+    assert kpis.reached(n + 1, n, "<=") is False and kpis.reached(n, n, "<") is False
+    # A plan's target comes from its records, per viewer and year.
+    seen = []
+    f = declare(kpis.Target(lambda user, year: seen.append((user, year)) or 2 * n))
+    assert f["target"] == 2 * n and seen == [(officer, None)]
+    # A dated parameter, read at the end of the year asked for.
+    param = "security.idle_timeout_minutes"
+    f = declare(kpis.Target(param))
+    assert f["target"] == parameters.value(param)
+    f = declare(kpis.Target("no.such.parameter"))
+    assert f["target"] is None and f["target_display"] == ""
+    with pytest.raises(ValueError):
+        kpis.Target(1, "=>")

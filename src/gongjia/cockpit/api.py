@@ -36,6 +36,11 @@ class KpiOut(BaseModel):
     year: int | None = None
     display: str = Field(..., description="数值的通行写法，如 25,380、9.7%、352,800.00")
     target: float | None = Field(None, description="目标值（如有），与数值同一口径")
+    target_op: str = Field(
+        ">=",
+        description="达标的方向：>=（达到或超过）、>（超过）、<=（不超过）、<（低于）；"
+        "如“超过 60%”为 >",
+    )
     target_display: str = ""
     trend: list[TrendPoint] = Field(
         [], description="近十年各年的数值（存量为年末、流量为当年），只有当前状态的指标为空"

@@ -244,10 +244,12 @@ class GongjiaAdminSite(UnfoldAdminSite):
             return _chart(str(ind.label), labels, [plain(v) for v in values], colour)
 
         target = None
-        if ind.target is not None:
+        if figure["target"] is not None:
             target = {
                 "display": figure["target_display"],
-                "reached": bool(kpis.reached(figure["value"], ind.target)),
+                "reached": bool(
+                    kpis.reached(figure["value"], figure["target"], figure["target_op"])
+                ),
             }
         context = {
             **self.each_context(request),

@@ -27,6 +27,51 @@ STOCK, FLOW, RATE = "stock", "flow", "rate"
 KIND_LABELS = {STOCK: _("stock"), FLOW: _("flow"), RATE: _("rate")}
 
 
+# The side of its line a figure must be on to meet its target: a plan's target is reached at
+# or above it (">="); a quota line may be strict ("more than 60 %": ">") or a cap ("<=", "<").
+OPERATORS = {
+    ">=": lambda v, t: v >= t,
+    ">": lambda v, t: v > t,
+    "<=": lambda v, t: v <= t,
+    "<": lambda v, t: v < t,
+}
+SHOWN_OP = {">=": "", ">": "> ", "<=": "≤ ", "<": "< "}
+
+
+@dataclass(frozen=True)
+class Target:
+    """A figure's target: a number (the seed's "every village"); the key of a dated parameter
+    (a quota line of the reform, read at the end of the year asked for); or a function
+    (user, year) -> number (a plan's tier target kept as records). `op` is the side of the line
+    the figure must be on."""
+
+    value: object
+    op: str = ">="
+
+    def __post_init__(self):
+        if self.op not in OPERATORS:
+            raise ValueError(f"target: unknown operator {self.op!r}")
+
+    def at(self, user, year) -> tuple[float | None, str]:
+        """The target's number and operator for a viewer and a year (None where none holds)."""
+        if isinstance(self.value, str):
+            number = _parameter(self.value, year_end(year) or timezone.localdate())
+        elif callable(self.value):
+            number = self.value(user, year)
+        else:
+            number = self.value
+        return (None if number is None else float(number)), self.op
+
+
+def _parameter(key: str, on):
+    from gongjia.platform import parameters
+
+    try:
+        return parameters.value(key, on)
+    except (UnknownParameter, LookupError, ValueError):
+        return None  # no value in force on that day: no target that year
+
+
 @dataclass(frozen=True)
 class Per:
     """How a figure is compared across units where its raw count would mislead (a town of
@@ -57,7 +102,7 @@ class Indicator:
     # True when the figure can be had for any year (a stock at the year's end, a flow within
     # it); False for a figure that exists only as things stand today.
     by_year: bool = False
-    target: float | None = None
+    target: Target | None = None
     kind: str = STOCK
     fmt: str = COUNT  # how the figure reads (formatting.figure): a count, money or a share
     parts: dict | None = None  # a breakdown's codes → labels, in the order to show them
@@ -108,6 +153,8 @@ def indicator(
     the number (with `.records` the queryset). Otherwise `records=` may name the records a
     figure is computed over."""
     kind = kind or (FLOW if by_year else STOCK)
+    if target is not None and not isinstance(target, Target):
+        target = Target(target)
     if kind not in KIND_LABELS:
         raise ValueError(f"indicator {key}: unknown kind {kind!r}")
 
@@ -265,10 +312,7 @@ def _evaluate(user, year, keys, from_year, to_year) -> list[dict]:
                 "kind_label": str(KIND_LABELS[ind.kind]),
                 "period": str(_period(ind, year, from_year, to_year)),
                 "year": at if ind.by_year else None,
-                "target": ind.target,
-                "target_display": ""
-                if ind.target is None
-                else formatting.figure(ind.target, ind.fmt),
+                **_target(ind, user, at),
                 "link": link,
                 # The records that make the figure of one year, listed by the figure itself.
                 "records_link": ""
@@ -304,11 +348,18 @@ def total(value):
     return sum(value.values()) if isinstance(value, dict) else value
 
 
-def reached(value, target) -> bool | None:
-    """Whether a figure meets its target (None where it has none, or no value)."""
+def _target(ind: Indicator, user, year) -> dict:
+    number, op = ind.target.at(user, year) if ind.target else (None, ">=")
+    shown = "" if number is None else SHOWN_OP[op] + formatting.figure(number, ind.fmt)
+    return {"target": number, "target_op": op, "target_display": shown}
+
+
+def reached(value, target, op: str = ">=") -> bool | None:
+    """Whether a figure is on the right side of its target's line (None where it has none,
+    or no value)."""
     if value is None or target is None:
         return None
-    return total(value) >= target
+    return OPERATORS[op](total(value), target)
 
 
 def _sortable(value) -> float:

@@ -104,8 +104,8 @@ def build(user, year: int) -> dict:
                         "sentence": sentence(ind, f, said),
                         "said_apart": ind.sentence is not None,
                         "previous": p["display"] if ind.by_year else formatting.DASH,
-                        "reached": kpis.reached(f["value"], ind.target),
-                        "trend_chart": charts.columns(trend, ind.fmt, ind.target) if trend else "",
+                        "reached": kpis.reached(f["value"], f["target"], f["target_op"]),
+                        "trend_chart": charts.columns(trend, ind.fmt, f["target"]) if trend else "",
                     }
                 )
                 if compare is None and ind.counts and units and f["value"] is not None:
@@ -180,6 +180,7 @@ def xlsx(user, year: int) -> bytes:
         figures = kpis.evaluate(user, year=year, keys=keys)
         sheet = book.add_worksheet(_("Figures"))
         headers = [_("Key"), _("Figure"), _("Value"), _("Unit"), _("Period"), _("Target")]
+        headers.append(_("Target line"))
         sheet.write_row(0, 0, headers, bold)
         for r, f in enumerate(figures, start=1):
             ind = registry[f["key"]]
@@ -187,11 +188,12 @@ def xlsx(user, year: int) -> bytes:
             if f["value"] is not None:
                 sheet.write_number(r, 2, kpis.total(f["value"]), style(ind))
             sheet.write_row(r, 3, ["" if ind.fmt == kpis.SHARE else f["unit"], f["period"]])
-            if ind.target is not None:
-                sheet.write_number(r, 5, ind.target, style(ind))
+            if f["target"] is not None:
+                sheet.write_number(r, 5, f["target"], style(ind))
+                sheet.write(r, 6, f["target_display"])
         sheet.set_column(0, 0, 34)
         sheet.set_column(1, 1, 30)
-        sheet.set_column(2, 5, 14)
+        sheet.set_column(2, 6, 14)
 
         by = book.add_worksheet(
             _("By town") if units and units[0].kind == "town_federation" else _("By unit")
