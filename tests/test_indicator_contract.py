@@ -28,7 +28,7 @@ def declared():
 
 
 def test_every_count_is_the_number_of_its_records(demo):
-    assert len(declared()) >= 29
+    assert len(declared()) >= 33
     checked = 0
     for key, ind in declared():
         # The records are the rows of the list the figure links to (its drill-down).
@@ -42,6 +42,9 @@ def test_every_count_is_the_number_of_its_records(demo):
                     assert found.count() == value, (key, user.username, year)
                 elif isinstance(value, dict):
                     assert found.count() == sum(value.values()), (key, user.username, year)
+                elif ind.kind == kpis.RATE:
+                    # A rate is computed over its records: none without them.
+                    assert (value is None) == (not found.exists()), (key, user.username, year)
                 checked += 1
     assert checked > 100
 

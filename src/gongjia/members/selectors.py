@@ -156,8 +156,10 @@ def new_unions_100plus(user, year=None):
     "members.new_unions_100plus_members",
     label=_("Members of new unions with 100 or more people"),
     unit=_("people"),
-    link="admin:members_member_changelist",
+    # The sum of the members of those unions: its records are the unions.
+    link="admin:orgs_orgunit_changelist",
     by_year=True,
+    records=lambda user, year: _large_new_unions(user, year or timezone.localdate().year),
 )
 def new_unions_100plus_members(user, year=None):
     return (

@@ -115,6 +115,17 @@ def build(user, year: int) -> dict:
                         "rows": rows,
                         "chart": charts.bars([(r["name"], r["value"]) for r in rows], ind.fmt),
                     }
+                    per = kpis.rate_of(ind, user)
+                    if per:  # where the count would mislead, its rate too, highest first
+                        rated = sorted(
+                            (
+                                (r["name"], round(r["rate"], 1))
+                                for r in rows
+                                if r["rate"] is not None
+                            ),
+                            key=lambda pair: -pair[1],
+                        )
+                        compare["per"] = {"label": per.label, "chart": charts.bars(rated)}
             brief += [f["sentence"] for f in figures if f["said_apart"] and f["value"] is not None]
             sections.append(
                 {

@@ -259,7 +259,7 @@ def _year(year):
     per=Per("members.total", 10_000, _("per 10,000 members")),
 )
 def cases_received(user, year=None):
-    return cases(user).filter(received_on__year=_year(year))
+    return _received(user, year)
 
 
 @indicator(
@@ -274,6 +274,18 @@ def cases_resolved(user, year=None):
     return cases(user).filter(RESOLVED, closed_on__year=_year(year))
 
 
+def _received(user, year):
+    return cases(user).filter(received_on__year=_year(year))
+
+
+def _agreed(user, year):
+    return cases(user).filter(agreement_effective_on__year=_year(year))
+
+
+def _resolved_in(user, year):
+    return cases(user).filter(RESOLVED, closed_on__year=_year(year))
+
+
 @indicator(
     "rights.resolution_rate",
     kind=RATE,
@@ -282,15 +294,12 @@ def cases_resolved(user, year=None):
     fmt=SHARE,
     link="admin:rights_disputecase_changelist",
     by_year=True,
+    records=lambda user, year: _received(user, year),
 )
 def resolution_rate(user, year=None):
     """Of the cases received in the year, the share resolved so far (transfers to arbitration
     or court are not resolutions)."""
-    counts = (
-        cases(user)
-        .filter(received_on__year=_year(year))
-        .aggregate(n=Count("pk"), resolved=Count("pk", filter=RESOLVED))
-    )
+    counts = _received(user, year).aggregate(n=Count("pk"), resolved=Count("pk", filter=RESOLVED))
     return round(counts["resolved"] / counts["n"], 4) if counts["n"] else None
 
 
@@ -302,22 +311,19 @@ def resolution_rate(user, year=None):
     fmt=SHARE,
     link="admin:rights_disputecase_changelist",
     by_year=True,
+    records=lambda user, year: _agreed(user, year),
 )
 def agreements_performed_rate(user, year=None):
     """Agreements performed or confirmed ÷ agreements that took effect in the year."""
-    counts = (
-        cases(user)
-        .filter(agreement_effective_on__year=_year(year))
-        .aggregate(
-            n=Count("pk"),
-            done=Count(
-                "pk",
-                filter=Q(
-                    closure__in=("mediated_performed", "mediated_confirmed"),
-                    closed_on__isnull=False,
-                ),
+    counts = _agreed(user, year).aggregate(
+        n=Count("pk"),
+        done=Count(
+            "pk",
+            filter=Q(
+                closure__in=("mediated_performed", "mediated_confirmed"),
+                closed_on__isnull=False,
             ),
-        )
+        ),
     )
     return round(counts["done"] / counts["n"], 4) if counts["n"] else None
 
@@ -329,13 +335,12 @@ def agreements_performed_rate(user, year=None):
     unit=_("days"),
     link="admin:rights_disputecase_changelist",
     by_year=True,
+    records=lambda user, year: _resolved_in(user, year),
 )
 def median_days_to_resolution(user, year=None):
     spans = sorted(
         (closed - received).days
-        for received, closed in cases(user)
-        .filter(RESOLVED, closed_on__year=_year(year))
-        .values_list("received_on", "closed_on")
+        for received, closed in _resolved_in(user, year).values_list("received_on", "closed_on")
     )
     return statistics.median(spans) if spans else None
 
