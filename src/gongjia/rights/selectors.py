@@ -115,7 +115,10 @@ def _coverage_said(words) -> str:
     label=_("Villages and communities covered by a rights station"),
     unit=_("share (0-1)"),
     fmt=SHARE,
-    link="admin:rights_station_coverage",
+    # Its records are the villages and communities it is the share of (the stations' coverage
+    # page, which says which village is served by which station, is the stations' own).
+    link="admin:orgs_region_changelist",
+    records=lambda user, year: regions_in_scope(user),
     target=1.0,
     by_year=True,
     sentence=lambda words: _coverage_said(words),
