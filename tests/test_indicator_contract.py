@@ -309,7 +309,8 @@ def test_the_report_the_screen_and_the_api_say_the_same_over_each_scope(demo, cl
     )
 
     # The town: its officer's figures, the district's `under` it, its report, its screen.
-    town, _token = api("chengxiang", year=2020)
+    town, town_token = api("chengxiang", year=2020)
+    town_auth = {"HTTP_AUTHORIZATION": f"Bearer {town_token}"}
     under, _token = api("district", year=2020, under="330109001")
     counts = [k for k, i in kpis.registry().items() if i.counts and k in town]
     assert counts and all(town[k]["value"] == under[k]["value"] for k in counts)
@@ -322,6 +323,10 @@ def test_the_report_the_screen_and_the_api_say_the_same_over_each_scope(demo, cl
     assert town["members.total"]["display"] in screen
     elsewhere = client.get("/admin/cockpit/report/", {"year": 2020, "under": "330109002"})
     assert elsewhere.status_code == 404  # a town's officer asks for another town
+    for path in ("/api/v1/cockpit/kpis", "/api/v1/cockpit/report"):
+        r = client.get(path, {"year": 2020, "under": "330109002"}, **town_auth)
+        assert r.status_code == 400, (path, r.status_code)
+        assert "单位代码 330109002 不存在或不在您的管辖范围内" in str(r.json())
 
     lawyer = User.objects.get(username="lawyer")
     client.force_login(lawyer, backend="gongjia.accounts.backends.RoleBackend")

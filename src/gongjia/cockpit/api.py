@@ -93,7 +93,10 @@ def list_kpis(
 def _under(user, under: str | None):
     if not under:
         return user
-    unit = reference(OrgUnit.objects.all(), "under", _("Unit code"), scoped=False, code=under)
+    # A unit outside the caller's scope is an error (as the back office's report answers 404),
+    # not a branch that silently counts nothing.
+    units = scope.units_in_scope(user, OrgUnit, "view")
+    unit = reference(units, "under", _("Unit code"), code=under)
     return scope.narrowed(user, unit)
 
 
