@@ -124,9 +124,21 @@ class Servers:
         return out
 
     def watch(self):
+        # A process replaced soon after it started waits longer each time (up to 30 s), so a
+        # broken installation does not spin. Replacements are forked from this process, whose
+        # worker supervisor thread only waits (no lock of its is held across a fork).
+        pause, started = 0.5, time.monotonic()
         while not self.stopping:
             for _pid, status in self._exited():
-                log.error("a server process exited (status %s); starting another", status)
+                quick = time.monotonic() - started < 10
+                pause = min(30.0, pause * 2) if quick else 0.5
+                log.error(
+                    "a server process exited (status %s); starting another in %.1f s",
+                    status,
+                    pause,
+                )
+                time.sleep(pause)
+                started = time.monotonic()
                 self._spawn()
             time.sleep(0.5)
 
