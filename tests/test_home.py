@@ -138,3 +138,36 @@ def test_the_home_kept_as_rendered_shows_a_write_at_once(tree, make_user, login_
     assert members_figure() == before
     factories()[Member](tree, tree.town_a)
     assert int(members_figure().replace(",", "")) == int(before.replace(",", "")) + 1
+
+
+def test_the_kept_home_page_gives_each_request_its_own_token_and_shows_a_message(tree, make_user):
+    """The whole home is kept as rendered for the person: each session still gets a form
+    token that its own forms are accepted with, and a message to show once is shown."""
+    from django.contrib.messages import constants
+    from django.contrib.messages.storage.base import Message
+    from django.contrib.messages.storage.cookie import CookieStorage
+    from django.http import HttpRequest
+    from django.test import Client
+
+    officer = make_user("town_officer", tree.town_a)
+    clients = [Client(enforce_csrf_checks=True) for _ in range(2)]
+    pages = []
+    for c in clients:
+        c.force_login(officer, backend="gongjia.accounts.backends.RoleBackend")
+        pages += [c.get("/admin/").content.decode() for _ in range(2)]
+    tokens = [re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', p) for p in pages]
+    assert all(t and len(set(t)) == 1 for t in tokens)  # one token per page, in every form
+    assert len({t[0] for t in tokens}) == 4 and "gongjiaformtokenmark" not in "".join(pages)
+    # Each page's token is good for its own session: the language form (a POST) is accepted.
+    for c, t in ((clients[0], tokens[1]), (clients[1], tokens[3])):
+        r = c.post("/i18n/setlang/", {"language": "zh-hans", "csrfmiddlewaretoken": t[0]})
+        assert r.status_code == 302
+    r = clients[0].post(
+        "/i18n/setlang/", {"language": "en", "csrfmiddlewaretoken": "gongjiaformtokenmark"}
+    )
+    assert r.status_code == 403
+
+    stored = CookieStorage(HttpRequest())._encode([Message(constants.SUCCESS, "登记已保存")])
+    clients[0].cookies["messages"] = stored
+    assert "登记已保存" in clients[0].get("/admin/").content.decode()
+    assert "登记已保存" not in clients[0].get("/admin/").content.decode()  # shown once
