@@ -8,6 +8,7 @@ import urllib.parse
 
 import pytest
 from django.core.management import call_command
+from django.db.models import Sum
 
 from conftest import sign_in
 from gongjia.accounts.demo import DEMO_PASSWORD
@@ -27,8 +28,14 @@ def declared():
     return [(k, i) for k, i in sorted(kpis.registry().items()) if i.records is not None]
 
 
+def test_every_indicator_declares_its_records():
+    """No figure without the records that make it: a report's number is defended record by
+    record."""
+    assert [k for k, i in kpis.registry().items() if i.records is None] == []
+
+
 def test_every_count_is_the_number_of_its_records(demo):
-    assert len(declared()) >= 33
+    assert len(declared()) >= 36
     checked = 0
     for key, ind in declared():
         # The records are the rows of the list the figure links to (its drill-down).
@@ -40,6 +47,11 @@ def test_every_count_is_the_number_of_its_records(demo):
                 found = kpis.records(key, user, year)
                 if ind.counts:
                     assert found.count() == value, (key, user.username, year)
+                elif ind.sums:
+                    summed = found.aggregate(s=Sum(ind.sums))["s"] or 0
+                    if ind.fmt == kpis.MONEY:
+                        summed = round(summed / 100, 2)  # kept in fen, read in yuan
+                    assert summed == value, (key, user.username, year)
                 elif isinstance(value, dict):
                     assert found.count() == sum(value.values()), (key, user.username, year)
                 elif ind.kind == kpis.RATE:

@@ -1,6 +1,6 @@
 """Indicators of hardship assistance (keys are stable; see the cockpit)."""
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -61,8 +61,9 @@ def archived_households(user, year=None):
     kind=STOCK,
     label=_("Employed members of archived households"),
     unit=_("people"),
-    link="admin:assistance_household_changelist",
+    link="admin:assistance_householdmember_changelist",
     by_year=True,
+    counts=True,
 )
 def employed_members(user, year=None):
     """Members of the households in the archive at the day, employed as last recorded (the
@@ -70,7 +71,7 @@ def employed_members(user, year=None):
     households = periods_at(user, year_end(year) or timezone.localdate()).values("household")
     return HouseholdMember.objects.filter(
         household__in=households, work=HouseholdMember.Work.EMPLOYED
-    ).count()
+    )
 
 
 def _risk(user, grade):
@@ -119,14 +120,10 @@ def risk_green(user, year=None):
     fmt=MONEY,
     link="admin:assistance_reliefpayment_changelist",
     by_year=True,
-    records=lambda user, year: restrict(
-        ReliefPayment.objects.filter(year=year or timezone.localdate().year), user
-    ),
+    sums="amount_fen",
 )
 def relief_paid(user, year=None):
-    year = year or timezone.localdate().year
-    rows = restrict(ReliefPayment.objects.filter(year=year), user)
-    return money.yuan_figure(rows.aggregate(s=Sum("amount_fen"))["s"])
+    return restrict(ReliefPayment.objects.filter(year=year or timezone.localdate().year), user)
 
 
 @indicator(
@@ -137,6 +134,10 @@ def relief_paid(user, year=None):
     fmt=MONEY,
     link="admin:assistance_relieffund_changelist",
     by_year=True,
+    # The year's budget line, with what has been paid from it (none until a first payment).
+    records=lambda user, year: restrict(
+        ReliefFund.objects.filter(year=year or timezone.localdate().year), user
+    ),
 )
 def relief_budget_left(user, year=None):
     from gongjia.assistance import relief

@@ -187,7 +187,8 @@ def kpi_records(
     if found is None:
         raise Http404(_("This figure names no records for that year."))
     # A label may name related records (a risk grade its member): fetched with the page.
-    rows = page(found.select_related().order_by("-pk"), offset, limit)
+    related = [f.name for f in found.model._meta.concrete_fields if f.many_to_one and not f.null]
+    rows = page(found.select_related(*related).order_by("-pk"), offset, limit)
     rows["items"] = [{"id": r.pk, "label": str(r)} for r in rows["items"]]
     return rows
 

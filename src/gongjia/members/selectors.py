@@ -159,12 +159,10 @@ def new_unions_100plus(user, year=None):
     # The sum of the members of those unions: its records are the unions.
     link="admin:orgs_orgunit_changelist",
     by_year=True,
-    records=lambda user, year: _large_new_unions(user, year or timezone.localdate().year),
+    sums="n",
 )
 def new_unions_100plus_members(user, year=None):
-    return (
-        _large_new_unions(user, year or timezone.localdate().year).aggregate(s=Sum("n"))["s"] or 0
-    )
+    return _large_new_unions(user, year or timezone.localdate().year)
 
 
 @indicator(

@@ -12,11 +12,12 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.db.models import Sum
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from gongjia.platform import figure_cache, formatting
+from gongjia.platform import figure_cache, formatting, money
 from gongjia.platform.formatting import COUNT, MONEY, SHARE  # noqa: F401  (declarations' kinds)
 from gongjia.platform.parameters import UnknownParameter
 
@@ -111,6 +112,7 @@ class Indicator:
     # sum, the records it is computed over. Drill-downs list them.
     records: Callable | None = None
     counts: bool = False
+    sums: str = ""  # the field of the records the figure is the total of (`sums=`)
     # How the annual report says it: a text with %(value)s (the figure as it reads, with its
     # unit), %(<key>)s and %(n:<key>)s (the number alone) for any other figure of the same
     # scope and year, or a function of those words (report.sentence). Without one the report
@@ -142,6 +144,7 @@ def indicator(
     fmt: str = COUNT,
     parts=None,
     counts: bool = False,
+    sums: str = "",
     records=None,
     sentence=None,
     per: Per | None = None,
@@ -150,8 +153,9 @@ def indicator(
 
     With `counts=True` the function returns the queryset of the records the figure counts:
     the figure is their number, and the name it is declared under stays a function that gives
-    the number (with `.records` the queryset). Otherwise `records=` may name the records a
-    figure is computed over."""
+    the number (with `.records` the queryset). With `sums="<field>"` likewise, the figure being
+    the total of that field over them (a money field in fen, read in yuan). Otherwise
+    `records=` may name the records a figure is computed over."""
     kind = kind or (FLOW if by_year else STOCK)
     if target is not None and not isinstance(target, Target):
         target = Target(target)
@@ -161,12 +165,14 @@ def indicator(
     def wrap(func):
         if key in _registry:
             raise ValueError(f"indicator {key} declared twice")
-        base = func if counts else records
+        if counts and sums:
+            raise ValueError(f"indicator {key}: a figure counts its records or sums them")
+        base = func if counts or sums else records
         value = func
-        if counts:
+        if counts or sums:
 
             def value(user, year=None):
-                return func(user, year).count()
+                return of_records(func(user, year), counts=counts, sums=sums, fmt=fmt)
 
             value.records = func
             value.__name__, value.__doc__ = func.__name__, func.__doc__
@@ -183,12 +189,21 @@ def indicator(
             dict(parts or {}) or None,
             base,
             counts,
+            sums,
             sentence,
             per,
         )
         return value
 
     return wrap
+
+
+def of_records(rows, *, counts=True, sums="", fmt=COUNT):
+    """The figure made by `rows`: their number, or the total of the field `sums` over them."""
+    if counts:
+        return rows.count()
+    result = rows.aggregate(s=Sum(sums))["s"] or 0
+    return money.yuan_figure(result) if fmt == MONEY else result
 
 
 def records(key: str, user, year: int | None = None):
@@ -384,7 +399,8 @@ def compared_units(user, by: str = "", top=None) -> list:
         top = min(own, key=lambda u: u.depth) if own else None
     if top is None:
         return []
-    return list(scope.restrict(top.get_children(), user).order_by("code"))
+    children = type(top).objects.get_children(top)
+    return list(scope.restrict(children, user).order_by("code"))
 
 
 def breakdown(key: str, user, units, year: int | None = None) -> list[dict]:
@@ -450,16 +466,16 @@ def _narrowed(ind: Indicator, user, units, year) -> list:
 
 
 def _grouped(ind: Indicator, user, units, year) -> list | None:
-    """A count across units of one level in one query: its records over the whole scope,
-    grouped by the branch of the tree their unit lies in. None where that cannot stand for the
-    narrowed scopes (not a count, records reached through several units, units at several
-    levels, records that are themselves groups); the contract test holds the two to the same
-    numbers."""
+    """A count (or a total) across units of one level in one query: its records over the whole
+    scope, grouped by the branch of the tree their unit lies in. None where that cannot stand
+    for the narrowed scopes (not made by its records, records reached through several units,
+    units at several levels, records that are themselves groups); the contract test holds the
+    two to the same numbers."""
     from django.db.models import Count
 
     from gongjia.platform import scope
 
-    if not ind.counts or not units or len({len(u.path) for u in units}) != 1:
+    if not (ind.counts or ind.sums) or not units or len({len(u.path) for u in units}) != 1:
         return None
     found = _for_year(ind, ind.records, user, year)
     if found is None:
@@ -474,15 +490,17 @@ def _grouped(ind: Indicator, user, units, year) -> list | None:
     # Grouped by the unit's key (an index holds it, no join), each unit's count then added to
     # the branch its path lies in.
     column = spec.paths[0] or "pk"
-    counted = found.order_by().values_list(column).annotate(_n=Count("pk"))
-    by_unit = dict(counted)
+    measure = Count("pk") if ind.counts else Sum(ind.sums)
+    by_unit = dict(found.order_by().values_list(column).annotate(_n=measure))
     paths = dict(scope.unit_model().objects.values_list("pk", "path"))  # ~10,000 in a district
     width = len(units[0].path)
     by_branch: dict[str, int] = {}
     for pk, n in by_unit.items():
         if pk in paths:
             branch = paths[pk][:width]
-            by_branch[branch] = by_branch.get(branch, 0) + n
+            by_branch[branch] = by_branch.get(branch, 0) + (n or 0)
+    if ind.fmt == MONEY:
+        return [money.yuan_figure(by_branch.get(u.path, 0)) for u in units]
     return [by_branch.get(u.path, 0) for u in units]
 
 

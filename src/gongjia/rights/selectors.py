@@ -3,7 +3,7 @@
 import datetime as dt
 import statistics
 
-from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -193,14 +193,10 @@ def legal_talks(user, year=None):
     unit=_("people"),
     link="admin:rights_legaltalk_changelist",
     by_year=True,
-    records=lambda user, year: restrict(
-        LegalTalk.objects.filter(held_on__year=year or timezone.localdate().year), user
-    ),
+    sums="audience",
 )
 def legal_talk_audience(user, year=None):
-    year = year or timezone.localdate().year
-    qs = restrict(LegalTalk.objects.filter(held_on__year=year), user)
-    return qs.aggregate(s=Sum("audience"))["s"] or 0
+    return legal_talks.records(user, year)
 
 
 def is_collective(case) -> bool:

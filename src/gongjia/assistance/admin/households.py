@@ -555,6 +555,40 @@ class RiskGradeAdmin(Deidentified, ScopedAdmin):
         return False
 
 
+@admin.register(HouseholdMember)
+class HouseholdMemberAdmin(Deidentified, ScopedAdmin):
+    """The family members of the archive, one row each: the list a figure of people drills
+    down to. They are entered and changed on their household's page."""
+
+    nav_icon = "group"
+    nav_order = 15
+    list_display = ["name", "household", "relationship", "work", "employer_label"]
+    list_filter = [under_unit("household__unit__path"), "work", "relationship"]
+    search_fields = ["household__number", "name"]
+    list_select_related = ["household", "employer"]
+    fields = readonly_fields = [
+        "household",
+        "name",
+        "relationship",
+        "work",
+        "employer_label",
+        "contract_ends_on",
+        "wage_arrears",
+        "schooling",
+    ]
+    export_fields = ("household_number", "household_unit", "relationship", "work", "schooling")
+
+    @admin.display(description=_("employer"))
+    def employer_label(self, obj):
+        return str(obj.employer) if obj.employer_id else obj.employer_name or "—"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(EmployerSignal)
 class EmployerSignalAdmin(ScopedAdmin):
     nav_icon = "campaign"

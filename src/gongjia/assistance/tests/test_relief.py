@@ -304,9 +304,14 @@ def test_indicators(tree, officers, make_user):
     def values(user, year):
         return {k["key"]: k["value"] for k in kpis.evaluate(user, year)}
 
-    v = values(make_user("district_admin", tree.district), 2026)
+    district = make_user("district_admin", tree.district)
+    v = values(district, 2026)
     assert v["assistance.relief_paid"] == 800.0  # November; December paid and reversed
     assert v["assistance.relief_budget_left"] == 400_000 - 800
+    # The budget line the figure is read from, and the payments the paid figure adds up.
+    (line,) = kpis.records("assistance.relief_budget_left", district, 2026)
+    assert line.budget_fen - line.paid_fen == 80_000 * 100 * 5 - 800 * 100
+    assert kpis.records("assistance.relief_paid", district, 2026).count() == 3
     assert values(preparer, 2027)["assistance.relief_paid"] == 800.0
     assert values(make_user("town_officer", tree.town_b), 2026)["assistance.relief_paid"] == 0
     assert (
