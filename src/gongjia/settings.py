@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "gongjia.members",
     "gongjia.rights",
     "gongjia.assistance",
+    "gongjia.skills",
     "gongjia.accounts",
     "gongjia.cockpit",
     "gongjia.portal",

@@ -15,6 +15,7 @@ from gongjia.platform.scope import restrict, units_in_scope
 from gongjia.platform.todos import todo
 
 COUNTED = (Member.Status.ACTIVE, Member.Status.WITHDRAWN)
+SkillLevel = Member.SkillLevel  # the eight-level ladder, as other programmes name it
 
 
 # --- the member register as other programmes read it (their one way in) -------------------------
@@ -31,6 +32,15 @@ def member_of(user, *, active: bool = False) -> Member | None:
     if active:
         qs = qs.filter(status=Member.Status.ACTIVE)
     return qs.first()
+
+
+def members_by_id(ids) -> dict:
+    """Members by id, with their union and employer (for a programme's checks of them)."""
+    return Member.objects.select_related("union", "employer").in_bulk(list(ids))
+
+
+def is_active(member) -> bool:
+    return member.status == Member.Status.ACTIVE
 
 
 def is_active_member(member_id: int | None) -> bool:

@@ -113,6 +113,9 @@ class Indicator:
     records: Callable | None = None
     counts: bool = False
     sums: str = ""  # the field of the records the figure is the total of (`sums=`)
+    # A count over several years counts each record once (the trades competed in over five
+    # years), not the sum of the years'.
+    distinct: bool = False
     # How the annual report says it: a text with %(value)s (the figure as it reads, with its
     # unit), %(<key>)s and %(n:<key>)s (the number alone) for any other figure of the same
     # scope and year, or a function of those words (report.sentence). Without one the report
@@ -145,6 +148,7 @@ def indicator(
     parts=None,
     counts: bool = False,
     sums: str = "",
+    distinct: bool = False,
     records=None,
     sentence=None,
     per: Per | None = None,
@@ -167,6 +171,8 @@ def indicator(
             raise ValueError(f"indicator {key} declared twice")
         if counts and sums:
             raise ValueError(f"indicator {key}: a figure counts its records or sums them")
+        if distinct and not counts:
+            raise ValueError(f"indicator {key}: only a count of records is counted once")
         base = func if counts or sums else records
         value = func
         if counts or sums:
@@ -190,6 +196,7 @@ def indicator(
             base,
             counts,
             sums,
+            distinct,
             sentence,
             per,
         )
@@ -313,7 +320,9 @@ def _evaluate(user, year, keys, from_year, to_year) -> list[dict]:
         except NoReverseMatch:
             link = ""
         at = to_year if from_year is not None else year
-        if from_year is not None and ind.by_year and ind.kind == FLOW:
+        if from_year is not None and ind.by_year and ind.kind == FLOW and ind.distinct:
+            value = _distinct_over(ind, user, from_year, to_year)
+        elif from_year is not None and ind.by_year and ind.kind == FLOW:
             value = _summed(_value(ind, user, y) for y in range(from_year, to_year + 1))
         else:
             value = _value(ind, user, at)
@@ -342,6 +351,22 @@ def _evaluate(user, year, keys, from_year, to_year) -> list[dict]:
             }
         )
     return out
+
+
+def _distinct_over(ind: Indicator, user, from_year: int, to_year: int):
+    """A count of records over several years, each counted once."""
+    from django.db.models import Q
+
+    def compute():
+        found, either = None, Q()
+        for y in range(from_year, to_year + 1):
+            rows = _for_year(ind, ind.records, user, y)
+            if rows is not None:
+                found, either = rows, either | Q(pk__in=rows.values("pk"))
+        return None if found is None else found.model._default_manager.filter(either).count()
+
+    signature = figure_cache.signature(user)
+    return figure_cache.remembered(("over", ind.key, from_year, to_year, signature), compute)
 
 
 TREND_YEARS = 10  # how far back a figure's page charts it

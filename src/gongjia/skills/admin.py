@@ -1,0 +1,331 @@
+"""Skill competitions in the back office: the trade dictionary, competitions and their events,
+marking schemes, entries, judges, marks, unlockings, rechecks, appeals and promotions.
+
+Results (totals, ranks, awards) are shown only once the jury has published them, or to the
+jury; a mark shows its value once the panel has revealed it."""
+
+from django.contrib import admin
+from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
+
+from gongjia.orgs.admin import under_unit
+from gongjia.platform import formatting
+from gongjia.platform.admin_base import ReadOnlyAdmin, ScopedAdmin
+from gongjia.skills import actions, marking, steps
+from gongjia.skills.models import (
+    Appeal,
+    Aspect,
+    Competition,
+    Criterion,
+    Entry,
+    Event,
+    Judge,
+    Mark,
+    PanelSeat,
+    Promotion,
+    Recheck,
+    Scheme,
+    Section,
+    SubCriterion,
+    Trade,
+    Unlock,
+)
+from gongjia.skills.workflows import (
+    appeal_workflow,
+    competition_workflow,
+    scheme_workflow,
+    unlock_workflow,
+)
+
+
+def results_visible(user, competition: Competition) -> bool:
+    """Results are confidential until the jury publishes them; the jury sees them before."""
+    return competition.results_open or any(u.pk == user.pk for u in competition.jury.all())
+
+
+@admin.register(Trade)
+class TradeAdmin(ScopedAdmin):
+    nav_icon = "construction"
+    nav_order = 90
+    list_display = ["name", "occupation_code", "active"]
+    list_filter = ["active"]
+    search_fields = ["name", "occupation_code"]
+
+
+class EventInline(admin.TabularInline):
+    model = Event
+    fields = ["trade", "skill_level", "team_size", "practical_minutes", "participants_reported"]
+    autocomplete_fields = ["trade"]
+    extra = 0
+    show_change_link = True
+
+
+@admin.register(Competition)
+class CompetitionAdmin(ScopedAdmin):
+    nav_icon = "military_tech"
+    nav_order = 10
+    workflow = competition_workflow
+    transition_action = actions.step
+    list_display = ["name", "level", "organiser", "year", "starts_on", "status"]
+    list_filter = [under_unit("organiser__path"), "level", "year", "status"]
+    search_fields = ["name"]
+    list_select_related = ["organiser"]
+    autocomplete_fields = ["organiser", "jury"]
+    inlines = [EventInline]
+    fields = [
+        "name",
+        "level",
+        "organiser",
+        "year",
+        "starts_on",
+        "ends_on",
+        "venue",
+        "rulebook",
+        "theory_weight",
+        "practical_weight",
+        "shared_ranks",
+        "conflict_rule",
+        "jury",
+    ]
+
+
+class PanelSeatInline(admin.TabularInline):
+    model = PanelSeat
+    fields = ["judge", "chief"]
+    autocomplete_fields = ["judge"]
+    extra = 0
+
+
+@admin.register(Event)
+class EventAdmin(ScopedAdmin):
+    nav_icon = "category"
+    nav_order = 20
+    list_display = ["trade", "competition", "skill_level", "team_size", "entries_count"]
+    list_filter = [under_unit("competition__organiser__path"), "competition__year", "team_size"]
+    search_fields = ["trade__name", "competition__name"]
+    list_select_related = ["trade", "competition"]
+    autocomplete_fields = ["competition", "trade"]
+    inlines = [PanelSeatInline]
+    fields = [
+        "competition",
+        "trade",
+        "skill_level",
+        "team_size",
+        "practical_minutes",
+        "eligibility",
+        "participants_reported",
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(n_entries=Count("entries"))
+
+    @admin.display(description=_("entries"), ordering="n_entries")
+    def entries_count(self, obj):
+        return formatting.number(obj.n_entries)
+
+
+class SectionInline(admin.TabularInline):
+    model = Section
+    fields = ["number", "title", "weight"]
+    extra = 0
+
+
+class CriterionInline(admin.TabularInline):
+    model = Criterion
+    fields = ["letter", "title"]
+    extra = 0
+    show_change_link = True
+
+
+@admin.register(Scheme)
+class SchemeAdmin(ScopedAdmin):
+    nav_icon = "rule"
+    nav_order = 30
+    workflow = scheme_workflow
+    transition_action = actions.scheme_step
+    list_display = ["event", "status"]
+    list_filter = [under_unit("event__competition__organiser__path"), "status"]
+    search_fields = ["event__trade__name", "event__competition__name"]
+    list_select_related = ["event__trade", "event__competition"]
+    autocomplete_fields = ["event"]
+    inlines = [SectionInline, CriterionInline]
+    fields = ["event", "scheme_check"]
+    readonly_fields = ["scheme_check"]
+
+    @admin.display(description=_("check of the scheme"))
+    def scheme_check(self, obj):
+        if obj.pk is None:
+            return formatting.DASH
+        problems = steps.scheme_problems(obj)
+        aspects = Aspect.objects.filter(sub__criterion__scheme=obj).select_related("section")
+        weights = {s.number: s.weight for s in obj.sections.all()}
+        checks = marking.section_variation(
+            weights, [(a.section.number, a.max_mark) for a in aspects]
+        )
+        lines = [
+            _("Section %(n)s: weighting %(w)s, aspects %(m)s, variation %(v)s")
+            % {
+                "n": c.number,
+                "w": formatting.number(float(c.weight), 2),
+                "m": formatting.number(float(c.marks), 2),
+                "v": formatting.number(float(c.variation), 2),
+            }
+            for c in checks
+        ]
+        return "；".join([*map(str, problems), *lines]) or _("Nothing to report.")
+
+
+class AspectInline(admin.TabularInline):
+    model = Aspect
+    fields = ["order", "kind", "description", "max_mark", "section", "calculation", "aggregation"]
+    extra = 0
+
+
+@admin.register(SubCriterion)
+class SubCriterionAdmin(ScopedAdmin):
+    nav_icon = "checklist"
+    nav_order = 35
+    list_display = ["code", "title", "criterion", "marking_day"]
+    list_filter = [under_unit("criterion__scheme__event__competition__organiser__path")]
+    search_fields = ["code", "title"]
+    list_select_related = ["criterion"]
+    inlines = [AspectInline]
+
+
+@admin.register(Judge)
+class JudgeAdmin(ScopedAdmin):
+    nav_icon = "gavel"
+    nav_order = 40
+    list_display = ["name", "unit", "qualification", "affiliated"]
+    list_filter = [under_unit("unit__path")]
+    search_fields = ["name", "user__username"]
+    list_select_related = ["unit"]
+    autocomplete_fields = ["user", "unit", "affiliations"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("affiliations")
+
+    @admin.display(description=_("declared affiliations"))
+    def affiliated(self, obj):
+        return "、".join(e.name for e in obj.affiliations.all()) or formatting.DASH
+
+
+@admin.register(Entry)
+class EntryAdmin(ScopedAdmin):
+    nav_icon = "badge"
+    nav_order = 25
+    list_display = ["number", "event", "entrants_names", "union", "status"]  # and the result
+    list_filter = [under_unit("union__path"), "event__competition__year", "status"]
+    search_fields = ["team_name", "event__trade__name", "entrants__member__name"]
+    list_select_related = ["event__trade", "event__competition", "union"]
+    fields = ["event", "team_name", "enterprise", "union", "theory", "practical_seconds"]
+    readonly_fields = ["event", "union"]
+    autocomplete_fields = ["enterprise"]
+    export_fields = ("number", "event", "team_name", "union", "status")
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related("entrants__member", "event__competition__jury")
+        )
+
+    def has_add_permission(self, request):
+        return False  # entries are registered by the action (eligibility, teams, numbers)
+
+    @admin.display(description=_("entrants"))
+    def entrants_names(self, obj):
+        return "、".join(e.member.name for e in obj.entrants.all())
+
+    def get_list_display(self, request):
+        # The result column knows who is looking (the admin itself is shared between requests).
+        @admin.display(description=_("result"))
+        def result(obj):
+            competition = obj.event.competition
+            if obj.rank is None or not results_visible(request.user, competition):
+                return formatting.DASH
+            award = dict(award_labels()).get(obj.award, "")
+            return _("rank %(r)d, total %(t)s%(a)s") % {
+                "r": obj.rank,
+                "t": formatting.number(float(obj.total), 2),
+                "a": f"，{award}" if award else "",
+            }
+
+        return [*super().get_list_display(request), result]
+
+
+def award_labels():
+    return [
+        ("first", _("First prize")),
+        ("second", _("Second prize")),
+        ("third", _("Third prize")),
+        ("merit", _("Merit award")),
+    ]
+
+
+@admin.register(Mark)
+class MarkAdmin(ReadOnlyAdmin):
+    nav_icon = "grading"
+    nav_order = 45
+    list_display = ["entry", "aspect", "status", "shown", "rescore"]
+    list_filter = [under_unit("entry__event__competition__organiser__path"), "status", "rescore"]
+    search_fields = ["entry__event__trade__name", "aspect__description"]
+    list_select_related = ["entry__event__trade", "aspect__sub"]
+
+    @admin.display(description=_("mark"))
+    def shown(self, obj):
+        value = obj.value
+        if value is None or obj.status == Mark.Status.PENDING:
+            return formatting.DASH  # not revealed before the panel has scored
+        return formatting.number(float(value), 2)
+
+
+@admin.register(Unlock)
+class UnlockAdmin(ScopedAdmin):
+    nav_icon = "lock_open"
+    nav_order = 50
+    workflow = unlock_workflow
+    transition_action = actions.decide_unlock
+    list_display = ["mark", "reason", "requested_by", "requested_at", "status"]
+    list_filter = [under_unit("mark__entry__event__competition__organiser__path"), "status"]
+    list_select_related = ["mark__entry__event__trade", "mark__aspect__sub", "requested_by"]
+    fields = ["mark", "reason", "requested_by", "decided_by"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False  # asked for on the locked mark (actions.request_unlock)
+
+
+@admin.register(Recheck)
+class RecheckAdmin(ReadOnlyAdmin):
+    nav_icon = "fact_check"
+    nav_order = 55
+    list_display = ["event", "checked", "wrong", "everything", "confirmed_by"]
+    list_filter = [under_unit("event__competition__organiser__path"), "everything"]
+    list_select_related = ["event__trade", "event__competition", "confirmed_by"]
+
+
+@admin.register(Appeal)
+class AppealAdmin(ScopedAdmin):
+    nav_icon = "report"
+    nav_order = 60
+    workflow = appeal_workflow
+    transition_action = actions.decide_appeal
+    list_display = ["entry", "lodged_on", "status"]
+    list_filter = [under_unit("entry__event__competition__organiser__path"), "status"]
+    list_select_related = ["entry__event__trade"]
+    fields = ["entry", "grounds", "lodged_on", "decision"]
+    readonly_fields = ["entry", "grounds", "lodged_on"]
+
+    def has_add_permission(self, request):
+        return False  # lodged on a published result (actions.lodge_appeal)
+
+
+@admin.register(Promotion)
+class PromotionAdmin(ReadOnlyAdmin):
+    nav_icon = "trending_up"
+    nav_order = 65
+    list_display = ["member", "entry", "from_level", "to_level", "on"]
+    list_filter = [under_unit("entry__event__competition__organiser__path"), "to_level"]
+    search_fields = ["member__name"]
+    list_select_related = ["member", "entry__event__trade"]

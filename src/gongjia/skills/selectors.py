@@ -1,0 +1,98 @@
+"""Indicators of skill competitions (keys are stable; see the cockpit), and the reads the
+marking pages and the API share."""
+
+from django.db.models import Count, IntegerField, Q
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from gongjia.platform.kpis import indicator
+from gongjia.platform.scope import restrict
+from gongjia.skills.models import Competition, Entry, Event, Promotion, Trade
+
+C = Competition.Status
+# A competition run on the platform counts once it has been held; one only guided by the
+# district counts once the town federation has checked its report.
+HELD = (C.MARKING, C.REVIEW, C.PUBLISHED, C.FROZEN, C.CHECKED)
+LOCAL = (Competition.Level.TOWN, Competition.Level.ENTERPRISE)
+
+
+def _year(year):
+    return year or timezone.localdate().year
+
+
+def held(user, year):
+    return restrict(Competition.objects.filter(year=_year(year), status__in=HELD), user)
+
+
+@indicator(
+    "skills.district_competitions",
+    label=_("District skill competitions"),
+    unit=_("competitions"),
+    link="admin:skills_competition_changelist",
+    by_year=True,
+    counts=True,
+    sentence=_(
+        "%(value)s district skill competitions were held in %(n:skills.trades)s trades, with"
+        " %(n:skills.local_competitions)s run by towns, streets and enterprises under the"
+        " district's guidance, and %(n:skills.participations)s participations"
+    ),
+)
+def district_competitions(user, year=None):
+    return held(user, year).filter(level=Competition.Level.DISTRICT)
+
+
+@indicator(
+    "skills.trades",
+    label=_("Trades of district competitions"),
+    unit=_("trades"),
+    link="admin:skills_trade_changelist",
+    by_year=True,
+    counts=True,
+    distinct=True,  # over several years, a trade competed in every year counts once
+)
+def trades(user, year=None):
+    district = district_competitions.records(user, year)
+    return Trade.objects.filter(events__competition__in=district).distinct()
+
+
+@indicator(
+    "skills.local_competitions",
+    label=_("Competitions run by towns, streets and enterprises"),
+    unit=_("competitions"),
+    link="admin:skills_competition_changelist",
+    by_year=True,
+    counts=True,
+)
+def local_competitions(user, year=None):
+    return held(user, year).filter(level__in=LOCAL)
+
+
+@indicator(
+    "skills.participations",
+    label=_("Participations in skill competitions"),
+    unit=_("participations"),
+    link="admin:skills_event_changelist",
+    by_year=True,
+    # Each event's entrants, or the participants a guided competition reported for it.
+    sums="n",
+)
+def participations(user, year=None):
+    entrants = Count(
+        "entries__entrants", filter=Q(entries__status=Entry.Status.REGISTERED), distinct=True
+    )
+    return Event.objects.filter(competition__in=held(user, year)).annotate(
+        n=Coalesce("participants_reported", entrants, output_field=IntegerField())
+    )
+
+
+@indicator(
+    "skills.promotions",
+    label=_("Skill levels raised by competition results"),
+    unit=_("people"),
+    link="admin:skills_promotion_changelist",
+    by_year=True,
+    counts=True,
+)
+def promotions(user, year=None):
+    return restrict(Promotion.objects.filter(on__year=_year(year)), user)
