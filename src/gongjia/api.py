@@ -10,6 +10,7 @@ from gongjia.members.api import transfers as transfers_router
 from gongjia.orgs.api import router as orgs_router
 from gongjia.platform.api_base import GongjiaAPI, install_error_handlers
 from gongjia.rights.api import router as rights_router
+from gongjia.skills.api import router as skills_router
 
 api = GongjiaAPI(
     title="Gongjia API",
@@ -28,4 +29,5 @@ api.add_router("/members/transfers", transfers_router)
 api.add_router("/members", members_router)
 api.add_router("/rights", rights_router)
 api.add_router("/assistance", assistance_router)
+api.add_router("/skills", skills_router)
 api.add_router("/cockpit", cockpit_router)

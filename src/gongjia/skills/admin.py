@@ -30,6 +30,7 @@ from gongjia.skills.models import (
     Trade,
     Unlock,
 )
+from gongjia.skills.results import award_labels
 from gongjia.skills.workflows import (
     appeal_workflow,
     competition_workflow,
@@ -252,15 +253,6 @@ class EntryAdmin(ScopedAdmin):
             }
 
         return [*super().get_list_display(request), result]
-
-
-def award_labels():
-    return [
-        ("first", _("First prize")),
-        ("second", _("Second prize")),
-        ("third", _("Third prize")),
-        ("merit", _("Merit award")),
-    ]
 
 
 @admin.register(Mark)

@@ -28,6 +28,15 @@ TIE_BREAKS = {
 DEFAULT_TIE_BREAKS = ["practical", "practical_time"]
 
 
+def award_labels():
+    return [
+        ("first", _("First prize")),
+        ("second", _("Second prize")),
+        ("third", _("Third prize")),
+        ("merit", _("Merit award")),
+    ]
+
+
 def tie_break_choices():
     return {
         "practical": _("higher practical score"),

@@ -132,6 +132,7 @@ def make_judge(tree, town, affiliations=(), name=""):
         password="Marking-2026-Safe",
         role="judge",
         unit=town,
+        must_change_password=False,
     )
     judge = Judge.objects.create(user=user, name=name or f"{town.code}-裁判{n}", unit=town)
     judge.affiliations.set(affiliations)

@@ -187,10 +187,12 @@ def test_an_entry_checks_the_events_eligibility(tree):
     event.eligibility = {"max_age": 35, "min_level": SkillLevel.LEVEL4}
     event.save()
     member = make_member(tree, tree.town_a, skill_level=SkillLevel.LEVEL5)
+    member.birth_date = dt.date(1975, 3, 1)  # 45 on the first day
+    member.save()
     with pytest.raises(ValidationError) as e:
         actions.register_entry(event, [member.pk], acting_user=SYSTEM)
     text = " ".join(e.value.messages)
-    assert member.name in text and ("35" in text)
+    assert member.name in text and "45" in text and "35" in text
     young = make_member(tree, tree.town_a, skill_level=SkillLevel.LEVEL4)
     young.birth_date = dt.date(1995, 1, 1)
     young.save()
