@@ -39,6 +39,13 @@ def members_by_id(ids) -> dict:
     return Member.objects.select_related("union", "employer").in_bulk(list(ids))
 
 
+def active_members(n: int, offset: int = 0) -> list:
+    """`n` active members in the order of the register, with their union and employer (the
+    entrants a programme's demonstration records name)."""
+    qs = Member.objects.filter(status=Member.Status.ACTIVE).select_related("union", "employer")
+    return list(qs.order_by("pk")[offset : offset + n])
+
+
 def is_active(member) -> bool:
     return member.status == Member.Status.ACTIVE
 
