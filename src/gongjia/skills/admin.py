@@ -5,11 +5,16 @@ Results (totals, ranks, awards) are shown only once the jury has published them,
 jury; a mark shows its value once the panel has revealed it."""
 
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from gongjia.orgs.admin import under_unit
-from gongjia.platform import formatting
+from gongjia.platform import formatting, scope
 from gongjia.platform.admin_base import ReadOnlyAdmin, ScopedAdmin
 from gongjia.skills import actions, marking, steps
 from gongjia.skills.models import (
@@ -25,6 +30,7 @@ from gongjia.skills.models import (
     Promotion,
     Recheck,
     Scheme,
+    Score,
     Section,
     SubCriterion,
     Trade,
@@ -102,7 +108,12 @@ class EventAdmin(ScopedAdmin):
     nav_icon = "category"
     nav_order = 20
     list_display = ["trade", "competition", "skill_level", "team_size", "entries_count"]
-    list_filter = [under_unit("competition__organiser__path"), "competition__year", "team_size"]
+    list_filter = [
+        under_unit("competition__organiser__path"),
+        "competition__year",
+        "competition__status",
+        "team_size",
+    ]
     search_fields = ["trade__name", "competition__name"]
     list_select_related = ["trade", "competition"]
     autocomplete_fields = ["competition", "trade"]
@@ -123,6 +134,71 @@ class EventAdmin(ScopedAdmin):
     @admin.display(description=_("entries"), ordering="n_entries")
     def entries_count(self, obj):
         return formatting.number(obj.n_entries)
+
+    def get_list_display(self, request):
+        shown = list(super().get_list_display(request))
+        judge = Judge.objects.filter(user=request.user).first()
+        if judge is None:
+            return shown
+        seated = set(PanelSeat.objects.filter(judge=judge).values_list("event_id", flat=True))
+
+        @admin.display(description=_("marking"))
+        def marking_link(obj):
+            if obj.pk not in seated:
+                return formatting.DASH
+            url = reverse("admin:skills_event_mark", args=[obj.pk])
+            return format_html('<a href="{}">{}</a>', url, _("Mark on my phone"))
+
+        return [*shown, marking_link]
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/mark/",
+                self.admin_site.admin_view(self.mark_view),
+                name="skills_event_mark",
+            ),
+            *super().get_urls(),
+        ]
+
+    def mark_view(self, request, pk):
+        """A judge's marking page, made for a phone: every entrant's aspects, each sent as it is
+        chosen, kept on the phone while offline (skills/marking.js)."""
+        event = scope.restrict(Event.objects.select_related("competition", "trade"), request.user)
+        event = get_object_or_404(event, pk=pk)
+        judge = Judge.objects.filter(user=request.user).prefetch_related("affiliations").first()
+        if judge is None or not event.panel.filter(judge=judge).exists():
+            raise PermissionDenied(_("Only a judge of this event's panel marks it."))
+        aspects = list(
+            Aspect.objects.filter(sub__criterion__scheme__event=event)
+            .select_related("sub")
+            .order_by("sub__code", "order", "pk")
+        )
+        mine = {
+            (m, a): v
+            for m, a, v in Score.objects.filter(judge=judge, mark__entry__event=event).values_list(
+                "mark__entry_id", "mark__aspect_id", "value"
+            )
+        }
+        entries = Entry.objects.filter(event=event, status=Entry.Status.REGISTERED)
+        entries = entries.select_related("enterprise").order_by("number")
+        rows = []
+        for entry in entries:
+            conflict = actions.conflict(judge, entry, event.competition)
+            cells = []
+            for a in aspects:
+                value = mine.get((entry.pk, a.pk))
+                # The input's own value: a plain number, as the phone sends it back.
+                cells.append((a, "" if value is None else f"{value:g}", conflict))
+            rows.append((entry, cells))
+        context = {
+            "event": event,
+            "judge": judge,
+            "rows": rows,
+            "open": event.competition.status == Competition.Status.MARKING,
+            "api_url": f"/api/v1/skills/events/{event.pk}/marks",
+        }
+        return TemplateResponse(request, "skills/marking.html", context)
 
 
 class SectionInline(admin.TabularInline):

@@ -92,7 +92,7 @@ def _judges(district, out) -> list[Judge]:
             lines.append((username, secret))
         judges.append(Judge.objects.create(user=user, name=user.full_name or name, unit=district))
     for username, secret in lines:
-        out(f"  {username:<11} judge           TOTP secret {secret}")
+        out(f"  {username:<11} {'judge':<15} {district.name}  TOTP secret {secret}")
     return judges
 
 

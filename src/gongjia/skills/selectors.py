@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gongjia.platform.kpis import indicator
 from gongjia.platform.scope import restrict
+from gongjia.platform.todos import todo
 from gongjia.skills.models import Competition, Entry, Event, Promotion, Trade
 
 C = Competition.Status
@@ -96,3 +97,30 @@ def participations(user, year=None):
 )
 def promotions(user, year=None):
     return restrict(Promotion.objects.filter(on__year=_year(year)), user)
+
+
+# --- what waits for judges and the jury -------------------------------------------------------
+
+
+@todo(
+    "skills.to_mark",
+    label=_("Events on your panel open for marking"),
+    perm="skills.score_mark",
+    link="admin:skills_event_changelist",
+    query="competition__status__exact=marking",
+)
+def events_to_mark(user):
+    return Event.objects.filter(
+        panel__judge__user=user, competition__status=Competition.Status.MARKING
+    ).count()
+
+
+@todo(
+    "skills.to_publish",
+    label=_("Competitions whose results wait for your jury"),
+    perm="skills.approve_competition",
+    link="admin:skills_competition_changelist",
+    query="status__exact=review",
+)
+def results_to_publish(user):
+    return Competition.objects.filter(jury=user, status=Competition.Status.REVIEW).count()

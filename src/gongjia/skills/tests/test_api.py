@@ -75,3 +75,18 @@ def test_results_stay_with_the_jury_until_published(tree, make_user, client, eve
     assert r.status_code == 200 and [x["rank"] for x in r.json()] == [1, 1]
     Competition.objects.filter(pk=e.competition_id).update(status=Competition.Status.PUBLISHED)
     assert client.get(url, **bearer(client, officer)).status_code == 200
+
+
+def test_the_marking_page_is_the_judges_own(tree, make_user, login_client, event):
+    e, panel, entries = event
+    judge = panel[0]
+    page = login_client(judge.user).get(f"/admin/skills/event/{e.pk}/mark/")
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert f'data-url="/api/v1/skills/events/{e.pk}/marks"' in text
+    assert text.count('class="aspect"') == len(entries) * 3
+    assert "skills/marking.js" in text
+    listing = login_client(judge.user).get("/admin/skills/event/")
+    assert f"/admin/skills/event/{e.pk}/mark/" in listing.content.decode()
+    other = make_user("town_officer", tree.town_a)
+    assert login_client(other).get(f"/admin/skills/event/{e.pk}/mark/").status_code == 403
