@@ -46,6 +46,11 @@ def active_members(n: int, offset: int = 0) -> list:
     return list(qs.order_by("pk")[offset : offset + n])
 
 
+def members_by_number(numbers) -> dict:
+    """Members by their member number (the number on the card)."""
+    return {m.member_number: m for m in Member.objects.filter(member_number__in=list(numbers))}
+
+
 def is_active(member) -> bool:
     return member.status == Member.Status.ACTIVE
 

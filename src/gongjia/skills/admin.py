@@ -5,7 +5,7 @@ Results (totals, ranks, awards) are shown only once the jury has published them,
 jury; a mark shows its value once the panel has revealed it."""
 
 from django.contrib import admin
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -13,6 +13,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from gongjia.members.selectors import members_by_number
 from gongjia.orgs.admin import under_unit
 from gongjia.platform import formatting, scope
 from gongjia.platform.admin_base import ReadOnlyAdmin, ScopedAdmin
@@ -151,8 +152,40 @@ class EventAdmin(ScopedAdmin):
 
         return [*shown, marking_link]
 
+    change_form_outer_after_template = "skills/admin/event_extras.html"
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and obj.pk and request.user.has_perm("skills.add_entry"):
+            context["register_url"] = reverse("admin:skills_event_register", args=[obj.pk])
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def register_view(self, request, pk):
+        """Register an entry from the event's page: members by their member numbers."""
+
+        def do(event):
+            numbers = [n.strip() for n in request.POST.get("members", "").split(",") if n.strip()]
+            found = members_by_number(numbers)
+            missing = [n for n in numbers if n not in found]
+            if missing:
+                raise ValidationError(
+                    _("No member with the number %(n)s.") % {"n": "、".join(missing)}
+                )
+            actions.register_entry(
+                event,
+                [found[n].pk for n in numbers],
+                acting_user=request.user,
+                team_name=request.POST.get("team_name", "").strip()[:100],
+            )
+
+        return self.record_post(request, pk, do, action="view")
+
     def get_urls(self):
         return [
+            path(
+                "<int:pk>/register/",
+                self.admin_site.admin_view(self.register_view),
+                name="skills_event_register",
+            ),
             path(
                 "<int:pk>/mark/",
                 self.admin_site.admin_view(self.mark_view),

@@ -90,3 +90,22 @@ def test_the_marking_page_is_the_judges_own(tree, make_user, login_client, event
     assert f"/admin/skills/event/{e.pk}/mark/" in listing.content.decode()
     other = make_user("town_officer", tree.town_a)
     assert login_client(other).get(f"/admin/skills/event/{e.pk}/mark/").status_code == 403
+
+
+def test_an_officer_registers_an_entry_on_the_events_page(tree, make_user, login_client):
+    from gongjia.members.testing import make_member
+    from gongjia.skills.models import Entry
+    from gongjia.skills.testing import make_event, set_status
+
+    event = make_event(tree, tree.town_a)
+    set_status(event.competition, Competition.Status.REGISTRATION)
+    member = make_member(tree, tree.town_a)
+    client = login_client(make_user("town_officer", tree.town_a))
+    page = client.get(f"/admin/skills/event/{event.pk}/change/").content.decode()
+    assert f"/admin/skills/event/{event.pk}/register/" in page
+    url = f"/admin/skills/event/{event.pk}/register/"
+    r = client.post(url, {"members": "X-0000"}, follow=True)
+    assert "X-0000" in r.content.decode() and not Entry.objects.filter(event=event).exists()
+    client.post(url, {"members": member.member_number})
+    entry = Entry.objects.get(event=event)
+    assert entry.entrants.get().member_id == member.pk and entry.number == 1
