@@ -277,6 +277,8 @@ def enter_score(
                 client_key=client_key,
             )
         else:
+            # A changed score changes the mark: signatures given to the old one do not stand.
+            mark.signed_by.clear()
             mine.value, mine.saved_at, mine.typed_at = float(value), now, typed_at
             mine.client_key = client_key
             mine.round += 1

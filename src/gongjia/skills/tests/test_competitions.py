@@ -57,8 +57,11 @@ def test_three_judges_reveal_together_and_a_wide_spread_is_scored_again(tree):
     assert mark.value == Fraction(3, 4) * Fraction(8, 9)  # 2, 3, 3
     # The worked example: 2, 2, 3 with maximum 0.75 is 0.5833…, kept as 7/12.
     actions.enter_score(entry, judged, 2, acting_user=panel[1].user)
+    actions.sign(entry, acting_user=panel[0].user)
+    assert mark.signed_by.count() == 1
     mark = actions.enter_score(entry, judged, 3, acting_user=panel[2].user)
     assert Mark.objects.get(pk=mark.pk).value == Fraction(7, 12)
+    assert not mark.signed_by.exists()  # signed before the change: to be signed again
     # A fourth person is not on the panel; an invalid score says what to enter.
     outsider = make_judge(tree, tree.town_a)
     with pytest.raises(PermissionDenied):
