@@ -125,7 +125,6 @@ class EventAdmin(ScopedAdmin):
         "skill_level",
         "team_size",
         "practical_minutes",
-        "eligibility",
         "participants_reported",
     ]
 
@@ -372,6 +371,7 @@ class MarkAdmin(ReadOnlyAdmin):
     list_filter = [under_unit("entry__event__competition__organiser__path"), "status", "rescore"]
     search_fields = ["entry__event__trade__name", "aspect__description"]
     list_select_related = ["entry__event__trade", "aspect__sub"]
+    fields = readonly_fields = ["entry", "aspect", "status", "shown", "rescore", "signed_by"]
 
     @admin.display(description=_("mark"))
     def shown(self, obj):

@@ -180,8 +180,12 @@ class Mark(models.Model):
     )
     # The panel's scores are further apart than the rule allows: the judges score again.
     rescore = models.BooleanField(_("to be scored again"), default=False, editable=False)
-    numerator = models.BigIntegerField(null=True, editable=False)
-    denominator = models.BigIntegerField(null=True, editable=False)
+    numerator = models.BigIntegerField(
+        _("mark (numerator of the exact value)"), null=True, editable=False
+    )
+    denominator = models.BigIntegerField(
+        _("mark (denominator of the exact value)"), null=True, editable=False
+    )
     signed_by = models.ManyToManyField(Judge, verbose_name=_("signed by"), blank=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
