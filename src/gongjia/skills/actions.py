@@ -511,7 +511,7 @@ def promote(event: Event, *, acting_user, on: dt.date | None = None) -> list[Pro
     """Raise the skill level of the members placed where the rules promote (top 5 to 技师 or
     one level up, 6th–20th to 高级工 …), never above the cap; once per entry and member. The
     member's timeline keeps the result it came from."""
-    competition = event.competition
+    competition = Competition.objects.get(pk=event.competition_id)  # as it stands now
     scope.require(acting_user, "approve", competition)
     if competition.status != Competition.Status.FROZEN:
         raise ValidationError(_("Levels are raised once the results are final."))
