@@ -42,8 +42,6 @@ from gongjia.skills.workflows import (
     unlock_workflow,
 )
 
-JUDGES_PER_JUDGEMENT = 3  # three judges score a judgement aspect independently (firm)
-
 
 def step(competition: Competition, name: str, *, acting_user, note: str = "", on=None):
     """A step of a competition (open, mark, close, publish, freeze, check a report, cancel)."""
@@ -198,9 +196,11 @@ def seat_judge(event: Event, judge: Judge, *, acting_user, chief: bool = False) 
     return seat
 
 
-def _judge_of(acting_user, event: Event) -> Judge:
-    """The judge the acting person is, seated on this event's panel."""
-    judge = Judge.objects.filter(user=acting_user).first() if scope.person(acting_user) else None
+def judge_of(acting_user, event: Event) -> Judge:
+    """The judge the acting person is, seated on this event's panel (with their declared
+    affiliations, which the conflict rule reads), or PermissionDenied."""
+    judges = Judge.objects.filter(user=acting_user).prefetch_related("affiliations")
+    judge = judges.first() if scope.person(acting_user) else None
     if judge is None or not PanelSeat.objects.filter(event=event, judge=judge).exists():
         raise PermissionDenied(_("Only a judge of this event's panel marks it."))
     return judge
@@ -210,7 +210,7 @@ def _judge_of(acting_user, event: Event) -> Judge:
 
 
 def _needed(aspect: Aspect) -> int:
-    return JUDGES_PER_JUDGEMENT if aspect.kind == Aspect.Kind.JUDGEMENT else 1
+    return marking.PANEL if aspect.kind == Aspect.Kind.JUDGEMENT else 1
 
 
 def _valid_score(aspect: Aspect, value):
@@ -241,7 +241,7 @@ def enter_score(
     scores further apart than the rule allows are kept but make no mark: the judges score
     again. The same score sent twice (a phone that was offline sends again) is taken once."""
     event = Event.objects.select_related("competition").get(pk=entry.event_id)  # as it is now
-    judge = _judge_of(acting_user, event)
+    judge = judge_of(acting_user, event)
     competition = event.competition
     if competition.status != Competition.Status.MARKING:
         raise ValidationError(_("Marking is not open for this competition."))
@@ -337,7 +337,7 @@ def spread_message(mark: Mark) -> str:
 def sign(entry: Entry, *, acting_user) -> int:
     """The judge signs every entered mark of the entry they scored; a mark is signed once every
     judge who scored it has signed. Gives the number of marks now signed."""
-    judge = _judge_of(acting_user, entry.event)
+    judge = judge_of(acting_user, entry.event)
     mine = list(
         Mark.objects.select_for_update()
         .filter(entry=entry, status=Mark.Status.ENTERED, scores__judge=judge)
@@ -441,7 +441,7 @@ def record_recheck(recheck: Recheck, *, checked: int, wrong: int, acting_user) -
 @transaction.atomic
 def confirm_recheck(recheck: Recheck, *, acting_user) -> Recheck:
     """The chief referee confirms the recheck (each judge has signed the marks)."""
-    judge = _judge_of(acting_user, recheck.event)
+    judge = judge_of(acting_user, recheck.event)
     if not PanelSeat.objects.filter(event=recheck.event, judge=judge, chief=True).exists():
         raise PermissionDenied(_("The chief referee confirms the recheck."))
     needed = recheck.entries.count()
@@ -465,7 +465,7 @@ def decide_tie(entries: list[Entry], *, acting_user) -> list[Entry]:
         raise ValidationError(_("Choose the tied entries, best first."))
     event = entries[0].event
     competition = event.competition
-    if scope.person(acting_user) and not competition.jury.filter(pk=acting_user.pk).exists():
+    if scope.person(acting_user) and not competition.on_jury(acting_user):
         raise PermissionDenied(_("Only a member of the competition's jury decides a tie."))
     if competition.status != Competition.Status.REVIEW:
         raise ValidationError(_("Ties are decided while the results are before the jury."))
@@ -519,13 +519,18 @@ def promote(event: Event, *, acting_user, on: dt.date | None = None) -> list[Pro
     cap = parameters.value("skills.promotion_cap", on=on)
     rules = promotion_rules(competition)
     made = []
-    entries = event.entries.filter(status=Entry.Status.REGISTERED, rank__isnull=False)
-    for entry in entries.prefetch_related("entrants"):
+    entries = list(
+        event.entries.filter(status=Entry.Status.REGISTERED, rank__isnull=False).prefetch_related(
+            "entrants"
+        )
+    )
+    members = members_by_id(e.member_id for entry in entries for e in entry.entrants.all())
+    for entry in entries:
         rule = next((r for r in rules if r["first"] <= entry.rank <= r["last"]), None)
         if rule is None:
             continue
         for entrant in entry.entrants.all():
-            member = members_by_id([entrant.member_id])[entrant.member_id]
+            member = members[entrant.member_id]
             level = marking.promoted(member.skill_level, rule["to"], cap)
             if (
                 level <= member.skill_level

@@ -5,7 +5,7 @@ Results (totals, ranks, awards) are shown only once the jury has published them,
 jury; a mark shows its value once the panel has revealed it."""
 
 from django.contrib import admin
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -44,11 +44,6 @@ from gongjia.skills.workflows import (
     scheme_workflow,
     unlock_workflow,
 )
-
-
-def results_visible(user, competition: Competition) -> bool:
-    """Results are confidential until the jury publishes them; the jury sees them before."""
-    return competition.results_open or any(u.pk == user.pk for u in competition.jury.all())
 
 
 @admin.register(Trade)
@@ -198,9 +193,7 @@ class EventAdmin(ScopedAdmin):
         chosen, kept on the phone while offline (skills/marking.js)."""
         event = scope.restrict(Event.objects.select_related("competition", "trade"), request.user)
         event = get_object_or_404(event, pk=pk)
-        judge = Judge.objects.filter(user=request.user).prefetch_related("affiliations").first()
-        if judge is None or not event.panel.filter(judge=judge).exists():
-            raise PermissionDenied(_("Only a judge of this event's panel marks it."))
+        judge = actions.judge_of(request.user, event)
         aspects = list(
             Aspect.objects.filter(sub__criterion__scheme__event=event)
             .select_related("sub")
@@ -351,7 +344,7 @@ class EntryAdmin(ScopedAdmin):
         @admin.display(description=_("result"))
         def result(obj):
             competition = obj.event.competition
-            if obj.rank is None or not results_visible(request.user, competition):
+            if obj.rank is None or not competition.results_visible_to(request.user):
                 return formatting.DASH
             award = dict(award_labels()).get(obj.award, "")
             return _("rank %(r)d, total %(t)s%(a)s") % {

@@ -4,6 +4,7 @@ them), and the results once the jury has published them; every list in the calle
 import datetime as dt
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
@@ -109,14 +110,16 @@ class EventOut(Schema):
 
     @staticmethod
     def resolve_entries(obj):
-        return obj.entries.filter(status=Entry.Status.REGISTERED).count()
+        return obj.n_entries  # counted with the list (list_events), not a query per event
 
 
 @router.get("/competitions/{competition_id}/events", response={200: list[EventOut], **ERRORS})
 def list_events(request, competition_id: int):
     competition = scoped_get(request, Competition.objects.all(), competition_id)
     events = scope.restrict(Event.objects.filter(competition=competition), request.user)
-    return list(events.select_related("trade").order_by("trade__name"))
+    registered = Count("entries", filter=Q(entries__status=Entry.Status.REGISTERED))
+    events = events.select_related("trade").annotate(n_entries=registered)
+    return list(events.order_by("trade__name"))
 
 
 class EntryOut(Schema):
@@ -205,19 +208,12 @@ def _mark_out(mark: Mark, judge: Judge, message: str = "") -> dict:
     }
 
 
-def _judge(request, event: Event) -> Judge:
-    judge = Judge.objects.filter(user=request.user).first()
-    if judge is None or not event.panel.filter(judge=judge).exists():
-        raise PermissionDenied(_("Only a judge of this event's panel marks it."))
-    return judge
-
-
 @router.get("/events/{event_id}/marks", response={200: list[MarkOut], **ERRORS})
 def list_marks(request, event_id: int):
     """The calling judge's marks in the event: their own score of each aspect, and the panel's
     scores and the mark once the panel has scored."""
     event = _event(request, event_id)
-    judge = _judge(request, event)
+    judge = actions.judge_of(request.user, event)
     marks = (
         Mark.objects.filter(entry__event=event, scores__judge=judge)
         .prefetch_related("scores")
@@ -240,7 +236,7 @@ def enter_mark(request, event_id: int, payload: ScoreIn):
     was offline sends what was typed with its own time (`typed_at`) and a key of its own
     (`client_key`): the same key twice is taken once."""
     event = _event(request, event_id)
-    judge = _judge(request, event)
+    judge = actions.judge_of(request.user, event)
     entry = Entry.objects.filter(event=event, pk=payload.entry_id).first()
     aspect = Aspect.objects.filter(sub__criterion__scheme__event=event, pk=payload.aspect_id)
     aspect = aspect.select_related("sub__criterion__scheme").first()
@@ -286,7 +282,7 @@ def list_results(request, event_id: int):
     jury alone)."""
     event = _event(request, event_id)
     competition = event.competition
-    if not (competition.results_open or competition.jury.filter(pk=request.user.pk).exists()):
+    if not competition.results_visible_to(request.user):
         raise PermissionDenied(_("The results are confidential until the jury publishes them."))
     labels = dict(award_labels())
     entries = (

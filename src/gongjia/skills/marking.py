@@ -32,6 +32,7 @@ TWO_CLOSEST = "two_closest"
 AGGREGATIONS = (SPREAD_CHECKED, MEAN, TRIMMED, TWO_CLOSEST)
 
 JUDGEMENT_TOP = 3  # the judgement scale is 0–3 (firm)
+PANEL = 3  # three judges score a judgement aspect independently (firm)
 
 
 class MarkingError(ValueError):
@@ -108,7 +109,7 @@ def check_scores(scores, aggregation: str, spread_limit) -> None:
         if not isinstance(s, int) or not 0 <= s <= JUDGEMENT_TOP:
             raise MarkingError(_("A judgement score is a whole number from 0 to 3."))
     if aggregation == SPREAD_CHECKED:
-        if len(scores) != 3:
+        if len(scores) != PANEL:
             raise MarkingError(_("A judgement aspect is scored by three judges."))
         if spread(scores) > spread_limit:
             raise MarkingError(

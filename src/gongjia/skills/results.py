@@ -37,20 +37,11 @@ def award_labels():
     ]
 
 
-def tie_break_choices():
-    return {
-        "practical": _("higher practical score"),
-        "practical_time": _("shorter practical time"),
-        "theory": _("higher theory score"),
-    }
-
-
 @dataclass(eq=False)  # told apart by identity: an award is given to this result
 class Result:
     entry: Entry
     practical: Fraction
     total: Fraction
-    marked: int  # aspects with a mark
 
 
 def read_score(aspect: Aspect, value: float):
@@ -66,7 +57,7 @@ def read_score(aspect: Aspect, value: float):
     return value
 
 
-def aspect_marks(event: Event, entry_ids=None) -> dict[int, Fraction]:
+def aspect_marks(event: Event) -> dict[int, Fraction]:
     """Entry id → the sum of its aspects' marks (the practical, out of 100 when the sections'
     weightings sum to 100), each mark computed again from its scores."""
     aspects = {
@@ -76,8 +67,6 @@ def aspect_marks(event: Event, entry_ids=None) -> dict[int, Fraction]:
         )
     }
     scores = Score.objects.filter(mark__entry__event=event, mark__aspect__in=list(aspects))
-    if entry_ids is not None:
-        scores = scores.filter(mark__entry__in=entry_ids)
     rows = scores.order_by().values_list("mark__entry_id", "mark__aspect_id", "mark_id", "value")
     by_mark: dict = defaultdict(list)
     owner: dict = {}
@@ -118,7 +107,7 @@ def compute(event: Event) -> list[marking.Ranked]:
     for e in entries:
         practical = practicals.get(e.pk, Fraction(0))
         total = marking.weighted_total(e.theory, practical, tw, pw)
-        results.append(Result(e, practical, total, 0))
+        results.append(Result(e, practical, total))
     names = competition.tie_breaks or DEFAULT_TIE_BREAKS
     breaks = [TIE_BREAKS[n] for n in names if n in TIE_BREAKS]
 

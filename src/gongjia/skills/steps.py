@@ -46,7 +46,7 @@ def not_ready_to_mark(competition: Competition):
         scheme = Scheme.objects.filter(event=event).first()
         if scheme is None or scheme.status == Scheme.Status.DRAFT:
             missing.append(_("%(t)s has no approved marking scheme.") % {"t": event.trade})
-        if event.seats < 3:
+        if event.seats < marking.PANEL:
             missing.append(_("%(t)s has fewer than three judges.") % {"t": event.trade})
     if not competition.events.exists():
         missing.append(_("The competition has no events."))
@@ -109,7 +109,7 @@ def not_publishable(competition: Competition):
 
 def jury_only(step):
     person = scope.person(step.actor)
-    if person is not None and not step.obj.jury.filter(pk=person.pk).exists():
+    if person is not None and not step.obj.on_jury(person):
         return _("Only a member of the competition's jury publishes its results.")
     return None
 

@@ -157,6 +157,15 @@ class Competition(models.Model):
     def results_open(self) -> bool:
         return self.status in (self.Status.PUBLISHED, self.Status.FROZEN)
 
+    def on_jury(self, user) -> bool:
+        """Whether `user` sits on the jury (read from `jury.all()`, so a prefetched list
+        answers without a query)."""
+        return any(u.pk == getattr(user, "pk", None) for u in self.jury.all())
+
+    def results_visible_to(self, user) -> bool:
+        """Results are confidential until the jury publishes them; the jury sees them before."""
+        return self.results_open or self.on_jury(user)
+
 
 class Event(models.Model):
     """One trade of a competition, at a skill level, for individuals or teams of three."""
