@@ -1,4 +1,3 @@
-import uuid
 from pathlib import Path
 
 from django import forms
@@ -18,8 +17,9 @@ from gongjia.members.selectors import waiting_links
 from gongjia.members.workflows import founding_workflow, member_workflow, transfer_workflow
 from gongjia.orgs.admin import under_unit
 from gongjia.orgs.models import OrgUnit
-from gongjia.platform import jobs, parameters, pii, scope, validators
+from gongjia.platform import jobs, pii, scope, validators
 from gongjia.platform.admin_base import ReadOnlyAdmin, ScopedAdmin
+from gongjia.platform.sheetimport import UploadForm, save_upload
 
 
 class MemberForm(forms.ModelForm):
@@ -40,7 +40,7 @@ class MemberForm(forms.ModelForm):
             raise forms.ValidationError(e.messages) from None
 
 
-class ImportForm(forms.Form):
+class ImportForm(UploadForm):
     file = forms.FileField(
         label=_("Excel or CSV file"),
         help_text=_("Use the template: its headers, one person per row."),
@@ -48,15 +48,6 @@ class ImportForm(forms.Form):
     valid_only = forms.BooleanField(
         label=_("Write the valid rows even if some rows have errors"), required=False
     )
-
-    def clean_file(self):
-        f = self.cleaned_data["file"]
-        limit = parameters.value("imports.max_megabytes")
-        if f.size > limit * 1024 * 1024:
-            raise forms.ValidationError(_("The file is larger than %(n)d MB.") % {"n": limit})
-        if Path(f.name).suffix.lower() not in (".xlsx", ".csv"):
-            raise forms.ValidationError(_("Upload an .xlsx or .csv file."))
-        return f
 
 
 class MemberChangeForm(forms.ModelForm):
@@ -143,12 +134,7 @@ class MemberAdmin(ScopedAdmin):
         form = ImportForm(request.POST or None, request.FILES or None)
         if request.method == "POST" and form.is_valid():
             upload = form.cleaned_data["file"]
-            folder = Path(settings.MEDIA_ROOT) / "imports"
-            folder.mkdir(parents=True, exist_ok=True)
-            target = folder / f"{uuid.uuid4().hex}{Path(upload.name).suffix.lower()}"
-            with target.open("wb") as out:
-                for chunk in upload.chunks():
-                    out.write(chunk)
+            target = save_upload(upload)
             job = jobs.start(
                 "gongjia.members.imports.run_job",
                 label=_("Import members: %(f)s") % {"f": upload.name},

@@ -29,7 +29,7 @@ def make_member(tree, town, **fields):
         acting_user=SYSTEM,
         union=union_under(tree, town),
         name=f"{town.code}-职工{n}",
-        id_number=id_number(n),
+        id_number=fields.pop("id_number", None) or id_number(n),
         join_date=dt.date(2020, 3, 1),
         **fields,
     )

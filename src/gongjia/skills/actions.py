@@ -13,7 +13,9 @@ from gongjia.members.selectors import SkillLevel, is_active, members_by_id
 from gongjia.platform import counters, events, parameters, scope
 from gongjia.skills import marking, results
 from gongjia.skills.events import (
+    COMPETITION_REPORTED,
     ENTRY_REGISTERED,
+    EVENT_REPORTED,
     JUDGE_SEATED,
     MARKS_SIGNED,
     RECHECK_DRAWN,
@@ -33,6 +35,7 @@ from gongjia.skills.models import (
     Promotion,
     Recheck,
     Score,
+    Trade,
     Unlock,
 )
 from gongjia.skills.workflows import (
@@ -50,6 +53,68 @@ def step(competition: Competition, name: str, *, acting_user, note: str = "", on
 
 def scheme_step(scheme, name: str, *, acting_user, note: str = ""):
     return scheme_workflow.run(scheme, name, acting_user=acting_user, note=note)
+
+
+# --- guided competitions, reported ---------------------------------------------------------------
+
+GUIDED = (Competition.Level.TOWN, Competition.Level.ENTERPRISE)
+
+
+@transaction.atomic
+def report_competition(
+    *, name: str, level: str, organiser, starts_on, ends_on, acting_user, venue: str = ""
+) -> Competition:
+    """A competition a town, street or enterprise ran under the district's guidance, reported
+    to the federation: its events and participants follow (`report_event`), its evidence is
+    attached, and the town federation checks the report (the step `check_report`)."""
+    if level not in GUIDED:
+        raise ValidationError(
+            {"level": _("Only town, street and enterprise competitions are reported.")}
+        )
+    scope.require(acting_user, "add", organiser, model=Competition)
+    competition = Competition(
+        name=name,
+        level=level,
+        organiser=organiser,
+        year=starts_on.year,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        venue=venue,
+        status=Competition.Status.REPORTED,
+        reported=True,
+    )
+    competition.full_clean()
+    competition.save()
+    events.record(COMPETITION_REPORTED, actor=acting_user, obj=competition)
+    return competition
+
+
+@transaction.atomic
+def report_event(competition: Competition, trade: Trade, participants: int, *, acting_user):
+    """An event of a reported competition with the number of people who took part in it."""
+    competition = Competition.objects.select_for_update().get(pk=competition.pk)
+    if not competition.reported or competition.status != Competition.Status.REPORTED:
+        raise ValidationError(
+            _("Events are added to a report until it is checked: “%(c)s” is “%(s)s”.")
+            % {"c": competition.name, "s": competition.get_status_display()}
+        )
+    scope.require(acting_user, "change", competition)
+    if participants is None or participants < 1:
+        raise ValidationError({"participants": _("Give at least one participant.")})
+    if competition.events.filter(trade=trade).exists():
+        raise ValidationError(
+            {"trade": _("“%(t)s” is already in this report.") % {"t": trade.name}}
+        )
+    event = Event.objects.create(
+        competition=competition, trade=trade, participants_reported=participants
+    )
+    events.record(
+        EVENT_REPORTED,
+        actor=acting_user,
+        obj=competition,
+        data={"trade": trade.name, "participants": participants},
+    )
+    return event
 
 
 # --- entries -----------------------------------------------------------------------------------

@@ -4,20 +4,27 @@ marking schemes, entries, judges, marks, unlockings, rechecks, appeals and promo
 Results (totals, ranks, awards) are shown only once the jury has published them, or to the
 jury; a mark shows its value once the panel has revealed it."""
 
+from django import forms
 from django.contrib import admin
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Count
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from unfold.decorators import action
 
 from gongjia.members.selectors import members_by_number
 from gongjia.orgs.admin import under_unit
-from gongjia.platform import formatting, scope
+from gongjia.orgs.models import OrgUnit
+from gongjia.platform import attachments, formatting, scope, sheetimport
 from gongjia.platform.admin_base import ReadOnlyAdmin, ScopedAdmin
+from gongjia.platform.forms import form_errors
 from gongjia.skills import actions, marking, steps
+from gongjia.skills.imports import EntriesImport, ReportsImport
 from gongjia.skills.models import (
     Appeal,
     Aspect,
@@ -63,8 +70,97 @@ class EventInline(admin.TabularInline):
     show_change_link = True
 
 
+class ReportForm(forms.Form):
+    """A competition a town, street or enterprise ran, reported with one event; more events on
+    its page, or many competitions at once by spreadsheet."""
+
+    name = forms.CharField(label=_("name"), max_length=200)
+    level = forms.ChoiceField(
+        label=_("level"), choices=[(v, Competition.Level(v).label) for v in actions.GUIDED]
+    )
+    organiser = forms.ModelChoiceField(label=_("organiser"), queryset=OrgUnit.objects.none())
+    starts_on = forms.DateField(label=_("starts on"), widget=forms.DateInput({"type": "date"}))
+    ends_on = forms.DateField(label=_("ends on"), widget=forms.DateInput({"type": "date"}))
+    venue = forms.CharField(label=_("venue"), max_length=200, required=False)
+    trade = forms.ModelChoiceField(label=_("trade"), queryset=Trade.objects.filter(active=True))
+    participants = forms.IntegerField(label=_("participants"), min_value=1)
+    evidence = forms.FileField(
+        label=_("evidence"), help_text=_("The competition's notice or its results list.")
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organiser"].queryset = scope.units_in_scope(user, Competition, "add")
+
+
 @admin.register(Competition)
 class CompetitionAdmin(ScopedAdmin):
+    actions_list = ["report", "import_reports", "reports_template"]
+
+    @action(
+        description=_("Report a guided competition"),
+        url_path="report",
+        permissions=["add"],
+        icon="post_add",
+    )
+    def report(self, request):
+        form = ReportForm(request.POST or None, request.FILES or None, user=request.user)
+        if request.method == "POST" and form.is_valid():
+            d = form.cleaned_data
+            try:
+                with transaction.atomic():
+                    competition = actions.report_competition(
+                        name=d["name"],
+                        level=d["level"],
+                        organiser=d["organiser"],
+                        starts_on=d["starts_on"],
+                        ends_on=d["ends_on"],
+                        venue=d["venue"],
+                        acting_user=request.user,
+                    )
+                    actions.report_event(
+                        competition, d["trade"], d["participants"], acting_user=request.user
+                    )
+                    attachments.attach(competition, d["evidence"], acting_user=request.user)
+            except ValidationError as e:
+                form_errors(form, e)
+            else:
+                return HttpResponseRedirect(
+                    reverse("admin:skills_competition_change", args=[competition.pk])
+                )
+        return TemplateResponse(
+            request,
+            "skills/admin/report.html",
+            {
+                **self.admin_site.each_context(request),
+                "form": form,
+                "opts": self.model._meta,
+                "title": _("Report a guided competition"),
+            },
+        )
+
+    @action(
+        description=_("Import reported competitions"),
+        url_path="import-reports",
+        permissions=["add"],
+        icon="upload",
+    )
+    def import_reports(self, request):
+        return sheetimport.upload_page(
+            self,
+            request,
+            ReportsImport.key,
+            params={},
+            title=_("Import reported competitions"),
+            template_url=reverse("admin:skills_competition_reports_template"),
+        )
+
+    @action(
+        description=_("Download the report template"), url_path="reports-template", icon="download"
+    )
+    def reports_template(self, request):
+        return sheetimport.template_download(ReportsImport.key)
+
     nav_icon = "military_tech"
     nav_order = 10
     workflow = competition_workflow
@@ -151,6 +247,7 @@ class EventAdmin(ScopedAdmin):
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None and obj.pk and request.user.has_perm("skills.add_entry"):
             context["register_url"] = reverse("admin:skills_event_register", args=[obj.pk])
+            context["import_url"] = reverse("admin:skills_event_import", args=[obj.pk])
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def register_view(self, request, pk):
@@ -173,8 +270,28 @@ class EventAdmin(ScopedAdmin):
 
         return self.record_post(request, pk, do, action="view")
 
+    def import_view(self, request, pk):
+        event = get_object_or_404(scope.restrict(Event.objects.all(), request.user), pk=pk)
+        if not request.user.has_perm("skills.add_entry"):
+            raise PermissionDenied
+        return sheetimport.upload_page(
+            self,
+            request,
+            EntriesImport.key,
+            params={"event": event.pk},
+            title=_("Import entries: %(e)s") % {"e": event},
+            template_url=reverse("admin:skills_event_import_template"),
+        )
+
     def get_urls(self):
+        view = self.admin_site.admin_view
         return [
+            path("<int:pk>/import/", view(self.import_view), name="skills_event_import"),
+            path(
+                "import-template/",
+                view(lambda request: sheetimport.template_download(EntriesImport.key)),
+                name="skills_event_import_template",
+            ),
             path(
                 "<int:pk>/register/",
                 self.admin_site.admin_view(self.register_view),

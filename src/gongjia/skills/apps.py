@@ -9,8 +9,11 @@ class SkillsConfig(AppConfig):
 
     def ready(self):
         from gongjia.platform import audit, scope
+        from gongjia.skills import (
+            imports,  # noqa: F401  registers the spreadsheets
+            selectors,  # noqa: F401  registers the indicators
+        )
         from gongjia.skills import models as m
-        from gongjia.skills import selectors  # noqa: F401  registers the indicators
 
         scope.unscoped(m.Trade)  # the federation's dictionary: the permission alone decides
         scope.units(m.Competition, "organiser")
