@@ -1,7 +1,8 @@
 """Skill competitions at the size the rules plan for: an event of 500 entrants marked on 60
 judgement aspects by a panel of three (90,000 scores). Prints the time to compute its results
 and ranking (every mark again from its scores, totals, 1-1-3 ranks, awards, written back),
-and the server time of a judge's score saved (the action, with the mark it completes).
+and the server time of a judge's score saved (the action, with the mark it completes; and the
+whole API request a judge's phone makes).
 
     .venv/bin/python bench/bench_skills.py                 # SQLite under var/bench-skills/
     DATABASE_URL=postgres://... .venv/bin/python bench/bench_skills.py
@@ -104,7 +105,9 @@ def build():
             password="Marking-2026-Safe",
             role="judge",
             unit=district,
+            must_change_password=False,
         )
+        user.totp = _secret  # the bench signs in through the API with the second factor
         judges.append(Judge.objects.create(user=user, name=f"裁判{j}", unit=district))
         actions.seat_judge(event, judges[-1], acting_user=SYSTEM, chief=j == 0)
     entries = Entry.objects.bulk_create(
@@ -168,6 +171,45 @@ def main():
     assert done == 20, done
     print(f"a judge's score saved, median of {len(saves)}: {statistics.median(saves):.1f} ms")
     print(f"  the slowest: {max(saves):.1f} ms")
+
+    # The same through the API a judge's phone posts to: the request handled in full
+    # (authentication, scope, the action, the answer), the network aside.
+    import pyotp
+    from django.test import Client
+
+    client = Client()
+    tokens = {}
+    for judge in judges:
+        r = client.post(
+            "/api/v1/auth/token",
+            {
+                "username": judge.user.username,
+                "password": "Marking-2026-Safe",
+                "otp": pyotp.TOTP(judge.user.totp).now(),
+            },
+            content_type="application/json",
+        )
+        assert r.status_code == 200, r.content
+        tokens[judge.pk] = {"HTTP_AUTHORIZATION": f"Bearer {r.json()['token']}"}
+    phone = Entry.objects.create(
+        event=event, number=ENTRANTS + 2, union=event.competition.organiser
+    )
+    url = f"/api/v1/skills/events/{event.pk}/marks"
+    posts = []
+    for a in aspects[20:40]:
+        for judge, value in zip(judges, (2, 2, 3), strict=True):
+            body = {"entry_id": phone.pk, "aspect_id": a.pk, "value": value}
+            t = time.perf_counter()
+            r = client.post(url, body, content_type="application/json", **tokens[judge.pk])
+            posts.append((time.perf_counter() - t) * 1000)
+            assert r.status_code == 200, r.content
+    done = Mark.objects.filter(entry=phone, status=Mark.Status.ENTERED).count()
+    assert done == 20, done
+    print(
+        "a judge's score saved through POST /api/v1/skills/events/{id}/marks,"
+        f" median of {len(posts)}: {statistics.median(posts):.1f} ms"
+    )
+    print(f"  the slowest: {max(posts):.1f} ms")
     assert Aspect.objects.filter(sub__criterion__scheme__event=event).count() == ASPECTS
 
 
