@@ -26,6 +26,7 @@ from gongjia.skills.events import (
 from gongjia.skills.models import (
     Aspect,
     Competition,
+    Criterion,
     Entrant,
     Entry,
     Event,
@@ -34,7 +35,10 @@ from gongjia.skills.models import (
     PanelSeat,
     Promotion,
     Recheck,
+    Scheme,
     Score,
+    Section,
+    SubCriterion,
     Trade,
     Unlock,
 )
@@ -53,6 +57,43 @@ def step(competition: Competition, name: str, *, acting_user, note: str = "", on
 
 def scheme_step(scheme, name: str, *, acting_user, note: str = ""):
     return scheme_workflow.run(scheme, name, acting_user=acting_user, note=note)
+
+
+# --- marking schemes ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def put_aspect(
+    event: Event, *, section, criterion, sub, order: int, fields: dict, acting_user
+) -> Aspect:
+    """An aspect of the event's draft scheme, with the section (number, title, weighting),
+    criterion (letter, title) and sub-criterion (code, title, marking day) it belongs to, each
+    made or brought up to date; the aspect is the sub-criterion's `order`-th."""
+    scope.require(acting_user, "change", event)
+    scheme, _made = Scheme.objects.select_for_update().get_or_create(event=event)
+    if scheme.status != Scheme.Status.DRAFT:
+        raise ValidationError(
+            _("The marking scheme is “%(s)s”: only a draft is changed.")
+            % {"s": scheme.get_status_display()}
+        )
+    number, title, weight = section
+    sec, _made = Section.objects.update_or_create(
+        scheme=scheme, number=number, defaults={"title": title, "weight": weight}
+    )
+    letter, ctitle = criterion
+    crit, _made = Criterion.objects.update_or_create(
+        scheme=scheme, letter=letter, defaults={"title": ctitle}
+    )
+    code, stitle, day = sub
+    subc, _made = SubCriterion.objects.update_or_create(
+        criterion=crit, code=code, defaults={"title": stitle, "marking_day": day}
+    )
+    aspect = Aspect.objects.filter(sub=subc, order=order).first() or Aspect(sub=subc, order=order)
+    for name, value in {**fields, "section": sec}.items():
+        setattr(aspect, name, value)
+    aspect.full_clean()
+    aspect.save()
+    return aspect
 
 
 # --- guided competitions, reported ---------------------------------------------------------------

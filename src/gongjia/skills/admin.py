@@ -9,11 +9,12 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count
-from django.http import HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
 from unfold.decorators import action
 
@@ -23,7 +24,7 @@ from gongjia.orgs.models import OrgUnit
 from gongjia.platform import attachments, formatting, scope, sheetimport
 from gongjia.platform.admin_base import ReadOnlyAdmin, ScopedAdmin
 from gongjia.platform.forms import form_errors
-from gongjia.skills import actions, marking, steps
+from gongjia.skills import actions, marking, schemes, steps
 from gongjia.skills.imports import EntriesImport, ReportsImport
 from gongjia.skills.models import (
     Appeal,
@@ -45,6 +46,7 @@ from gongjia.skills.models import (
     Unlock,
 )
 from gongjia.skills.results import award_labels
+from gongjia.skills.schemes import SchemeImport
 from gongjia.skills.workflows import (
     appeal_workflow,
     competition_workflow,
@@ -68,6 +70,25 @@ class EventInline(admin.TabularInline):
     autocomplete_fields = ["trade"]
     extra = 0
     show_change_link = True
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def scheme_links(request, event: Event) -> list[tuple[str, str]]:
+    """The event's marking scheme as a spreadsheet: exported where it exists, imported while
+    it is a draft (or none yet)."""
+    scheme = Scheme.objects.filter(event=event).first()
+    links = []
+    if scheme is not None and request.user.has_perm("skills.view_scheme"):
+        url = reverse("admin:skills_scheme_export", args=[scheme.pk])
+        links.append((url, _("Export the marking scheme to Excel")))
+    draft = scheme is None or scheme.status == Scheme.Status.DRAFT
+    if draft and request.user.has_perm("skills.change_scheme"):
+        url = reverse("admin:skills_event_import_scheme", args=[event.pk])
+        links.append((url, _("Import the marking scheme from Excel")))
+        links.append((reverse("admin:skills_scheme_import_template"), _("Scheme template")))
+    return links
 
 
 class ReportForm(forms.Form):
@@ -245,6 +266,8 @@ class EventAdmin(ScopedAdmin):
     change_form_outer_after_template = "skills/admin/event_extras.html"
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and obj.pk:
+            context["scheme_links"] = scheme_links(request, obj)
         if obj is not None and obj.pk and request.user.has_perm("skills.add_entry"):
             context["register_url"] = reverse("admin:skills_event_register", args=[obj.pk])
             context["import_url"] = reverse("admin:skills_event_import", args=[obj.pk])
@@ -270,6 +293,19 @@ class EventAdmin(ScopedAdmin):
 
         return self.record_post(request, pk, do, action="view")
 
+    def scheme_import_view(self, request, pk):
+        event = get_object_or_404(scope.restrict(Event.objects.all(), request.user), pk=pk)
+        if not request.user.has_perm("skills.change_scheme"):
+            raise PermissionDenied
+        return sheetimport.upload_page(
+            self,
+            request,
+            SchemeImport.key,
+            params={"event": event.pk},
+            title=_("Import the marking scheme: %(e)s") % {"e": event},
+            template_url=reverse("admin:skills_scheme_import_template"),
+        )
+
     def import_view(self, request, pk):
         event = get_object_or_404(scope.restrict(Event.objects.all(), request.user), pk=pk)
         if not request.user.has_perm("skills.add_entry"):
@@ -287,6 +323,11 @@ class EventAdmin(ScopedAdmin):
         view = self.admin_site.admin_view
         return [
             path("<int:pk>/import/", view(self.import_view), name="skills_event_import"),
+            path(
+                "<int:pk>/import-scheme/",
+                view(self.scheme_import_view),
+                name="skills_event_import_scheme",
+            ),
             path(
                 "import-template/",
                 view(lambda request: sheetimport.template_download(EntriesImport.key)),
@@ -370,6 +411,31 @@ class SchemeAdmin(ScopedAdmin):
     inlines = [SectionInline, CriterionInline]
     fields = ["event", "scheme_check"]
     readonly_fields = ["scheme_check"]
+    change_form_outer_after_template = "skills/admin/scheme_extras.html"
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and obj.pk:
+            context["scheme_links"] = scheme_links(request, obj.event)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def export_view(self, request, pk):
+        scheme = get_object_or_404(self.get_queryset(request).select_related("event"), pk=pk)
+        out = HttpResponse(schemes.export(scheme), content_type=XLSX)
+        name = f"评分方案-{scheme.event.trade.name}.xlsx"
+        out.headers["Content-Disposition"] = content_disposition_header(True, name)
+        return out
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("<int:pk>/export/", view(self.export_view), name="skills_scheme_export"),
+            path(
+                "import-template/",
+                view(lambda request: sheetimport.template_download(SchemeImport.key)),
+                name="skills_scheme_import_template",
+            ),
+            *super().get_urls(),
+        ]
 
     @admin.display(description=_("check of the scheme"))
     def scheme_check(self, obj):

@@ -11,6 +11,7 @@ class SkillsConfig(AppConfig):
         from gongjia.platform import audit, scope
         from gongjia.skills import (
             imports,  # noqa: F401  registers the spreadsheets
+            schemes,  # noqa: F401  registers the scheme's spreadsheet
             selectors,  # noqa: F401  registers the indicators
         )
         from gongjia.skills import models as m
