@@ -4,6 +4,7 @@ from gongjia.assistance import views as assistance_views
 from gongjia.members import views as member_views
 from gongjia.portal import views
 from gongjia.rights import views as rights_views
+from gongjia.skills import views as skills_views
 
 app_name = "portal"
 urlpatterns = [
@@ -30,4 +31,12 @@ urlpatterns = [
     path("rights/negotiations/", rights_views.negotiation_room, name="rights-room"),
     path("rights/negotiations/<int:pk>/demand/", rights_views.send_demand, name="rights-demand"),
     path("rights/ballots/<int:pk>/vote/", rights_views.vote, name="rights-vote"),
+    path("skills/", skills_views.mine, name="skills-mine"),
+    path("skills/events/<int:pk>/enter/", skills_views.enter, name="skills-enter"),
+    path("skills/entries/<int:pk>/appeal/", skills_views.appeal, name="skills-appeal"),
+    path(
+        "skills/entries/<int:pk>/certificate/",
+        skills_views.certificate,
+        name="skills-certificate",
+    ),
 ]

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gongjia.members import changes
-from gongjia.members.selectors import SkillLevel, is_active, members_by_id
+from gongjia.members.selectors import SkillLevel, is_active, member_of, members_by_id
 from gongjia.platform import counters, events, parameters, scope
 from gongjia.skills import marking, results
 from gongjia.skills.events import (
@@ -207,11 +207,31 @@ def eligibility_problems(event: Event, member) -> list[str]:
     return out
 
 
-@transaction.atomic
 def register_entry(
     event: Event, member_ids: list[int], *, acting_user, team_name: str = "", theory=None
 ) -> Entry:
-    """Enter a member (or a team of three) in an event open for registration."""
+    """A unit enters a member (or a team of three) in an event open for registration."""
+    return _register(event, member_ids, acting_user, team_name, theory, by_unit=True)
+
+
+def enter_myself(event: Event, *, acting_user) -> Entry:
+    """A worker enters an individual event in the portal: an active member, of a union under
+    the competition's organiser, meeting the event's eligibility like any entrant."""
+    member = member_of(acting_user, active=True)
+    if member is None:
+        raise ValidationError(_("Competitions are for union members: join your union first."))
+    if event.team_size != 1:
+        raise ValidationError(_("Teams are registered by their union."))
+    organiser = event.competition.organiser
+    if not member.union.path.startswith(organiser.path):
+        raise ValidationError(
+            _("This competition is for the workers of %(o)s.") % {"o": organiser.name}
+        )
+    return _register(event, [member.pk], acting_user, "", None, by_unit=False)
+
+
+@transaction.atomic
+def _register(event, member_ids, acting_user, team_name, theory, *, by_unit: bool) -> Entry:
     event = Event.objects.select_for_update().select_related("competition").get(pk=event.pk)
     competition = event.competition
     if competition.status != Competition.Status.REGISTRATION:
@@ -230,13 +250,15 @@ def register_entry(
     if len(found) != len(member_ids):
         raise ValidationError({"members": _("Choose members of the register.")})
     members = [found[i] for i in member_ids]
-    for m in members:
-        scope.require(acting_user, "view", m)
+    if by_unit:  # a worker entering themselves was checked to be the member (enter_myself)
+        for m in members:
+            scope.require(acting_user, "view", m)
     problems = [p for m in members for p in eligibility_problems(event, m)]
     if problems:
         raise ValidationError({"members": problems})
     union = members[0].union
-    scope.require(acting_user, "add", union, model=Entry)
+    if by_unit:
+        scope.require(acting_user, "add", union, model=Entry)
     entry = Entry(
         event=event,
         number=counters.allocate(f"skills.entry.{event.pk}", 1)[0],
@@ -595,7 +617,10 @@ def lodge_appeal(entry: Entry, grounds: str, *, acting_user, on: dt.date | None 
     from gongjia.skills.models import Appeal
 
     on = on or timezone.localdate()
-    scope.require(acting_user, "view", entry)
+    person = scope.person(acting_user)
+    own = person is not None and Entrant.objects.filter(entry=entry, member__user=person).exists()
+    if not own:  # an entrant appeals against their own result; anyone else within scope
+        scope.require(acting_user, "view", entry)
     competition = entry.event.competition
     if competition.status != Competition.Status.PUBLISHED or (
         competition.appeals_until and on > competition.appeals_until
