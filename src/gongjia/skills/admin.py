@@ -18,7 +18,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
 from unfold.decorators import action
 
-from gongjia.members.selectors import members_by_number
+from gongjia.members.selectors import SkillLevel, members_by_number
 from gongjia.orgs.admin import under_unit
 from gongjia.orgs.models import OrgUnit
 from gongjia.platform import attachments, formatting, scope, sheetimport
@@ -209,6 +209,65 @@ class CompetitionAdmin(ScopedAdmin):
     ]
 
 
+class EventForm(forms.ModelForm):
+    """The event, with its eligibility rules as fields (stored as data on the event, read when
+    an entry is registered)."""
+
+    union_member = forms.BooleanField(label=_("union members only"), required=False, initial=True)
+    min_age = forms.IntegerField(label=_("minimum age"), required=False, min_value=16)
+    max_age = forms.IntegerField(label=_("maximum age"), required=False, max_value=80)
+    min_level = forms.TypedChoiceField(
+        label=_("lowest skill level held"),
+        choices=[("", "—"), *SkillLevel.choices],
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+    max_level = forms.TypedChoiceField(
+        label=_("highest skill level held"),
+        choices=[("", "—"), *SkillLevel.choices],
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+    employer_in_district = forms.BooleanField(label=_("employer in the district"), required=False)
+    RULES = ("union_member", "min_age", "max_age", "min_level", "max_level", "employer_in_district")
+
+    class Meta:
+        model = Event
+        fields = [
+            "competition",
+            "trade",
+            "skill_level",
+            "team_size",
+            "practical_minutes",
+            "participants_reported",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        rules = self.instance.eligibility or {}
+        for name in self.RULES:
+            if name in rules:
+                self.initial[name] = rules[name]
+
+    def clean(self):
+        data = super().clean()
+        low, high = data.get("min_age"), data.get("max_age")
+        if low is not None and high is not None and low > high:
+            self.add_error("max_age", _("The maximum age is not below the minimum."))
+        return data
+
+    def save(self, commit=True):
+        d = self.cleaned_data
+        self.instance.eligibility = {
+            name: d[name]
+            for name in self.RULES
+            if d.get(name) not in (None, "") and (d[name] is not False or name == "union_member")
+        }
+        return super().save(commit)
+
+
 class PanelSeatInline(admin.TabularInline):
     model = PanelSeat
     fields = ["judge", "chief"]
@@ -231,13 +290,22 @@ class EventAdmin(ScopedAdmin):
     list_select_related = ["trade", "competition"]
     autocomplete_fields = ["competition", "trade"]
     inlines = [PanelSeatInline]
-    fields = [
-        "competition",
-        "trade",
-        "skill_level",
-        "team_size",
-        "practical_minutes",
-        "participants_reported",
+    form = EventForm
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "competition",
+                    "trade",
+                    "skill_level",
+                    "team_size",
+                    "practical_minutes",
+                    "participants_reported",
+                ]
+            },
+        ),
+        (_("Who may enter"), {"fields": list(EventForm.RULES)}),
     ]
 
     def get_queryset(self, request):

@@ -236,3 +236,42 @@ def test_three_judges_saving_the_same_aspect_at_once_make_one_mark(tree):
     mark = Mark.objects.get(entry=entry, aspect=judged)
     assert mark.scores.count() == 3 and mark.status == Mark.Status.ENTERED
     assert mark.value == Fraction(7, 12)
+
+
+def test_the_events_form_sets_its_eligibility_as_fields(tree, make_user, client):
+    from django.urls import reverse
+
+    from gongjia.skills.testing import make_event
+
+    event = make_event(tree, tree.town_a)
+    officer = make_user("town_officer", tree.town_a)
+    client.force_login(officer, backend="gongjia.accounts.backends.RoleBackend")
+    url = reverse("admin:skills_event_change", args=[event.pk])
+    page = client.get(url).content.decode()
+    assert "最高年龄" in page and "eligibility" not in page
+    data = {
+        "competition": event.competition_id,
+        "trade": event.trade_id,
+        "skill_level": "0",
+        "team_size": "1",
+        "union_member": "on",
+        "min_age": "30",
+        "max_age": "25",
+        "min_level": str(SkillLevel.LEVEL4),
+        "panel-TOTAL_FORMS": "0",
+        "panel-INITIAL_FORMS": "0",
+    }
+    page = client.post(url, data)
+    assert page.status_code == 200 and "不低于最低年龄" in page.content.decode()
+    data["max_age"] = "45"
+    r = client.post(url, data)
+    assert r.status_code == 302, r.content.decode()[:2000]
+    event.refresh_from_db()
+    assert event.eligibility == {
+        "union_member": True,
+        "min_age": 30,
+        "max_age": 45,
+        "min_level": SkillLevel.LEVEL4,
+    }
+    page = client.get(url).content.decode()
+    assert 'name="min_age" value="30"' in page
