@@ -24,7 +24,7 @@ from gongjia.orgs.models import OrgUnit
 from gongjia.platform import attachments, formatting, scope, sheetimport
 from gongjia.platform.admin_base import ReadOnlyAdmin, ScopedAdmin
 from gongjia.platform.forms import form_errors
-from gongjia.skills import actions, marking, schemes, steps
+from gongjia.skills import actions, marking, results, schemes, steps
 from gongjia.skills.imports import EntriesImport, ReportsImport
 from gongjia.skills.models import (
     Appeal,
@@ -192,6 +192,17 @@ class CompetitionAdmin(ScopedAdmin):
     list_select_related = ["organiser"]
     autocomplete_fields = ["organiser", "jury"]
     inlines = [EventInline]
+    change_form_outer_after_template = "skills/admin/competition_extras.html"
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and obj.pk and obj.results_visible_to(request.user):
+            # Across trades only the standardised score compares (competitions.md): the best
+            # of every event side by side.
+            entries = Entry.objects.filter(event__competition=obj, standardised__isnull=False)
+            if obj.events.count() > 1:
+                context["across"] = results.table(entries.order_by("-standardised", "pk"))[:20]
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
     fields = [
         "name",
         "level",
@@ -336,6 +347,14 @@ class EventAdmin(ScopedAdmin):
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None and obj.pk:
             context["scheme_links"] = scheme_links(request, obj)
+            if obj.competition.results_visible_to(request.user):
+                rows = results.table(obj.entries.order_by("rank", "number"))
+                for r in rows:
+                    r["certificate"] = reverse(
+                        "admin:skills_entry_print", args=[r["entry"].pk, "skills.certificate"]
+                    )
+                context["results_rows"] = rows
+                context["results_open"] = obj.competition.results_open
         if obj is not None and obj.pk and request.user.has_perm("skills.add_entry"):
             context["register_url"] = reverse("admin:skills_event_register", args=[obj.pk])
             context["import_url"] = reverse("admin:skills_event_import", args=[obj.pk])

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gongjia.platform import formatting
 from gongjia.platform.paperwork import paper
+from gongjia.skills import results
 from gongjia.skills.models import Entry, Event
 from gongjia.skills.results import award_labels
 
@@ -58,23 +59,5 @@ def certificate(entry, user):
     ready=lambda event: _published(event.competition),
 )
 def results_list(event, user):
-    labels = dict(award_labels())
-    entries = (
-        event.entries.filter(status=Entry.Status.REGISTERED, rank__isnull=False)
-        .select_related("enterprise", "union")
-        .prefetch_related("entrants__member")
-        .order_by("rank", "number")
-    )
-    rows = [
-        {
-            "rank": e.rank,
-            "number": e.number,
-            "names": "、".join(x.member.name for x in e.entrants.all()),
-            "team": e.team_name,
-            "unit": e.enterprise.name if e.enterprise else e.union.name,
-            "total": _total(e),
-            "award": labels.get(e.award, ""),
-        }
-        for e in entries
-    ]
+    rows = results.table(event.entries.order_by("rank", "number"))
     return {"event": event, "competition": event.competition, "rows": rows}

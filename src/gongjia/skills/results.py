@@ -13,7 +13,7 @@ from fractions import Fraction
 
 from django.utils.translation import gettext as _
 
-from gongjia.platform import events, parameters
+from gongjia.platform import events, formatting, parameters
 from gongjia.skills import marking
 from gongjia.skills.events import RESULTS_COMPUTED
 from gongjia.skills.models import Aspect, Competition, Entry, Event, Score
@@ -194,3 +194,31 @@ def apply(event: Event, *, acting_user) -> list[marking.Ranked]:
     _write(rows)
     events.record(RESULTS_COMPUTED, actor=acting_user, obj=event, data={"entries": len(rows)})
     return ranked
+
+
+def table(entries) -> list[dict]:
+    """The ranked entries of `entries` (in its order) as the results page, the results list and
+    the comparison across trades show them, every number in words."""
+    labels = dict(award_labels())
+    entries = (
+        entries.filter(status=Entry.Status.REGISTERED, rank__isnull=False)
+        .select_related("enterprise", "union", "event__trade")
+        .prefetch_related("entrants__member")
+    )
+    return [
+        {
+            "entry": e,
+            "rank": e.rank,
+            "number": e.number,
+            "names": "、".join(x.member.name for x in e.entrants.all()),
+            "team": e.team_name,
+            "unit": e.enterprise.name if e.enterprise else e.union.name,
+            "trade": e.event.trade.name,
+            "total": formatting.number(float(e.total), 2) if e.total is not None else "",
+            "standardised": formatting.number(float(e.standardised), 2)
+            if e.standardised is not None
+            else "",
+            "award": labels.get(e.award, ""),
+        }
+        for e in entries
+    ]

@@ -40,3 +40,23 @@ def test_certificates_and_the_results_list_print_once_published(tree, make_user,
     assert "成绩公示" in listing or "成绩单" in listing
     for e in Entry.objects.filter(event=event):
         assert e.entrants.get().member.name in listing
+
+
+def test_the_events_page_shows_results_to_the_jury_first_then_to_all(tree, make_user, client):
+    event, panel, entries = marked_event(tree, tree.town_a, entrants=2)
+    mark_all(event, panel, entries)
+    actions.step(event.competition, "close_marking", acting_user=SYSTEM)
+    officer, jury = make_user("town_officer", tree.town_a), make_user("town_officer", tree.town_a)
+    event.competition.jury.add(jury)
+    url = reverse("admin:skills_event_change", args=[event.pk])
+    client.force_login(officer, backend="gongjia.accounts.backends.RoleBackend")
+    assert 'id="results"' not in client.get(url).content.decode()
+    client.force_login(jury, backend="gongjia.accounts.backends.RoleBackend")
+    page = client.get(url).content.decode()
+    assert 'id="results"' in page and "尚未公布" in page and "标准化分数" in page
+    best = Entry.objects.filter(event=event).order_by("rank", "number").first()
+    assert _print_url(best, "skills.certificate") not in page
+    set_status(event.competition, Competition.Status.PUBLISHED)
+    client.force_login(officer, backend="gongjia.accounts.backends.RoleBackend")
+    page = client.get(url).content.decode()
+    assert _print_url(best, "skills.certificate") in page and "None" not in page
