@@ -124,3 +124,14 @@ def events_to_mark(user):
 )
 def results_to_publish(user):
     return Competition.objects.filter(jury=user, status=Competition.Status.REVIEW).count()
+
+
+@todo(
+    "skills.to_check",
+    label=_("Reported competitions to check"),
+    perm="skills.approve_competition",
+    link="admin:skills_competition_changelist",
+    query="status__exact=reported",
+)
+def reports_to_check(user):
+    return restrict(Competition.objects.filter(status=Competition.Status.REPORTED), user).count()

@@ -14,7 +14,7 @@ from django.urls import reverse
 from python_calamine import CalamineWorkbook
 
 from gongjia.members.testing import make_member
-from gongjia.platform import attachments, sheetimport, validators
+from gongjia.platform import attachments, sheetimport, todos, validators
 from gongjia.platform.models import AuditEvent, Job
 from gongjia.platform.scope import SYSTEM
 from gongjia.skills import actions, selectors
@@ -180,6 +180,9 @@ def test_reported_competitions_count_once_checked_with_their_evidence(tree, make
     assert not selectors.local_competitions.records(SYSTEM, 2020).filter(pk=competition.pk)
 
     checker = make_user("town_officer", tree.town_a)
+    waiting = {t["key"]: t for t in todos.waiting(checker)}
+    assert waiting["skills.to_check"]["count"] == 1
+    assert waiting["skills.to_check"]["url"].endswith("?status__exact=reported")
     with pytest.raises(ValidationError, match="证明材料|evidence"):
         actions.step(competition, "check_report", acting_user=checker)
     evidence = SimpleUploadedFile("通知.pdf", b"%PDF-1.4", content_type="application/pdf")
