@@ -70,6 +70,22 @@ class EventInline(admin.TabularInline):
     autocomplete_fields = ["trade"]
     extra = 0
     show_change_link = True
+    # A checked report and published results are what the figures count: their events stay.
+    SETTLED = (
+        Competition.Status.CHECKED,
+        Competition.Status.PUBLISHED,
+        Competition.Status.FROZEN,
+        Competition.Status.CANCELLED,
+    )
+
+    def _open(self, obj):
+        return obj is None or obj.status not in self.SETTLED
+
+    def has_add_permission(self, request, obj=None):
+        return self._open(obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self._open(obj) and super().has_change_permission(request, obj)
 
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

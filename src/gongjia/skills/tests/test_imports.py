@@ -217,3 +217,21 @@ def test_a_report_is_made_on_a_form_with_its_evidence(tree, make_user, client):
     competition = Competition.objects.get()
     assert r.status_code == 302 and competition.status == Competition.Status.REPORTED
     assert Event.objects.get(competition=competition).participants_reported == 12
+
+
+def test_a_checked_reports_events_stay_as_checked(tree, make_user, client):
+    from gongjia.skills.testing import make_competition
+
+    competition = make_competition(tree, tree.town_a, reported=True)
+    trade = Trade.objects.create(name="电工")
+    Event.objects.create(competition=competition, trade=trade, participants_reported=30)
+    officer = make_user("town_officer", tree.town_a)
+    client.force_login(officer, backend="gongjia.accounts.backends.RoleBackend")
+    url = reverse("admin:skills_competition_change", args=[competition.pk])
+    for status, editable in (
+        (Competition.Status.REPORTED, True),
+        (Competition.Status.CHECKED, False),
+    ):
+        Competition.objects.filter(pk=competition.pk).update(status=status)
+        page = client.get(url).content.decode()
+        assert ('name="events-0-participants_reported"' in page) is editable
