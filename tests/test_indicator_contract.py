@@ -18,9 +18,21 @@ from gongjia.platform import kpis
 YEARS = (None, 2020, 2019)
 
 
+@pytest.fixture(scope="module")
+def demo_district(django_db_setup, django_db_blocker):
+    """The demo district, loaded once for the module (loading it is most of the module's time)
+    inside a transaction rolled back after the module's last test; each test runs in a
+    savepoint within it, so what one test writes the next does not see."""
+    from django.db import transaction
+
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("demo", stdout=io.StringIO())
+        yield
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
-def demo(db):
-    call_command("demo", stdout=io.StringIO())
+def demo(demo_district, db):
     return {name: User.objects.get(username=name) for name in ("district", "chengxiang")}
 
 
