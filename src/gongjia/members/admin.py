@@ -148,12 +148,13 @@ class MemberAdmin(ScopedAdmin):
             return HttpResponseRedirect(reverse("admin:platform_job_change", args=[job.pk]))
         return TemplateResponse(
             request,
-            "members/admin/import.html",
+            "platform/admin/sheet_import.html",
             {
                 **self.admin_site.each_context(request),
                 "form": form,
                 "opts": self.model._meta,
                 "title": _("Import members from Excel"),
+                "template_url": reverse("admin:members_member_import_template"),
             },
         )
 

@@ -396,30 +396,38 @@ class EventAdmin(ScopedAdmin):
 
         return self.record_post(request, pk, do, action="view")
 
-    def scheme_import_view(self, request, pk):
+    def _event_import(self, request, pk, key: str, perm: str, title, template: str):
+        """An upload page of one of the event's spreadsheets (its entries, its scheme)."""
         event = get_object_or_404(scope.restrict(Event.objects.all(), request.user), pk=pk)
-        if not request.user.has_perm("skills.change_scheme"):
+        if not request.user.has_perm(perm):
             raise PermissionDenied
         return sheetimport.upload_page(
             self,
             request,
-            SchemeImport.key,
+            key,
             params={"event": event.pk},
-            title=_("Import the marking scheme: %(e)s") % {"e": event},
-            template_url=reverse("admin:skills_scheme_import_template"),
+            title=title % {"e": event},
+            template_url=reverse(template),
+        )
+
+    def scheme_import_view(self, request, pk):
+        return self._event_import(
+            request,
+            pk,
+            SchemeImport.key,
+            "skills.change_scheme",
+            _("Import the marking scheme: %(e)s"),
+            "admin:skills_scheme_import_template",
         )
 
     def import_view(self, request, pk):
-        event = get_object_or_404(scope.restrict(Event.objects.all(), request.user), pk=pk)
-        if not request.user.has_perm("skills.add_entry"):
-            raise PermissionDenied
-        return sheetimport.upload_page(
-            self,
+        return self._event_import(
             request,
+            pk,
             EntriesImport.key,
-            params={"event": event.pk},
-            title=_("Import entries: %(e)s") % {"e": event},
-            template_url=reverse("admin:skills_event_import_template"),
+            "skills.add_entry",
+            _("Import entries: %(e)s"),
+            "admin:skills_event_import_template",
         )
 
     def get_urls(self):

@@ -7,7 +7,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -50,22 +50,24 @@ def _own_entries(user):
 @login_required
 def mine(request):
     member = member_of(request.user, active=True)
-    entered = set(_own_entries(request.user).values_list("event_id", flat=True))
+    own = list(_own_entries(request.user))
+    entered = {entry.event_id for entry in own}
+    events = Prefetch("events", Event.objects.select_related("trade"))
     competitions = []
-    for c in _open_to(member).order_by("starts_on"):
-        events = [
+    for c in _open_to(member).prefetch_related(events).order_by("starts_on"):
+        rows = [
             {
                 "event": e,
                 "entered": e.pk in entered,
                 "team": e.team_size != 1,
                 "why_not": actions.eligibility_problems(e, member) if member else [],
             }
-            for e in Event.objects.filter(competition=c).select_related("trade")
+            for e in c.events.all()
         ]
-        competitions.append({"competition": c, "events": events})
+        competitions.append({"competition": c, "events": rows})
     labels = dict(award_labels())
     entries = []
-    for entry in _own_entries(request.user):
+    for entry in own:
         competition = entry.event.competition
         shown = competition.results_open and entry.rank is not None
         entries.append(
