@@ -11,6 +11,7 @@ from gongjia.orgs.api import router as orgs_router
 from gongjia.platform.api_base import GongjiaAPI, install_error_handlers
 from gongjia.rights.api import router as rights_router
 from gongjia.skills.api import router as skills_router
+from gongjia.training.api import router as training_router
 
 api = GongjiaAPI(
     title="Gongjia API",
@@ -30,4 +31,5 @@ api.add_router("/members", members_router)
 api.add_router("/rights", rights_router)
 api.add_router("/assistance", assistance_router)
 api.add_router("/skills", skills_router)
+api.add_router("/training", training_router)
 api.add_router("/cockpit", cockpit_router)

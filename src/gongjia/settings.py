@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "gongjia.rights",
     "gongjia.assistance",
     "gongjia.skills",
+    "gongjia.training",
     "gongjia.accounts",
     "gongjia.cockpit",
     "gongjia.portal",

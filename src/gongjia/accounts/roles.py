@@ -21,6 +21,8 @@ BUSINESS_APPS = (
     "services",
     "honours",
     "skills",
+    "training",
+    "craftsmen",
     "campaigns",
     "publicity",
     "cockpit",
@@ -90,6 +92,8 @@ ROLES: dict[str, Role] = {
                 "members.*",
                 # The base union's part of a hardship file: its check and the home visit.
                 "assistance.check_household",
+                # The enterprise's union enrols its workers in the academy's classes.
+                "training.add_enrolment",
                 "platform.*_consent",
                 "platform.add_attachment",
                 *OWN_RECORDS,

@@ -5,6 +5,7 @@ from gongjia.members import views as member_views
 from gongjia.portal import views
 from gongjia.rights import views as rights_views
 from gongjia.skills import views as skills_views
+from gongjia.training import views as training_views
 
 app_name = "portal"
 urlpatterns = [
@@ -39,4 +40,14 @@ urlpatterns = [
         skills_views.certificate,
         name="skills-certificate",
     ),
+    path("training/", training_views.mine, name="training-mine"),
+    path("training/classes/<int:pk>/enrol/", training_views.enrol, name="training-enrol"),
+    path("training/checkin/<str:token>/", training_views.checkin, name="training-checkin"),
+    path(
+        "training/certificates/<int:pk>/",
+        training_views.certificate,
+        name="training-certificate",
+    ),
+    # Public: anyone holding a certificate's code checks it here, signed in or not.
+    path("verify/", training_views.verify, name="training-verify"),
 ]

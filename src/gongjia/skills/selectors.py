@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from gongjia.platform.kpis import indicator
 from gongjia.platform.scope import restrict
 from gongjia.platform.todos import todo
-from gongjia.skills.models import Competition, Entry, Event, Promotion, Trade
+from gongjia.skills.models import Competition, Entrant, Entry, Event, Promotion, Trade
 
 C = Competition.Status
 # A competition run on the platform counts once it has been held; one only guided by the
@@ -135,3 +135,31 @@ def results_to_publish(user):
 )
 def reports_to_check(user):
     return restrict(Competition.objects.filter(status=Competition.Status.REPORTED), user).count()
+
+
+# --- results as other programmes read them (the talent plan, the craftsman title) -------------
+
+PUBLISHED = (C.PUBLISHED, C.FROZEN)
+CompetitionLevel = Competition.Level
+
+
+def placed(levels, max_place: int, start, end):
+    """The entrants (`member_id`, the competition's level and last day, the place) placed
+    `max_place` or better in a published competition of one of `levels` that ended between
+    `start` and `end`: the records a placing is read from (a place decided by the jury counts
+    before the computed rank)."""
+    return (
+        Entrant.objects.filter(
+            entry__event__competition__level__in=list(levels),
+            entry__event__competition__status__in=PUBLISHED,
+            entry__event__competition__ends_on__range=(start, end),
+            entry__status=Entry.Status.REGISTERED,
+        )
+        .annotate(place=Coalesce("entry__jury_place", "entry__rank"))
+        .filter(place__lte=max_place)
+    )
+
+
+def promoted(min_level: int, start, end):
+    """Promotions by a competition result to `min_level` or above between `start` and `end`."""
+    return Promotion.objects.filter(to_level__gte=min_level, on__range=(start, end))
