@@ -58,7 +58,11 @@ def enrol(c: TrainingClass, member_id: int, *, acting_user, channel: str) -> Enr
     or by themselves in the portal (`acting_user=SYSTEM`, the portal having checked who they
     are). A customised class takes only the workers of its enterprise; places are counted
     under the class's lock, so two enrolments at once never pass its capacity."""
-    c = TrainingClass.objects.select_for_update().select_related("enterprise").get(pk=c.pk)
+    c = (
+        TrainingClass.objects.select_for_update(of=("self",))
+        .select_related("enterprise")
+        .get(pk=c.pk)
+    )
     member = members_by_id([member_id]).get(member_id)
     if member is None:
         raise ValidationError({"member": _("There is no such member.")})
