@@ -13,9 +13,9 @@ from django.urls import path, reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from gongjia.members.selectors import SkillLevel, members_by_number
+from gongjia.members.selectors import SkillLevel, members_by_number, members_in_scope
 from gongjia.orgs.admin import under_unit
-from gongjia.platform import formatting, kpis, scope, sheetimport
+from gongjia.platform import formatting, kpis, money, scope, sheetimport
 from gongjia.platform.admin_base import ScopedAdmin
 from gongjia.platform.forms import form_errors
 from gongjia.skills.selectors import CompetitionLevel
@@ -70,6 +70,52 @@ class SessionInline(admin.TabularInline):
     extra = 0
 
 
+class ClassForm(forms.ModelForm):
+    """The class, its cost split typed in yuan (kept in fen)."""
+
+    cost_enterprise = forms.CharField(
+        label=_("paid by the enterprise (yuan)"), required=False, initial="0"
+    )
+    cost_federation = forms.CharField(
+        label=_("paid by the federation (yuan)"), required=False, initial="0"
+    )
+    MONEY = ("cost_enterprise", "cost_federation")
+
+    class Meta:
+        model = TrainingClass
+        fields = [
+            "course",
+            "name",
+            "organiser",
+            "kind",
+            "base",
+            "venue",
+            "starts_on",
+            "ends_on",
+            "capacity",
+            "enterprise",
+            "requested_on",
+            "request",
+            "programme",
+            "cost_enterprise",
+            "cost_federation",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in self.MONEY:
+            self.initial[name] = money.yuan(getattr(self.instance, name) or 0)
+
+    def _fen(self, name):
+        return money.fen(self.cleaned_data.get(name) or "0")
+
+    def clean_cost_enterprise(self):
+        return self._fen("cost_enterprise")
+
+    def clean_cost_federation(self):
+        return self._fen("cost_federation")
+
+
 @admin.register(TrainingClass)
 class TrainingClassAdmin(ScopedAdmin):
     nav_icon = "school"
@@ -82,6 +128,7 @@ class TrainingClassAdmin(ScopedAdmin):
     list_select_related = ["course", "organiser"]
     autocomplete_fields = ["course", "organiser", "enterprise", "base"]
     inlines = [SessionInline]
+    form = ClassForm
     change_form_outer_after_template = "training/admin/class_extras.html"
     fieldsets = [
         (None, {"fields": ["course", "name", "organiser", "kind", "base", "venue"]}),
@@ -128,7 +175,7 @@ class TrainingClassAdmin(ScopedAdmin):
                 cert = getattr(e, "certificate", None)
                 e.certificate_number = cert.number if cert else "—"
             context["enrolment_rows"] = rows
-            context["enrolled_count"] = obj.n_enrolled if hasattr(obj, "n_enrolled") else len(rows)
+            context["enrolled_count"] = obj.n_enrolled
             if len(rows) == 200:
                 url = reverse("admin:training_enrolment_changelist")
                 context["enrolment_more"] = f"{url}?training_class__id__exact={obj.pk}"
@@ -140,12 +187,6 @@ class TrainingClassAdmin(ScopedAdmin):
                     "admin:training_trainingclass_import", args=[obj.pk]
                 )
         return super().render_change_form(request, context, add, change, form_url, obj)
-
-    def get_object(self, request, object_id, from_field=None):
-        obj = super().get_object(request, object_id, from_field)
-        if obj is not None and not hasattr(obj, "n_enrolled"):
-            obj.n_enrolled = obj.enrolments.filter(status__in=(E.ENROLLED, E.COMPLETED)).count()
-        return obj
 
     def enrol_view(self, request, pk):
         """Enrol members from the class's page by their member numbers."""
@@ -245,7 +286,6 @@ class EnrolmentAdmin(ScopedAdmin):
     list_select_related = ["member", "training_class", "union"]
     readonly_fields = ["training_class", "member", "union", "channel", "score", "level_reached"]
     fields = readonly_fields
-    unblockers = {}
 
     def has_add_permission(self, request):
         return False  # enrolled on the class's page, by spreadsheet or in the portal
@@ -597,17 +637,17 @@ INDICATOR_OF_TIER = {
 
 
 def progress_rows(plan: Plan, user, years) -> list[dict]:
-    """Each tier's count at the end of each year of the plan, with the people behind it."""
-    from gongjia.members.selectors import members_in_scope
-
+    """Each tier's count at the end of each year of the plan, with the people behind it (the
+    figure's list, for the years the figures count by this plan)."""
     people = members_in_scope(user)
+    figures_by_this = {y for y in years if plans.plan_for(y) == plan}
     rows = []
     for tier in plan.tiers.order_by("rank"):
+        key = INDICATOR_OF_TIER.get(tier.key)
         counts = []
         for y in years:
             n = plans.counted(tier, people, y).count()
-            key = INDICATOR_OF_TIER.get(tier.key)
-            url = kpis.drill_down(key, y) if key and plans.plan_for(y) == plan else ""
+            url = kpis.drill_down(key, y) if key and y in figures_by_this else ""
             counts.append((formatting.number(n), url))
         last = plans.counted(tier, people).count()
         rows.append(

@@ -24,15 +24,14 @@ class Kind:
 
     members: Callable  # (criterion dict, start, end) -> queryset of member ids
     describe: Callable  # (criterion dict) -> str
-    fields: tuple = ()  # the keys a criterion of this kind takes
 
 
 CRITERIA: dict[str, Kind] = {}
 
 
-def criterion(name: str, *, describe, fields=()):
+def criterion(name: str, *, describe):
     def wrap(func):
-        CRITERIA[name] = Kind(func, describe, tuple(fields))
+        CRITERIA[name] = Kind(func, describe)
         return func
 
     return wrap
@@ -55,7 +54,6 @@ COMPLETED = Enrolment.Status.COMPLETED
         if c.get("min_level")
         else _("Completed an academy course")
     ),
-    fields=("min_level",),
 )
 def _trained(c, start, end):
     qs = Enrolment.objects.filter(status=COMPLETED, completed_on__range=(start, end))
@@ -70,7 +68,6 @@ def _trained(c, start, end):
         _("Certified at %(l)s or above, by training or a competition result")
         % {"l": _level(c["min_level"])}
     ),
-    fields=("min_level",),
 )
 def _levelled(c, start, end):
     # Two sets, joined by the caller's OR: a level certified at the end of a class, and a
@@ -90,25 +87,9 @@ def _placed_words(c):
     return _("Placed %(p)s or better in a %(l)s competition") % {"p": c["max_place"], "l": levels}
 
 
-@criterion("competition", describe=_placed_words, fields=("levels", "max_place"))
+@criterion("competition", describe=_placed_words)
 def _placed(c, start, end):
     return skills.placed(c.get("levels", []), int(c["max_place"]), start, end).values("member_id")
-
-
-def problems(criteria) -> list[str]:
-    """What is wrong with a tier's criteria (kinds unknown, keys missing), in words."""
-    out = []
-    if not isinstance(criteria, list) or not criteria:
-        return [_("A tier has at least one criterion.")]
-    for i, c in enumerate(criteria, 1):
-        kind = CRITERIA.get(c.get("kind")) if isinstance(c, dict) else None
-        if kind is None:
-            out.append(_("Criterion %(n)s: unknown kind.") % {"n": i})
-            continue
-        missing = [f for f in kind.fields if f not in c and f != "min_level"]
-        if missing:
-            out.append(_("Criterion %(n)s needs %(f)s.") % {"n": i, "f": "、".join(missing)})
-    return out
 
 
 def describe(c: dict) -> str:

@@ -22,6 +22,7 @@ from gongjia.training.models import (
     TrainingBase,
     TrainingClass,
 )
+from gongjia.training.steps import checklist_items
 from gongjia.training.testing import (
     make_base,
     make_class,
@@ -173,14 +174,12 @@ def test_a_base_is_named_by_its_federation_once_its_checklist_is_met(tree, make_
     base = make_base(tree, tree.town_a, authority=tree.district)
     with pytest.raises(ValidationError, match="评估清单"):
         actions.base_step(base, "evaluate", acting_user=SYSTEM)
-    items = [i["key"] for i in plans_checklist()]
+    items = [i["key"] for i in checklist_items()]
     actions.record_checklist(base, {k: k != "open" for k in items}, acting_user=SYSTEM)
     actions.base_step(base, "evaluate", acting_user=SYSTEM)
     with pytest.raises(ValidationError, match="未达标项"):
         actions.base_step(base, "name", acting_user=SYSTEM)
-    base.refresh_from_db()
-    Base = TrainingBase
-    Base.objects.filter(pk=base.pk).update(checklist={k: True for k in items})
+    TrainingBase.objects.filter(pk=base.pk).update(checklist={k: True for k in items})
     base.refresh_from_db()
     town = make_user("town_officer", tree.town_a)
     with pytest.raises(ValidationError, match="办理"):
@@ -188,19 +187,13 @@ def test_a_base_is_named_by_its_federation_once_its_checklist_is_met(tree, make_
     district = make_user("district_admin", tree.district)
     actions.base_step(base, "name", acting_user=district, on=dt.date(2020, 4, 28))
     base.refresh_from_db()
-    assert base.status == Base.Status.NAMED and base.term_until == dt.date(2023, 4, 27)
+    assert base.status == TrainingBase.Status.NAMED and base.term_until == dt.date(2023, 4, 27)
     with pytest.raises(ValidationError, match="年度复核"):
         actions.base_step(base, "renew", acting_user=district)
     actions.review_base(base, year=2022, passed=True, acting_user=town)
     actions.base_step(base, "renew", acting_user=district)
     base.refresh_from_db()
     assert base.term_until == dt.date(2026, 4, 27)
-
-
-def plans_checklist():
-    from gongjia.training.steps import checklist_items
-
-    return checklist_items()
 
 
 def _completed(tree, member, year, level=SkillLevel.NONE, course_level=SkillLevel.NONE):
@@ -273,3 +266,34 @@ def test_the_plan_progress_api_by_year_and_town(tree, make_user, client):
     town = make_user("town_officer", tree.town_b)
     client.force_login(town, backend="gongjia.accounts.backends.RoleBackend")
     assert client.get(f"/api/v1/training/plans/{plan.pk}/progress").status_code == 404
+
+
+def test_a_class_cost_split_is_typed_in_yuan_and_kept_in_fen(tree, make_user, login_client):
+    client = login_client(make_user("district_admin", tree.district))
+    course = make_course()
+    form = {
+        "course": course.pk,
+        "name": "定制班",
+        "organiser": tree.district.pk,
+        "kind": TrainingClass.Kind.CUSTOMISED,
+        "enterprise": tree.ent_a.pk,
+        "requested_on": "2020-05-01",
+        "request": "数控岗位定制培训",
+        "starts_on": "2020-06-01",
+        "ends_on": "2020-06-05",
+        "capacity": "30",
+        "cost_enterprise": "30,000.50",
+        "cost_federation": "",
+        "sessions-TOTAL_FORMS": "0",
+        "sessions-INITIAL_FORMS": "0",
+    }
+    r = client.post(reverse("admin:training_trainingclass_add"), form)
+    assert r.status_code == 302, r.content.decode()[:2000]
+    c = TrainingClass.objects.get(name="定制班")
+    assert (c.cost_enterprise, c.cost_federation) == (3_000_050, 0)
+    page = client.get(reverse("admin:training_trainingclass_change", args=[c.pk])).content.decode()
+    assert 'value="30000.50"' in page
+    r = client.post(
+        reverse("admin:training_trainingclass_add"), {**form, "cost_enterprise": "1.234"}
+    )
+    assert r.status_code == 200 and "以元为单位" in r.content.decode()
