@@ -203,7 +203,12 @@ class GongjiaAdminSite(UnfoldAdminSite):
                         }
                     )
             context = {
-                "figures": [f for f in figures if f["value"] is not None],
+                "figures": [
+                    # A value that with its unit would not fit a tile is set smaller.
+                    {**f, "chars": len(f["display"]) + len(str(f["unit"] or ""))}
+                    for f in figures
+                    if f["value"] is not None
+                ],
                 "charts": charts,
                 "year": year,
             }

@@ -453,9 +453,11 @@ class TrainingBaseAdmin(ScopedAdmin):
         return formatting.number(obj.n_trainees)
 
     def get_readonly_fields(self, request, obj=None):
+        # The base's status is read-only whatever its state (the workflow's field, from super).
+        fields = super().get_readonly_fields(request, obj)
         if obj is not None and obj.status != TrainingBase.Status.APPLIED:
-            return self.fields
-        return []
+            return [*self.fields, *fields]
+        return fields
 
     def record_tools(self, request, obj):
         tools = []

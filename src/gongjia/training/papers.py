@@ -1,7 +1,6 @@
 """The academy's paperwork: a completion certificate with its verification code, printed by the
 holder in the portal or by the class's organiser."""
 
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from gongjia.platform.paperwork import paper
@@ -23,5 +22,4 @@ def certificate(cert, user):
         "member": e.member,
         "training_class": e.training_class,
         "course": e.training_class.course,
-        "verify_path": reverse("portal:training-verify") + f"?code={cert.code}",
     }
