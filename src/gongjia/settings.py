@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "gongjia.assistance",
     "gongjia.skills",
     "gongjia.training",
+    "gongjia.craftsmen",
     "gongjia.accounts",
     "gongjia.cockpit",
     "gongjia.portal",

@@ -109,7 +109,15 @@ ROLES: dict[str, Role] = {
         Role(
             "judge",
             _("Competition judge"),
-            ("orgs.view_orgunit", "skills.view_*", "skills.score_*", *OWN_RECORDS),
+            (
+                "orgs.view_orgunit",
+                "skills.view_*",
+                "skills.score_*",
+                # A panel member of the craftsman title reads the nominations they score.
+                "craftsmen.view_round",
+                "craftsmen.view_nomination",
+                *OWN_RECORDS,
+            ),
             second_factor=True,
         ),
         Role("worker", _("Worker"), (), back_office=False),

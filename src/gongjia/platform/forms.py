@@ -24,3 +24,27 @@ def form_errors(form, error: ValidationError, default: str | None = None) -> Non
                 except Exception:  # noqa: BLE001  a key that is no field: named as given
                     label = name
             form.add_error(default, [f"「{label}」{m}" for m in messages])
+
+
+def submitted(request):
+    """The data of a record tool's form page once its form is sent: the tool's own button (a
+    POST with nothing else, see `record_tools`) only opens the form, without errors."""
+    return request.POST if request.POST.get("_submitted") else None
+
+
+def form_page(model_admin, request, obj, form, *, title, intro=""):
+    """A record tool's form on a page of its own, with the way back to the record."""
+    from django.template.response import TemplateResponse
+
+    return TemplateResponse(
+        request,
+        "platform/admin/form_page.html",
+        {
+            **model_admin.admin_site.each_context(request),
+            "form": form,
+            "opts": model_admin.model._meta,
+            "title": title,
+            "intro": intro,
+            "back_url": model_admin._change_url(obj),
+        },
+    )

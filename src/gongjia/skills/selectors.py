@@ -1,7 +1,9 @@
 """Indicators of skill competitions (keys are stable; see the cockpit), and the reads the
 marking pages and the API share."""
 
-from django.db.models import Count, IntegerField, Q
+import datetime as dt
+
+from django.db.models import Count, F, IntegerField, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -163,3 +165,22 @@ def placed(levels, max_place: int, start, end):
 def promoted(min_level: int, start, end):
     """Promotions by a competition result to `min_level` or above between `start` and `end`."""
     return Promotion.objects.filter(to_level__gte=min_level, on__range=(start, end))
+
+
+def placings_of(member_id: int, levels, max_place: int, end):
+    """A member's placings of `max_place` or better in published competitions of `levels`
+    that ended on or before `end`, best first, in words a finding can name: the competition,
+    its level, the trade, the place, the day it ended."""
+    rows = (
+        placed(levels, max_place, dt.date(1900, 1, 1), end)
+        .filter(member_id=member_id)
+        .values(
+            "place",
+            name=F("entry__event__competition__name"),
+            level=F("entry__event__competition__level"),
+            trade=F("entry__event__trade__name"),
+            ended=F("entry__event__competition__ends_on"),
+        )
+        .order_by("place", "-entry__event__competition__ends_on")
+    )
+    return [{**r, "level_label": str(CompetitionLevel(r["level"]).label)} for r in rows]

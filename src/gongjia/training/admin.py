@@ -17,7 +17,7 @@ from gongjia.members.selectors import SkillLevel, members_by_number, members_in_
 from gongjia.orgs.admin import under_unit
 from gongjia.platform import formatting, kpis, money, scope, sheetimport
 from gongjia.platform.admin_base import ScopedAdmin
-from gongjia.platform.forms import form_errors
+from gongjia.platform.forms import form_errors, form_page, submitted
 from gongjia.skills.selectors import CompetitionLevel
 from gongjia.training import actions, plans, steps
 from gongjia.training.imports import EnrolmentsImport
@@ -36,21 +36,6 @@ from gongjia.training.workflows import base_workflow, class_workflow, enrolment_
 
 E = Enrolment.Status
 LEVELS = [("", "—"), *SkillLevel.choices[1:]]
-
-
-def _form_page(model_admin, request, obj, form, *, title, intro=""):
-    return TemplateResponse(
-        request,
-        "training/admin/form.html",
-        {
-            **model_admin.admin_site.each_context(request),
-            "form": form,
-            "opts": model_admin.model._meta,
-            "title": title,
-            "intro": intro,
-            "back_url": model_admin._change_url(obj),
-        },
-    )
 
 
 @admin.register(Course)
@@ -306,7 +291,7 @@ class EnrolmentAdmin(ScopedAdmin):
 
     def assess_view(self, request, pk):
         obj = get_object_or_404(self.get_queryset(request), pk=pk)
-        form = AssessForm(request.POST or None)
+        form = AssessForm(submitted(request))
         if request.method == "POST" and form.is_valid():
             try:
                 actions.assess(
@@ -321,7 +306,7 @@ class EnrolmentAdmin(ScopedAdmin):
                 form_errors(form, e)
             else:
                 return HttpResponseRedirect(self._change_url(obj))
-        return _form_page(
+        return form_page(
             self, request, obj, form, title=_("Record the assessment: %(e)s") % {"e": obj}
         )
 
@@ -370,7 +355,7 @@ class CertificateAdmin(ScopedAdmin):
 
     def revoke_view(self, request, pk):
         obj = get_object_or_404(self.get_queryset(request), pk=pk)
-        form = RevokeForm(request.POST or None)
+        form = RevokeForm(submitted(request))
         if request.method == "POST" and form.is_valid():
             try:
                 actions.revoke_certificate(
@@ -380,7 +365,7 @@ class CertificateAdmin(ScopedAdmin):
                 form_errors(form, e)
             else:
                 return HttpResponseRedirect(self._change_url(obj))
-        return _form_page(self, request, obj, form, title=_("Revoke the certificate"))
+        return form_page(self, request, obj, form, title=_("Revoke the certificate"))
 
     def get_urls(self):
         view = self.admin_site.admin_view
@@ -473,7 +458,7 @@ class TrainingBaseAdmin(ScopedAdmin):
     def checklist_view(self, request, pk):
         obj = get_object_or_404(self.get_queryset(request), pk=pk)
         items = steps.checklist_items()
-        form = forms.Form(request.POST or None)
+        form = forms.Form(submitted(request))
         for i in items:
             form.fields[i["key"]] = forms.BooleanField(
                 label=i["label"], required=False, initial=(obj.checklist or {}).get(i["key"])
@@ -485,7 +470,7 @@ class TrainingBaseAdmin(ScopedAdmin):
                 form_errors(form, e)
             else:
                 return HttpResponseRedirect(self._change_url(obj))
-        return _form_page(
+        return form_page(
             self,
             request,
             obj,
@@ -496,7 +481,7 @@ class TrainingBaseAdmin(ScopedAdmin):
 
     def review_view(self, request, pk):
         obj = get_object_or_404(self.get_queryset(request), pk=pk)
-        form = ReviewForm(request.POST or None)
+        form = ReviewForm(submitted(request))
         if request.method == "POST" and form.is_valid():
             d = form.cleaned_data
             try:
@@ -511,7 +496,7 @@ class TrainingBaseAdmin(ScopedAdmin):
                 form_errors(form, e)
             else:
                 return HttpResponseRedirect(self._change_url(obj))
-        return _form_page(self, request, obj, form, title=_("Yearly review: %(b)s") % {"b": obj})
+        return form_page(self, request, obj, form, title=_("Yearly review: %(b)s") % {"b": obj})
 
     def get_urls(self):
         view = self.admin_site.admin_view

@@ -306,7 +306,7 @@ class PaymentBatchAdmin(ScopedAdmin):
     list_select_related = ["unit", "created_by"]
     autocomplete_fields = ["unit"]
     readonly_fields = ["number", "entries", "total", "created_by", "created_at"]
-    change_form_outer_after_template = "assistance/admin/batch_extras.html"
+    change_form_outer_after_template = "platform/admin/bank_file_extras.html"
 
     def get_fields(self, request, obj=None):
         return ["unit"] if obj is None else ["number", "unit", *self.readonly_fields[1:]]
