@@ -100,7 +100,7 @@ def to_check(user):
     label=_("Craftsman nominations for you to score"),
     perm="craftsmen.view_nomination",
     link="admin:craftsmen_nomination_changelist",
-    query="status__exact=eligible&round__status__exact=review",
+    query="status__exact=eligible",
 )
 def to_score(user):
     scored = Nomination.objects.filter(scores__judge=user).values("pk")
