@@ -21,8 +21,9 @@ today = now.date()
 c = TrainingClass.objects.create(
     course=Course.objects.order_by("pk").first(), name="数控车工技能提升（手机签到班）",
     organiser=OrgUnit.objects.get(depth=1), starts_on=today, ends_on=today, capacity=30)
-start = (now - dt.timedelta(minutes=10)).time().replace(second=0, microsecond=0)
-end = min((now + dt.timedelta(hours=2)).time(), dt.time(23, 59)) if now.hour < 22 else dt.time(23, 59)
+# Under way now, within today: from ten minutes ago (or midnight) to the day's end.
+start = max(now - dt.timedelta(minutes=10), now.replace(hour=0, minute=0)).time()
+start, end = start.replace(second=0, microsecond=0), dt.time(23, 59, 59)
 s = ClassSession.objects.create(training_class=c, on=today, starts_at=start, ends_at=end,
                                 topic="数控车床编程基础")
 actions.class_step(c, "open", acting_user=SYSTEM)
