@@ -10,6 +10,7 @@ from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from gongjia.accounts.models import User
@@ -51,11 +52,29 @@ WAIVER_LEVELS = [
 ]
 
 
+def _waiver(level):
+    # The label in the reader's language, made when the form is shown.
+    label = lazy(
+        lambda: _("%(l)s competition: waives the years from place") % {"l": level.label}, str
+    )
+    return forms.IntegerField(
+        label=label(),
+        min_value=1,
+        required=False,
+        help_text=_("Empty: no result of this level waives the years."),
+    )
+
+
 class RoundForm(forms.ModelForm):
     """The round's scheme as fields: the award typed in yuan (kept in fen), and for each
     competition level the best place that waives the years in the skill."""
 
     award = forms.CharField(label=_("one-off award (yuan)"), required=False)
+    waive_worldskills = _waiver(CompetitionLevel.WORLDSKILLS)
+    waive_national = _waiver(CompetitionLevel.NATIONAL)
+    waive_provincial = _waiver(CompetitionLevel.PROVINCIAL)
+    waive_city = _waiver(CompetitionLevel.CITY)
+    waive_district = _waiver(CompetitionLevel.DISTRICT)
 
     class Meta:
         model = Round
@@ -79,17 +98,16 @@ class RoundForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for level in WAIVER_LEVELS:
-            self.fields[f"waive_{level.value}"] = forms.IntegerField(
-                label=_("%(l)s competition: waives the years from place") % {"l": level.label},
-                min_value=1,
-                required=False,
-                help_text=_("Empty: no result of this level waives the years."),
-            )
         defaults = actions.scheme_defaults(timezone.localdate())
-        for name in ("title_quota", "nomination_quota", "min_years", "max_age"):
-            self.fields[name].initial = defaults[name]
-        self.fields["notice_working_days"].initial = defaults["notice_working_days"]
+        for name in (
+            "title_quota",
+            "nomination_quota",
+            "min_years",
+            "max_age",
+            "notice_working_days",
+        ):
+            if name in self.fields and not self.instance.pk:
+                self.fields[name].initial = defaults[name]
         waivers = self.instance.waivers if self.instance.pk else defaults["waivers"]
         fen = self.instance.award_fen if self.instance.pk else defaults["award_fen"]
         self.initial["award"] = money.yuan(fen)
@@ -165,11 +183,28 @@ class RoundAdmin(ScopedAdmin):
     def nominated(self, obj):
         return formatting.number(obj.n_nominated)
 
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or obj.status == Round.Status.DRAFT:
+            return fieldsets
+        # Once nominations open the scheme is fixed: the award shown in yuan, the waivers
+        # written out below with the conditions.
+        return [
+            (name, {**o, "fields": ["award_display" if f == "award" else f for f in o["fields"]]})
+            for name, o in fieldsets
+            if not any(str(f).startswith("waive_") for f in o["fields"])
+        ]
+
     def get_readonly_fields(self, request, obj=None):
         fields = super().get_readonly_fields(request, obj)
         if obj is not None and obj.status != Round.Status.DRAFT:
-            return [f for fs in self.fieldsets for f in fs[1]["fields"]] + list(fields)
+            shown = [f for _n, o in self.get_fieldsets(request, obj) for f in o["fields"]]
+            return [*shown, *fields]
         return fields
+
+    @admin.display(description=_("one-off award (yuan)"))
+    def award_display(self, obj):
+        return _yuan(obj.award_fen)
 
     def save_action(self, request, obj, form, change):
         fields = form.scheme()

@@ -15,7 +15,7 @@ from gongjia.platform.api_base import ERRORS, page
 router = Router(tags=["craftsmen"])
 
 
-class RoundOut(Schema):
+class CraftsmanRoundOut(Schema):
     id: int
     number: int
     name: str
@@ -71,14 +71,14 @@ class RoundOut(Schema):
         return obj.n_nominations
 
 
-class RoundPage(Schema):
+class CraftsmanRoundPage(Schema):
     count: int
     offset: int
     limit: int
-    items: list[RoundOut]
+    items: list[CraftsmanRoundOut]
 
 
-@router.get("/rounds", response={200: RoundPage, **ERRORS})
+@router.get("/rounds", response={200: CraftsmanRoundPage, **ERRORS})
 def list_rounds(
     request,
     year: int | None = None,
@@ -97,13 +97,13 @@ def list_rounds(
     return page(qs.order_by("-year", "-number", "-pk"), offset, limit)
 
 
-class Finding(Schema):
+class EligibilityFinding(Schema):
     condition: str
     found: str
     met: bool
 
 
-class NominationOut(Schema):
+class CraftsmanNominationOut(Schema):
     id: int
     round_id: int
     round: str
@@ -119,7 +119,7 @@ class NominationOut(Schema):
     status: str
     status_label: str
     eligible: bool
-    eligibility: list[Finding]
+    eligibility: list[EligibilityFinding]
     total: str | None
     rank: int | None
     outcome: str
@@ -166,14 +166,14 @@ class NominationOut(Schema):
         return obj.get_outcome_display() if obj.outcome else ""
 
 
-class NominationPage(Schema):
+class CraftsmanNominationPage(Schema):
     count: int
     offset: int
     limit: int
-    items: list[NominationOut]
+    items: list[CraftsmanNominationOut]
 
 
-@router.get("/nominations", response={200: NominationPage, **ERRORS})
+@router.get("/nominations", response={200: CraftsmanNominationPage, **ERRORS})
 def list_nominations(
     request,
     round: int | None = None,
@@ -191,7 +191,7 @@ def list_nominations(
     return page(qs.order_by("round_id", "rank", "pk"), offset, limit)
 
 
-class TitleOut(Schema):
+class CraftsmanTitleOut(Schema):
     id: int
     number: str
     round_id: int
@@ -231,14 +231,14 @@ class TitleOut(Schema):
         return obj.n_recuperation > 0
 
 
-class TitlePage(Schema):
+class CraftsmanTitlePage(Schema):
     count: int
     offset: int
     limit: int
-    items: list[TitleOut]
+    items: list[CraftsmanTitleOut]
 
 
-@router.get("/titles", response={200: TitlePage, **ERRORS})
+@router.get("/titles", response={200: CraftsmanTitlePage, **ERRORS})
 def list_titles(
     request,
     round: int | None = None,

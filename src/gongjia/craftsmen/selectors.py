@@ -4,7 +4,7 @@ programmes read (the recuperation allocation reads the entitlements)."""
 
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import gettext as _g
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from gongjia.craftsmen.models import Award, AwardPayment, Entitlement, Nomination, Round, Title
@@ -51,7 +51,7 @@ def awards_paid(user, year=None):
 # --- the talent plan counts a title held -------------------------------------------------------
 
 
-@plans.criterion("title", describe=lambda c: _g("Holds the district craftsman title"))
+@plans.criterion("title", describe=lambda c: gettext("Holds the district craftsman title"))
 def _titled(c, start, end):
     return (
         Title.objects.filter(kind=Title.Kind.TITLE, held_from__range=(start, end))
