@@ -452,7 +452,9 @@ class NominationAdmin(ScopedAdmin):
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None and obj.pk:
-            context["eligibility_rows"] = eligibility.explained(obj.round, obj.eligibility)
+            # Before the check, from the records as they stand; after it, what it found.
+            rows = steps.findings(obj) if obj.status == N.SUBMITTED else obj.eligibility
+            context["eligibility_rows"] = eligibility.explained(obj.round, rows)
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def record_tools(self, request, obj):

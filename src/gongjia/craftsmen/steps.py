@@ -60,9 +60,7 @@ def missing_scores(r: Round) -> list[str]:
     for p in r.panel.select_related("user"):
         left = needed - done.get(p.user_id, 0)
         if left > 0:
-            short.append(
-                _("%(p)s: %(n)s scores") % {"p": p.user.get_full_name() or p.user, "n": left}
-            )
+            short.append(_("%(p)s: %(n)s scores") % {"p": p.user, "n": left})
     return short
 
 
