@@ -357,10 +357,20 @@ class NominationForm(forms.ModelForm):
 
 class ScoreInline(admin.TabularInline):
     model = ReviewScore
-    fields = ["judge", "item", "points"]
+    fields = ["judge", "item_label", "points"]
     readonly_fields = fields
     extra = 0
     can_delete = False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("judge", "nomination__round")
+
+    @admin.display(description=_("rubric item"))
+    def item_label(self, obj):
+        for i in obj.nomination.round.rubric:
+            if i["key"] == obj.item:
+                return parameters.words(i["label"])
+        return obj.item
 
     def has_add_permission(self, request, obj=None):
         return False  # scored through the panel member's own form (actions.score)
