@@ -4,7 +4,7 @@ every list in the caller's scope."""
 
 import datetime as dt
 
-from django.db.models import Count
+from django.db.models import Count, Q
 from ninja import Router, Schema
 
 from gongjia.craftsmen import eligibility
@@ -249,8 +249,6 @@ def list_titles(
 ):
     """The register of holders (for life unless revoked), with whether they hold an unused
     recuperation entitlement."""
-    from django.db.models import Q
-
     qs = scope.restrict(
         Title.objects.select_related("round", "member", "unit"), request.user
     ).annotate(

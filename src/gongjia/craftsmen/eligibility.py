@@ -13,7 +13,6 @@ from django.utils.translation import gettext as _
 
 from gongjia.platform import formatting, parameters
 from gongjia.skills import selectors as skills
-from gongjia.skills.selectors import CompetitionLevel
 
 
 def completed_years(since: dt.date, on: dt.date) -> int:
@@ -163,7 +162,7 @@ def scheme_words(r) -> dict:
     waivers = [
         _("%(l)s competition, place %(p)s or better")
         % {
-            "l": "、".join(str(CompetitionLevel(v).label) for v in w["levels"]),
+            "l": "、".join(str(skills.CompetitionLevel(v).label) for v in w["levels"]),
             "p": w["max_place"],
         }
         for w in r.waivers

@@ -30,7 +30,7 @@ from unfold.widgets import (
 
 from gongjia.platform import events, exports, kpis, paperwork, pii, records, scope, workdays
 from gongjia.platform.attachments import attach
-from gongjia.platform.forms import form_errors
+from gongjia.platform.forms import form_errors, form_page, submitted
 from gongjia.platform.models import Attachment, AuditEvent
 from gongjia.platform.workflow import Workflow, timeline
 
@@ -430,6 +430,26 @@ class ScopedAdmin(ModelAdmin):
         except (ValidationError, ValueError) as e:
             messages.error(request, " ".join(getattr(e, "messages", [str(e)])))
         return HttpResponseRedirect(self._change_url(obj))
+
+    def tool_form(self, request, object_id, form, do, *, title, intro="", error_field=None):
+        """A record tool's form on a page of its own: `form` is a form class, or `form(obj,
+        data)` for one built from the record; once it is sent and valid, `do(obj, cleaned_data)`
+        runs the action. A refusal comes back on the form (on `error_field` where it names no
+        field of it), else the way leads back to the record, or to the address `do` returns as
+        text (an action's record it returns is not an address).
+        `title` and `intro` may be `f(obj)`."""
+        obj = get_object_or_404(self.get_queryset(request), pk=object_id)
+        data = submitted(request)
+        bound = form(data) if isinstance(form, type) else form(obj, data)
+        if request.method == "POST" and bound.is_valid():
+            try:
+                url = do(obj, bound.cleaned_data)
+            except ValidationError as e:
+                form_errors(bound, e, error_field)
+            else:
+                return HttpResponseRedirect(url if isinstance(url, str) else self._change_url(obj))
+        words = [t(obj) if callable(t) else t for t in (title, intro)]
+        return form_page(self, request, obj, bound, title=words[0], intro=words[1])
 
     def record_tools(self, request, obj) -> list[tuple[str, str]]:
         """(URL, label) of the one-click actions offered on the record's page to this user

@@ -6,7 +6,6 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
-from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -17,7 +16,6 @@ from gongjia.members.selectors import SkillLevel, members_by_number, members_in_
 from gongjia.orgs.admin import under_unit
 from gongjia.platform import formatting, kpis, money, scope, sheetimport
 from gongjia.platform.admin_base import ScopedAdmin
-from gongjia.platform.forms import form_errors, form_page, submitted
 from gongjia.skills.selectors import CompetitionLevel
 from gongjia.training import actions, plans, steps
 from gongjia.training.imports import EnrolmentsImport
@@ -290,24 +288,14 @@ class EnrolmentAdmin(ScopedAdmin):
         return []
 
     def assess_view(self, request, pk):
-        obj = get_object_or_404(self.get_queryset(request), pk=pk)
-        form = AssessForm(submitted(request))
-        if request.method == "POST" and form.is_valid():
-            try:
-                actions.assess(
-                    obj,
-                    form.cleaned_data["score"],
-                    level=form.cleaned_data["level"] or 0,
-                    acting_user=request.user,
-                )
-            except (ValidationError, PermissionDenied) as e:
-                if isinstance(e, PermissionDenied):
-                    raise
-                form_errors(form, e)
-            else:
-                return HttpResponseRedirect(self._change_url(obj))
-        return form_page(
-            self, request, obj, form, title=_("Record the assessment: %(e)s") % {"e": obj}
+        return self.tool_form(
+            request,
+            pk,
+            AssessForm,
+            lambda obj, d: actions.assess(
+                obj, d["score"], level=d["level"] or 0, acting_user=request.user
+            ),
+            title=lambda obj: _("Record the assessment: %(e)s") % {"e": obj},
         )
 
     def get_urls(self):
@@ -354,18 +342,15 @@ class CertificateAdmin(ScopedAdmin):
         return []
 
     def revoke_view(self, request, pk):
-        obj = get_object_or_404(self.get_queryset(request), pk=pk)
-        form = RevokeForm(submitted(request))
-        if request.method == "POST" and form.is_valid():
-            try:
-                actions.revoke_certificate(
-                    obj, reason=form.cleaned_data["reason"], acting_user=request.user
-                )
-            except ValidationError as e:
-                form_errors(form, e)
-            else:
-                return HttpResponseRedirect(self._change_url(obj))
-        return form_page(self, request, obj, form, title=_("Revoke the certificate"))
+        return self.tool_form(
+            request,
+            pk,
+            RevokeForm,
+            lambda obj, d: actions.revoke_certificate(
+                obj, reason=d["reason"], acting_user=request.user
+            ),
+            title=_("Revoke the certificate"),
+        )
 
     def get_urls(self):
         view = self.admin_site.admin_view
@@ -456,47 +441,33 @@ class TrainingBaseAdmin(ScopedAdmin):
         return tools
 
     def checklist_view(self, request, pk):
-        obj = get_object_or_404(self.get_queryset(request), pk=pk)
-        items = steps.checklist_items()
-        form = forms.Form(submitted(request))
-        for i in items:
-            form.fields[i["key"]] = forms.BooleanField(
-                label=i["label"], required=False, initial=(obj.checklist or {}).get(i["key"])
-            )
-        if request.method == "POST" and form.is_valid():
-            try:
-                actions.record_checklist(obj, form.cleaned_data, acting_user=request.user)
-            except ValidationError as e:
-                form_errors(form, e)
-            else:
-                return HttpResponseRedirect(self._change_url(obj))
-        return form_page(
-            self,
+        def checklist_form(obj, data):
+            form = forms.Form(data)
+            for i in steps.checklist_items():
+                form.fields[i["key"]] = forms.BooleanField(
+                    label=i["label"], required=False, initial=(obj.checklist or {}).get(i["key"])
+                )
+            return form
+
+        return self.tool_form(
             request,
-            obj,
-            form,
-            title=_("Evaluation checklist: %(b)s") % {"b": obj},
+            pk,
+            checklist_form,
+            lambda obj, d: actions.record_checklist(obj, d, acting_user=request.user),
+            title=lambda obj: _("Evaluation checklist: %(b)s") % {"b": obj},
             intro=_("Tick each item the evaluators found met; an item left unticked is not met."),
         )
 
     def review_view(self, request, pk):
-        obj = get_object_or_404(self.get_queryset(request), pk=pk)
-        form = ReviewForm(submitted(request))
-        if request.method == "POST" and form.is_valid():
-            d = form.cleaned_data
-            try:
-                actions.review_base(
-                    obj,
-                    year=d["year"],
-                    passed=d["passed"],
-                    note=d["note"],
-                    acting_user=request.user,
-                )
-            except ValidationError as e:
-                form_errors(form, e)
-            else:
-                return HttpResponseRedirect(self._change_url(obj))
-        return form_page(self, request, obj, form, title=_("Yearly review: %(b)s") % {"b": obj})
+        return self.tool_form(
+            request,
+            pk,
+            ReviewForm,
+            lambda obj, d: actions.review_base(
+                obj, year=d["year"], passed=d["passed"], note=d["note"], acting_user=request.user
+            ),
+            title=lambda obj: _("Yearly review: %(b)s") % {"b": obj},
+        )
 
     def get_urls(self):
         view = self.admin_site.admin_view

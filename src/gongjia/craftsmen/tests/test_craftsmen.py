@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection, connections
+from django.urls import reverse
 
 from gongjia.craftsmen import actions, eligibility, steps
 from gongjia.craftsmen.models import Award, AwardPayment, Entitlement, Nomination, Round, Title
@@ -391,3 +392,55 @@ def test_the_api_explains_each_nomination_and_lists_rounds_and_titles(tree, make
     years = next(f for f in got["eligibility"] if "10" in f["condition"])
     assert years["met"] and c.name in years["found"]
     assert client.get("/api/v1/craftsmen/titles").json()["count"] == 0
+
+
+def test_a_round_and_a_nomination_are_entered_in_the_back_office(tree, make_user, login_client):
+    client = login_client(make_user("district_admin", tree.district))
+    form = {
+        "organiser": tree.district.pk,
+        "number": "3",
+        "name": "第三届萧山工匠认定",
+        "year": "2021",
+        "nominations_from": "2021-05-06",
+        "nominations_until": "2021-06-30",
+        "title_quota": "10",
+        "nomination_quota": "5",
+        "award": "10,000.00",
+        "min_years": "8",
+        "max_age": "",
+        "union_member": "on",
+        "frontline": "on",
+        "recuperation": "on",
+        "aggregation": "trimmed",
+        "notice_working_days": "5",
+        "waive_provincial": "2",
+    }
+    r = client.post(reverse("admin:craftsmen_round_add"), form)
+    assert r.status_code == 302, r.content.decode()[:2000]
+    got = Round.objects.get(number=3)
+    assert (got.award_fen, got.min_years, got.max_age) == (1_000_000, 8, None)
+    assert got.waivers == [{"levels": ["provincial"], "max_place": 2}]
+    assert got.rubric and got.conditions  # the district's defaults
+    actions.round_step(got, "open", acting_user=SYSTEM)
+    m = person(tree, tree.town_a, dt.date(1980, 1, 1))
+    r = client.post(
+        reverse("admin:craftsmen_nomination_add"),
+        {
+            "round": got.pk,
+            "member_number": m.member_number,
+            "unit": m.union.pk,
+            "channel": "unit",
+            "skill": "焊工",
+            "skill_since": "2005-01-01",
+            "frontline": "on",
+            "claimed": ["mentoring"],
+            "evidence": "带徒十余名",
+            "submitted_on": "2021-05-10",
+        },
+    )
+    assert r.status_code == 302, r.content.decode()[:2000]
+    n = Nomination.objects.get(round=got, member=m)
+    assert n.claimed == ["mentoring"] and n.eligibility
+    # A record tool's form opens without errors before it is sent.
+    page = client.post(reverse("admin:craftsmen_nomination_objection", args=[n.pk]))
+    assert page.status_code == 200 and "errorlist" not in page.content.decode()
