@@ -5,6 +5,7 @@ from gongjia.accounts.api import router as accounts_router
 from gongjia.assistance.api import router as assistance_router
 from gongjia.cockpit.api import router as cockpit_router
 from gongjia.craftsmen.api import router as craftsmen_router
+from gongjia.honours.api import router as honours_router
 from gongjia.members.api import foundings as foundings_router
 from gongjia.members.api import router as members_router
 from gongjia.members.api import transfers as transfers_router
@@ -34,4 +35,5 @@ api.add_router("/assistance", assistance_router)
 api.add_router("/skills", skills_router)
 api.add_router("/training", training_router)
 api.add_router("/craftsmen", craftsmen_router)
+api.add_router("/honours", honours_router)
 api.add_router("/cockpit", cockpit_router)

@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "gongjia.skills",
     "gongjia.training",
     "gongjia.craftsmen",
+    "gongjia.honours",
     "gongjia.accounts",
     "gongjia.cockpit",
     "gongjia.portal",

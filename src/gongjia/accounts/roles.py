@@ -94,6 +94,16 @@ ROLES: dict[str, Role] = {
                 "assistance.check_household",
                 # The enterprise's union enrols its workers in the academy's classes.
                 "training.add_enrolment",
+                # The union puts forward its people, teams and methods, records party
+                # development with consent, and applies for places for its members.
+                "honours.add_nomination",
+                "honours.add_pioneerunit",
+                "honours.add_namedmethod",
+                "honours.add_studio",
+                "honours.change_studio",
+                "honours.*_partydevelopment",
+                "honours.add_careapplication",
+                "honours.change_careapplication",
                 "platform.*_consent",
                 "platform.add_attachment",
                 *OWN_RECORDS,

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from gongjia.assistance import views as assistance_views
+from gongjia.honours import views as honours_views
 from gongjia.members import views as member_views
 from gongjia.portal import views
 from gongjia.rights import views as rights_views
@@ -48,6 +49,8 @@ urlpatterns = [
         training_views.certificate,
         name="training-certificate",
     ),
+    path("honours/", honours_views.mine, name="honours-mine"),
+    path("honours/places/<int:pk>/apply/", honours_views.apply, name="honours-apply"),
     # Public: anyone holding a certificate's code checks it here, signed in or not.
     path("verify/", training_views.verify, name="training-verify"),
 ]

@@ -496,3 +496,36 @@ def cases_due_soon(user):
 )
 def my_cases(user):
     return restrict(DisputeCase.objects.filter(handled_by(user)), user).count()
+
+
+# --- what the honours programme reads: the bars of an enterprise's pioneer title ----------------
+
+
+def wage_arrears_cases(enterprise_ids, start: dt.date, end: dt.date) -> dict[int, list]:
+    """Wage-arrears cases against each enterprise received between two days, as (received on,
+    case number), for the bars of the worker-pioneer title (honours.md §4)."""
+    found: dict[int, list] = {}
+    rows = DisputeCase.objects.filter(
+        employer_id__in=list(enterprise_ids), wage_arrears=True, received_on__range=(start, end)
+    ).values_list("employer_id", "received_on", "number")
+    for enterprise, received_on, number in rows.order_by("received_on"):
+        found.setdefault(enterprise, []).append((received_on, number))
+    return found
+
+
+def under_collective_contract(enterprise_ids, on: dt.date) -> set[int]:
+    """Of these enterprises, those bound on the day by a contract or wage agreement in force:
+    their own, or an industry or area agreement that covers them."""
+    live = Negotiation.objects.filter(
+        Q(expires_on__isnull=True) | Q(expires_on__gte=on),
+        status__in=(*CONTRACT_LIVE, "renewed", "expired"),
+        effective_on__lte=on,
+    )
+    ids = list(enterprise_ids)
+    own = set(live.filter(enterprise_id__in=ids).values_list("enterprise_id", flat=True))
+    covering = set(
+        Negotiation.covered.through.objects.filter(
+            negotiation__in=live, enterprise_id__in=ids
+        ).values_list("enterprise_id", flat=True)
+    )
+    return own | covering

@@ -1,0 +1,130 @@
+"""What the honours back-office pages share: share rules typed as rows of fields (a category, an
+operator, a percentage or a number of people, a base), never as data; departments one a line;
+a member found by their number."""
+
+from decimal import Decimal, InvalidOperation
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from gongjia.honours import quota
+from gongjia.members.selectors import members_by_number
+from gongjia.platform import formatting, money
+
+RULE_SLOTS = 6
+OPERATORS = [("", "—"), (">=", "≥"), (">", ">"), ("<=", "≤"), ("<", "<")]
+
+
+def in_yuan(fen):
+    return formatting.money(money.yuan_figure(fen)) if fen is not None else "—"
+
+
+def _category_choices(blank=True):
+    first = [("", "—")] if blank else []
+    return first + list(quota.categories().items())
+
+
+class RulesFormMixin(forms.Form):
+    """Share rules as up to six rows of fields, and the clearing departments one a line."""
+
+    departments_text = forms.CharField(
+        label=_("clearing departments"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("One department a line; each may veto a nominee."),
+    )
+
+    def add_rule_fields(self, rules, departments):
+        for k in range(1, RULE_SLOTS + 1):
+            self.fields[f"rule_{k}_category"] = forms.ChoiceField(
+                label=_("Rule %(k)s: category") % {"k": k},
+                choices=_category_choices(),
+                required=False,
+            )
+            self.fields[f"rule_{k}_op"] = forms.ChoiceField(
+                label=_("Rule %(k)s: operator") % {"k": k}, choices=OPERATORS, required=False
+            )
+            self.fields[f"rule_{k}_pct"] = forms.DecimalField(
+                label=_("Rule %(k)s: percentage") % {"k": k},
+                min_value=0,
+                max_value=100,
+                decimal_places=2,
+                required=False,
+            )
+            self.fields[f"rule_{k}_count"] = forms.IntegerField(
+                label=_("Rule %(k)s: or a number of people (control number)") % {"k": k},
+                min_value=0,
+                required=False,
+            )
+            self.fields[f"rule_{k}_base"] = forms.ChoiceField(
+                label=_("Rule %(k)s: share of") % {"k": k},
+                choices=[("all", _("the whole batch"))] + _category_choices(blank=False),
+                required=False,
+            )
+        for k, rule in enumerate(rules or [], start=1):
+            if k > RULE_SLOTS:
+                break
+            self.initial[f"rule_{k}_category"] = rule.get("category")
+            self.initial[f"rule_{k}_op"] = rule.get("op")
+            self.initial[f"rule_{k}_pct"] = rule.get("pct")
+            self.initial[f"rule_{k}_count"] = rule.get("count")
+            self.initial[f"rule_{k}_base"] = rule.get("base") or "all"
+        self.initial["departments_text"] = "\n".join(departments or [])
+
+    @staticmethod
+    def rule_field_names():
+        return [
+            f"rule_{k}_{part}"
+            for k in range(1, RULE_SLOTS + 1)
+            for part in ("category", "op", "pct", "count", "base")
+        ]
+
+    def rules_value(self) -> list[dict]:
+        d = self.cleaned_data
+        rules = []
+        for k in range(1, RULE_SLOTS + 1):
+            category = d.get(f"rule_{k}_category")
+            if not category:
+                continue
+            op = d.get(f"rule_{k}_op")
+            pct, count = d.get(f"rule_{k}_pct"), d.get(f"rule_{k}_count")
+            if not op:
+                self.add_error(f"rule_{k}_op", _("Choose ≥, >, ≤ or <."))
+                continue
+            if (pct is None) == (count is None):
+                self.add_error(
+                    f"rule_{k}_pct", _("Give a percentage or a number of people, one of them.")
+                )
+                continue
+            rule = {"category": category, "op": op, "base": d.get(f"rule_{k}_base") or "all"}
+            if count is not None:
+                rule["count"] = count
+            else:
+                try:
+                    rule["pct"] = str(Decimal(pct).normalize())
+                except InvalidOperation:
+                    self.add_error(f"rule_{k}_pct", _("A percentage from 0 to 100."))
+                    continue
+            rules.append(rule)
+        return rules
+
+    def departments_value(self) -> list[str]:
+        text = self.cleaned_data.get("departments_text") or ""
+        return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+class MemberNumberMixin(forms.Form):
+    member_number = forms.CharField(label=_("member number"), max_length=24)
+
+    def clean_member_number(self):
+        number = (self.cleaned_data.get("member_number") or "").strip()
+        member = members_by_number([number]).get(number)
+        if member is None:
+            raise forms.ValidationError(_("No member with the number %(n)s.") % {"n": number})
+        self.cleaned_data["member"] = member
+        return number
+
+
+def rules_in_words(rules) -> list[str]:
+    names = quota.categories()
+    return [quota.describe(r, names) for r in rules or []]
