@@ -5,7 +5,10 @@ a member found by their number."""
 from decimal import Decimal, InvalidOperation
 
 from django import forms
+from django.utils.functional import lazy
+from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from gongjia.honours import quota
 from gongjia.members.selectors import members_by_number
@@ -19,48 +22,54 @@ def in_yuan(fen):
     return formatting.money(money.yuan_figure(fen)) if fen is not None else "—"
 
 
-def _category_choices(blank=True):
-    first = [("", "—")] if blank else []
-    return first + list(quota.categories().items())
+def _category_choices():
+    return [("", "—"), *quota.categories().items()]
 
 
-class RulesFormMixin(forms.Form):
+def _base_choices():
+    return [("all", _("the whole batch")), *quota.categories().items()]
+
+
+def _label(text, k):
+    # The label in the reader's language, made when the form is shown.
+    return lazy(lambda: _g(text) % {"k": k}, str)()
+
+
+def _rule_fields() -> dict:
+    fields = {}
+    for k in range(1, RULE_SLOTS + 1):
+        fields[f"rule_{k}_category"] = forms.ChoiceField(
+            label=_label(gettext_noop("Rule %(k)s: category"), k),
+            choices=_category_choices,
+            required=False,
+        )
+        fields[f"rule_{k}_op"] = forms.ChoiceField(
+            label=_label(gettext_noop("Rule %(k)s: operator"), k), choices=OPERATORS, required=False
+        )
+        fields[f"rule_{k}_pct"] = forms.DecimalField(
+            label=_label(gettext_noop("Rule %(k)s: percentage"), k),
+            min_value=0,
+            max_value=100,
+            decimal_places=2,
+            required=False,
+        )
+        fields[f"rule_{k}_count"] = forms.IntegerField(
+            label=_label(gettext_noop("Rule %(k)s: or a number of people (control number)"), k),
+            min_value=0,
+            required=False,
+        )
+        fields[f"rule_{k}_base"] = forms.ChoiceField(
+            label=_label(gettext_noop("Rule %(k)s: share of"), k),
+            choices=_base_choices,
+            required=False,
+        )
+    return fields
+
+
+class _Rules(forms.Form):
     """Share rules as up to six rows of fields, and the clearing departments one a line."""
 
-    departments_text = forms.CharField(
-        label=_("clearing departments"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_("One department a line; each may veto a nominee."),
-    )
-
     def add_rule_fields(self, rules, departments):
-        for k in range(1, RULE_SLOTS + 1):
-            self.fields[f"rule_{k}_category"] = forms.ChoiceField(
-                label=_("Rule %(k)s: category") % {"k": k},
-                choices=_category_choices(),
-                required=False,
-            )
-            self.fields[f"rule_{k}_op"] = forms.ChoiceField(
-                label=_("Rule %(k)s: operator") % {"k": k}, choices=OPERATORS, required=False
-            )
-            self.fields[f"rule_{k}_pct"] = forms.DecimalField(
-                label=_("Rule %(k)s: percentage") % {"k": k},
-                min_value=0,
-                max_value=100,
-                decimal_places=2,
-                required=False,
-            )
-            self.fields[f"rule_{k}_count"] = forms.IntegerField(
-                label=_("Rule %(k)s: or a number of people (control number)") % {"k": k},
-                min_value=0,
-                required=False,
-            )
-            self.fields[f"rule_{k}_base"] = forms.ChoiceField(
-                label=_("Rule %(k)s: share of") % {"k": k},
-                choices=[("all", _("the whole batch"))] + _category_choices(blank=False),
-                required=False,
-            )
         for k, rule in enumerate(rules or [], start=1):
             if k > RULE_SLOTS:
                 break
@@ -111,6 +120,23 @@ class RulesFormMixin(forms.Form):
     def departments_value(self) -> list[str]:
         text = self.cleaned_data.get("departments_text") or ""
         return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+# Declared on the class, so the back office knows the fields its fieldsets name.
+RulesFormMixin = type(forms.Form)(
+    "RulesFormMixin",
+    (_Rules,),
+    {
+        **_rule_fields(),
+        "departments_text": forms.CharField(
+            label=_("clearing departments"),
+            required=False,
+            widget=forms.Textarea(attrs={"rows": 4}),
+            help_text=_("One department a line; each may veto a nominee."),
+        ),
+        "__module__": __name__,
+    },
+)
 
 
 class MemberNumberMixin(forms.Form):
