@@ -112,6 +112,15 @@ def test_demo_builds_the_district_and_is_idempotent(db, client, monkeypatch):
     assert v["rights.village_coverage"] == 1.0
     assert (v["rights.lawyers"], v["rights.chief_maintainers"]) == (26, 81)
     assert v["rights.law_supervisors"] == 1_252
+    # Seed programmes 4 and 5: honours and exemplars, from records.
+    assert v["honours.model_workers_industrial_share"] > 0.6
+    assert v["honours.tech_leaders_industrial_share"] > 0.75
+    assert v["honours.recuperation_industrial_share"] >= 0.8
+    assert v["honours.health_checks_industrial_share"] >= 0.8
+    named = (v["honours.pioneer_units"], v["honours.studios"], v["honours.named_methods"])
+    assert named == (40, 12, 20)
+    assert 190 <= v["honours.party_members_developed"] <= 210
+    assert v["honours.mass_organisation_posts"] > 0
     from gongjia.rights.models import DisputeCase
 
     assert set(DisputeCase.objects.values_list("status", flat=True)) == set(

@@ -336,8 +336,9 @@ class PioneerUnitOut(Schema):
 
     @staticmethod
     def resolve_bars(obj):
-        # The bars of its year, as the dated records show them (the year ended, or so far).
-        return findings.pioneer_bars(obj)
+        # The bars of its year, as the dated records show them (the year ended, or so far),
+        # from the facts read once for the page.
+        return findings.pioneer_bars(obj, facts=getattr(obj, "bar_facts", None))
 
 
 PioneerUnitPage = _page_of(PioneerUnitOut)
@@ -359,7 +360,14 @@ def list_pioneer_units(
         qs = qs.filter(year=year)
     if status:
         qs = qs.filter(status=status)
-    return page(qs.order_by("-year", "pk"), offset, limit)
+
+    def with_facts(items):
+        facts = findings.bar_facts(items)
+        for p in items:
+            p.bar_facts = facts[p.pk]
+        return items
+
+    return page(qs.order_by("-year", "pk"), offset, limit, prepare=with_facts)
 
 
 class StudioOut(Schema):

@@ -465,7 +465,8 @@ def _care(district, pool, craftsmen_ids):
                 acting_user=SYSTEM,
                 at=at,
                 post_since=starts - dt.timedelta(days=200) if recent else dt.date(2012, 1, 1),
-                frontline=m.category in INDUSTRIAL and k % 4 != 0,
+                # Front-line posts: most industrial workers, and riders or cleaners among others.
+                frontline=(k % 4 != 0) if m.category in INDUSTRIAL else (k % 2 == 0),
                 key_project=k % 6 == 0,
             )
         actions.care_step(

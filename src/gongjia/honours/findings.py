@@ -91,13 +91,47 @@ def honour_base(member_id: int, programme: Programme, on: dt.date) -> tuple[bool
 # --- the pioneer title's bars ------------------------------------------------------------------
 
 
-def pioneer_bars(p: PioneerUnit, on: dt.date | None = None) -> list[dict]:
+def _bar_day(year: int) -> dt.date:
+    return min(dt.date(year, 12, 31), timezone.localdate())
+
+
+def bar_facts(units, on: dt.date | None = None) -> dict[int, dict]:
+    """What the bars read for many units at once: per unit, whether a contract covered its
+    enterprise, the wage-arrears cases of the year and the incidents up to the day (a few
+    queries a year of the units, none a unit)."""
+    units = list(units)
+    incidents: dict[int, list] = {}
+    for i in SafetyIncident.objects.filter(
+        enterprise_id__in={p.enterprise_id for p in units}
+    ).order_by("-occurred_on"):
+        incidents.setdefault(i.enterprise_id, []).append(i)
+    by_day: dict[dt.date, list] = {}
+    for p in units:
+        by_day.setdefault(on or _bar_day(p.year), []).append(p)
+    facts = {}
+    for day, group in by_day.items():
+        ids = {p.enterprise_id for p in group}
+        contract = rights.under_collective_contract(ids, day)
+        arrears = rights.wage_arrears_cases(ids, dt.date(day.year, 1, 1), day)
+        for p in group:
+            facts[p.pk] = {
+                "on": day,
+                "contract": p.enterprise_id in contract,
+                "arrears": arrears.get(p.enterprise_id, []),
+                "incidents": [
+                    i for i in incidents.get(p.enterprise_id, []) if i.occurred_on <= day
+                ],
+            }
+    return facts
+
+
+def pioneer_bars(p: PioneerUnit, on: dt.date | None = None, facts: dict | None = None):
     """The bars of the year, each with what the records show (honours.md §4): a union, a
     collective contract, no wage-arrears case in the year, and no accident, serious hazard or
-    mass incident within three years of its date."""
-    on = on or min(dt.date(p.year, 12, 31), timezone.localdate())
+    mass incident within three years of its date. `facts`: from `bar_facts`, for a list."""
+    f = facts or bar_facts([p], on)[p.pk]
+    on = f["on"]
     e = p.enterprise
-    year_start = dt.date(p.year, 1, 1)
     findings = []
     union = e.union
     has_union = union is not None and (union.founded_on is None or union.founded_on <= on)
@@ -113,7 +147,7 @@ def pioneer_bars(p: PioneerUnit, on: dt.date | None = None) -> list[dict]:
             "barred": not has_union,
         }
     )
-    covered = e.pk in rights.under_collective_contract([e.pk], on)
+    covered = f["contract"]
     findings.append(
         {
             "key": "contract",
@@ -126,7 +160,7 @@ def pioneer_bars(p: PioneerUnit, on: dt.date | None = None) -> list[dict]:
             "barred": not covered,
         }
     )
-    arrears = rights.wage_arrears_cases([e.pk], year_start, on).get(e.pk, [])
+    arrears = f["arrears"]
     findings.append(
         {
             "key": "arrears",
@@ -145,13 +179,7 @@ def pioneer_bars(p: PioneerUnit, on: dt.date | None = None) -> list[dict]:
         }
     )
     years = parameters.value("honours.incident_bar_years", on)
-    barring = [
-        i
-        for i in SafetyIncident.objects.filter(enterprise=e, occurred_on__lte=on).order_by(
-            "-occurred_on"
-        )
-        if on < workdays.add_months(i.occurred_on, 12 * years)
-    ]
+    barring = [i for i in f["incidents"] if on < workdays.add_months(i.occurred_on, 12 * years)]
     findings.append(
         {
             "key": "incident",

@@ -22,6 +22,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from unfold.admin import ModelAdmin
 from unfold.widgets import (
+    UnfoldAdminDecimalFieldWidget,
     UnfoldAdminSelectWidget,
     UnfoldAdminTextareaWidget,
     UnfoldAdminTextInputWidget,
@@ -605,6 +606,7 @@ _THEMED = {
     forms.Textarea: UnfoldAdminTextareaWidget,
     forms.Select: UnfoldAdminSelectWidget,
     forms.CheckboxInput: UnfoldBooleanWidget,
+    forms.NumberInput: UnfoldAdminDecimalFieldWidget,  # the same box for whole numbers
 }
 
 

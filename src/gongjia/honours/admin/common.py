@@ -81,11 +81,11 @@ class _Rules(forms.Form):
         self.initial["departments_text"] = "\n".join(departments or [])
 
     @staticmethod
-    def rule_field_names():
+    def rule_field_rows():
+        """The rule fields for a fieldset: one rule a line."""
         return [
-            f"rule_{k}_{part}"
+            tuple(f"rule_{k}_{part}" for part in ("category", "op", "pct", "count", "base"))
             for k in range(1, RULE_SLOTS + 1)
-            for part in ("category", "op", "pct", "count", "base")
         ]
 
     def rules_value(self) -> list[dict]:
@@ -110,7 +110,7 @@ class _Rules(forms.Form):
                 rule["count"] = count
             else:
                 try:
-                    rule["pct"] = str(Decimal(pct).normalize())
+                    rule["pct"] = format(Decimal(pct).normalize(), "f")
                 except InvalidOperation:
                     self.add_error(f"rule_{k}_pct", _("A percentage from 0 to 100."))
                     continue

@@ -92,7 +92,7 @@ class ProgrammeAdmin(ScopedAdmin):
             ),
             (
                 _("Share rules a new batch starts from"),
-                {"fields": RulesFormMixin.rule_field_names()},
+                {"fields": RulesFormMixin.rule_field_rows()},
             ),
             (None, {"fields": ["departments_text"]}),
         ]
@@ -121,12 +121,18 @@ class BatchForm(RulesFormMixin, forms.ModelForm):
                 "One department a line; empty: the programme's."
             )
 
+    def clean(self):
+        d = super().clean()
+        # Read here, so that a rule typed wrong comes back on its field and nothing is saved.
+        self.rules, self.departments = self.rules_value(), self.departments_value()
+        return d
+
     def batch_fields(self) -> dict:
         d = self.cleaned_data
         fields = {k: d[k] for k in ("name", "year", "places") if k in d}
         if d.get("notice_working_days") is not None:
             fields["notice_working_days"] = d["notice_working_days"]
-        rules, departments = self.rules_value(), self.departments_value()
+        rules, departments = self.rules, self.departments
         # A new batch left without rules or departments takes the programme's.
         if rules or self.instance.pk:
             fields["rules"] = rules
@@ -164,7 +170,7 @@ class BatchAdmin(ScopedAdmin):
             return [(None, {"fields": [*base, "rules_display", "departments_display"]})]
         return [
             (None, {"fields": base}),
-            (_("Share rules and caps"), {"fields": RulesFormMixin.rule_field_names()}),
+            (_("Share rules and caps"), {"fields": RulesFormMixin.rule_field_rows()}),
             (None, {"fields": ["departments_text"]}),
         ]
 
@@ -359,6 +365,10 @@ class NominationAdmin(ScopedAdmin):
         if obj is not None:
             return [*self.shown, *fields]
         return fields
+
+    def get_inlines(self, request, obj):
+        # The departments' responses and the objections come later, through their forms.
+        return self.inlines if obj is not None else []
 
     def get_changeform_initial_data(self, request):
         initial = super().get_changeform_initial_data(request)

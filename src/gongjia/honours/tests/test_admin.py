@@ -1,0 +1,158 @@
+"""The back office's forms posted as an officer fills them in: a programme with its share rules
+as rows of fields, a batch taking them, a nominee by member number, the batch's quota panel, a
+department's response, a recuperation batch in yuan and an application by member number."""
+
+import datetime as dt
+
+from gongjia.honours.models import Batch, CareApplication, CareBatch, Nomination, Programme
+from gongjia.honours.testing import nominee
+
+
+def _rules(rules):
+    data = {}
+    for k, (category, op, pct, count) in enumerate(rules, start=1):
+        data.update(
+            {
+                f"rule_{k}_category": category,
+                f"rule_{k}_op": op,
+                f"rule_{k}_pct": pct,
+                f"rule_{k}_count": count,
+                f"rule_{k}_base": "all",
+            }
+        )
+    return data
+
+
+def test_a_programme_a_batch_and_a_nominee_through_the_forms(tree, make_user, login_client):
+    client = login_client(make_user("district_admin", tree.district))
+    r = client.post(
+        "/admin/honours/programme/add/",
+        {
+            "organiser": tree.district.pk,
+            "name": "区劳动模范",
+            "kind": "model_worker",
+            "level": 1,
+            "notice_working_days": 5,
+            "departments_text": "区税务局\n区市场监管局\n",
+            **_rules([("industrial", ">", "60", ""), ("enterprise_head", "<=", "", "2")]),
+        },
+    )
+    assert r.status_code == 302, r.content.decode()[-3000:]
+    p = Programme.objects.get(name="区劳动模范")
+    assert p.rules == [
+        {"category": "industrial", "op": ">", "base": "all", "pct": "60"},
+        {"category": "enterprise_head", "op": "<=", "base": "all", "count": 2},
+    ]
+    assert p.departments == ["区税务局", "区市场监管局"]
+
+    # A rule with both a percentage and a number is refused on its field; nothing is saved.
+    r = client.post(
+        "/admin/honours/batch/add/",
+        {
+            "programme": p.pk,
+            "organiser": tree.district.pk,
+            "name": "2020年评选",
+            "year": 2020,
+            "places": 10,
+            **_rules([("industrial", ">", "60", "3")]),
+        },
+    )
+    assert r.status_code == 200 and "只能填写其中一项" in r.content.decode()
+    assert not Batch.objects.exists()
+    # Left empty, the rules and departments are the programme's.
+    r = client.post(
+        "/admin/honours/batch/add/",
+        {
+            "programme": p.pk,
+            "organiser": tree.district.pk,
+            "name": "2020年评选",
+            "year": 2020,
+            "places": 10,
+        },
+    )
+    assert r.status_code == 302, r.content.decode()[-3000:]
+    b = Batch.objects.get()
+    assert b.rules == p.rules and b.departments == p.departments
+    assert b.notice_working_days == 5
+
+    m = nominee(tree, tree.town_a)
+    r = client.post(
+        "/admin/honours/nomination/add/",
+        {
+            "batch": b.pk,
+            "member_number": m.member_number,
+            "unit": m.union.pk,
+            "categories": ["frontline"],
+            "deeds": "事迹",
+            "appraisal_on": "2020-03-02",
+            "appraisal_evidence": "评议记录",
+            "congress_on": "2020-03-10",
+            "congress_evidence": "职代会决议",
+            "nominated_on": "2020-03-20",
+        },
+    )
+    assert r.status_code == 302, r.content.decode()[-3000:]
+    n = Nomination.objects.get()
+    assert n.categories == ["frontline"] and n.member == m
+    page = client.get(f"/admin/honours/batch/{b.pk}/change/").content.decode()
+    assert 'id="quota-panel"' in page and "产业工人 &gt; 60%" in page
+    assert f'data-nomination="{n.pk}"' in page
+    nomination_page = client.get(f"/admin/honours/nomination/{n.pk}/change/").content.decode()
+    # The registry's category, then the declared one.
+    assert "产业工人、" in nomination_page and "一线职工" in nomination_page
+
+    Batch.objects.filter(pk=b.pk).update(status="clearance")
+    r = client.post(
+        f"/admin/honours/nomination/{n.pk}/clearance/",
+        {
+            "_submitted": "1",
+            "department": "区税务局",
+            "result": "vetoed",
+            "reason": "",
+            "on": "2020-04-01",
+        },
+    )
+    assert r.status_code == 200 and "否决须说明理由" in r.content.decode()
+    r = client.post(
+        f"/admin/honours/nomination/{n.pk}/clearance/",
+        {
+            "_submitted": "1",
+            "department": "区税务局",
+            "result": "vetoed",
+            "reason": "欠税",
+            "on": "2020-04-01",
+        },
+    )
+    assert r.status_code == 302
+    assert Nomination.objects.get().status == "vetoed"
+
+
+def test_a_recuperation_batch_in_yuan_and_an_application(tree, make_user, login_client):
+    client = login_client(make_user("district_admin", tree.district))
+    today = dt.date.today()
+    data = {
+        "kind": "recuperation",
+        "organiser": tree.district.pk,
+        "name": "疗休养第一批",
+        "place": "千岛湖",
+        "starts_on": today + dt.timedelta(days=40),
+        "days": 5,
+        "capacity": 30,
+        "cost": "3500.00",
+        "applications_until": today + dt.timedelta(days=20),
+    }
+    r = client.post("/admin/honours/carebatch/add/", data)
+    assert r.status_code == 200 and "超过" in r.content.decode()  # ¥700 a day
+    assert not CareBatch.objects.exists()
+    r = client.post("/admin/honours/carebatch/add/", {**data, "cost": "2500.00"})
+    assert r.status_code == 302, r.content.decode()[-3000:]
+    b = CareBatch.objects.get()
+    assert b.cost_fen == 250_000
+    m = nominee(tree, tree.town_a)
+    r = client.post(
+        "/admin/honours/careapplication/add/",
+        {"batch": b.pk, "member_number": m.member_number, "post_since": "2015-01-01"},
+    )
+    assert r.status_code == 302, r.content.decode()[-3000:]
+    a = CareApplication.objects.get()
+    assert (a.member, a.channel, a.unit) == (m, "office", m.union)
