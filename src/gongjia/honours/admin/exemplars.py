@@ -65,6 +65,7 @@ class PioneerUnitAdmin(ScopedAdmin):
     autocomplete_fields = ["enterprise", "unit"]
     fields = ["enterprise", "unit", "name", "kind", "level", "year", "deeds", "bars_display"]
     readonly_fields = ["bars_display"]
+    list_before_template = "honours/admin/pioneer_share.html"
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
@@ -82,12 +83,12 @@ class PioneerUnitAdmin(ScopedAdmin):
         )
 
     def changelist_view(self, request, extra_context=None):
-        year = request.GET.get("year")
+        year = request.GET.get("year__exact")
         year = int(year) if year and year.isdigit() else timezone.localdate().year
         r = selectors.pioneer_team_share(request.user, year)
         extra_context = {
             **(extra_context or {}),
-            "subtitle": _("Teams' share of the units named in %(y)s: %(s)s")
+            "team_share": _("Teams' share of the units named in %(y)s: %(s)s")
             % {
                 "y": year,
                 "s": r.sentence(),

@@ -565,9 +565,14 @@ class HonourAdmin(ScopedAdmin):
         "level",
         "conferred_by",
         "conferred_on",
+        "benefits_display",
         "revoked_on",
         "revoked_reason",
     ]
+
+    @admin.display(description=_("benefits"))
+    def benefits_display(self, obj):
+        return (obj.programme.benefits if obj.programme_id else "") or "—"
 
     def get_fields(self, request, obj=None):
         if obj is None:

@@ -204,3 +204,15 @@ def test_party_development_is_never_exported(tree, make_user, login_client):
     client = login_client(make_user("district_admin", tree.district))
     r = client.get("/admin/honours/partydevelopment/")
     assert r.status_code == 200 and b"export_xlsx" not in r.content
+
+
+def test_the_pioneer_list_shows_the_teams_share_of_the_year(tree, make_user, login_client):
+    _contract(tree, tree.ent_a)
+    p = make_pioneer(tree, tree.town_a, enterprise=tree.ent_a)
+    actions.pioneer_step(p, "name", acting_user=SYSTEM, on=dt.date(2020, 4, 28))
+    client = login_client(make_user("district_admin", tree.district))
+    page = client.get("/admin/honours/pioneerunit/", {"year__exact": 2020}).content.decode()
+    assert 'id="team-share"' in page
+    assert "2020年命名的工人先锋号中班组占比" in page
+    page = client.get(f"/admin/honours/pioneerunit/{p.pk}/change/").content.decode()
+    assert "签订集体合同" in page and "区域性集体合同" not in page

@@ -212,3 +212,22 @@ def test_posts_in_mass_organisations_are_counted_at_the_year_end(tree, make_user
     district = make_user("district_admin", tree.district)
     assert selectors.mass_organisation_posts(district, 2020) == 1
     assert selectors.mass_organisation_posts(district, 2019) == 2
+
+
+def test_the_notice_prints_once_published_with_the_nominees(tree, make_user, login_client):
+    from django.urls import reverse
+
+    from gongjia.platform.admin_base import url_name
+
+    b, ns = _noticed(tree)
+    client = login_client(make_user("district_admin", tree.district))
+    page = client.get(reverse(url_name(b, "print"), args=[b.pk, "honours.notice"]))
+    text = page.content.decode()
+    assert page.status_code == 200 and "公示" in text
+    assert all(n.member.name in text for n in ns)
+    fresh = make_batch(tree, tree.district)
+    refused = client.get(reverse(url_name(fresh, "print"), args=[fresh.pk, "honours.notice"]))
+    assert "部门审核完成后方可发布公示" in refused.content.decode() or refused.status_code in (
+        302,
+        400,
+    )
