@@ -17,6 +17,7 @@ from gongjia.honours.models import (
     Studio,
     StudioGrant,
 )
+from gongjia.honours.models.exemplars import SEVEN_HAVES
 from gongjia.platform import formatting, money, parameters, workdays
 from gongjia.platform.formatting import clauses
 
@@ -154,8 +155,6 @@ def pioneer_decided(step):
 
 
 def studio_incomplete(s: Studio):
-    from gongjia.honours.models.exemplars import SEVEN_HAVES
-
     missing = [str(label) for key, label in SEVEN_HAVES if key not in (s.haves or [])]
     rules = parameters.value("honours.studio")
     team = s.team.filter(left_on__isnull=True).count()

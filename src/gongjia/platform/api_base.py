@@ -10,6 +10,7 @@ import sys
 from typing import Annotated
 
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
+from django.db import DataError
 from django.http import Http404
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -228,6 +229,18 @@ def install_error_handlers(api: NinjaAPI):
     @_zh
     def body_problem(request, exc):
         return error(api, request, 422, "invalid", exc.message, exc.errors)
+
+    # A number past the database's 64 bits in a query parameter (`?batch=10**20`): SQLite
+    # cannot bind it, PostgreSQL refuses it. Every list of every app is covered here, not
+    # each of their integer parameters.
+    @api.exception_handler(OverflowError)
+    @_zh
+    def out_of_range(request, exc):
+        return error(api, request, 422, "invalid", _("The number is out of range."))
+
+    @api.exception_handler(DataError)
+    def data_error(request, exc):
+        return out_of_range(request, exc)
 
     @api.exception_handler(Exception)
     @_zh

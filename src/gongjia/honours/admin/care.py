@@ -134,7 +134,8 @@ class ApplicationForm(MemberNumberMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["batch"].queryset = CareBatch.objects.filter(status=CareBatch.Status.OPEN)
+        if "batch" in self.fields:  # a new application: to a batch taking them
+            self.fields["batch"].queryset = CareBatch.objects.filter(status=CareBatch.Status.OPEN)
 
 
 class WithdrawForm(forms.Form):

@@ -153,7 +153,7 @@ class BatchAdmin(ScopedAdmin):
     search_fields = ["name"]
     list_select_related = ["programme", "organiser"]
     autocomplete_fields = ["organiser"]
-    change_form_outer_after_template = "honours/admin/batch_extras.html"
+    change_form_before_template = "honours/admin/batch_quota.html"
 
     def get_queryset(self, request):
         return (
@@ -168,9 +168,12 @@ class BatchAdmin(ScopedAdmin):
         base = ["programme", "organiser", "name", "year", "places", "notice_working_days"]
         if obj is not None and obj.status != B.ASSEMBLING:
             return [(None, {"fields": [*base, "rules_display", "departments_display"]})]
+        rules = {"fields": RulesFormMixin.rule_field_rows()}
+        if obj is not None:
+            rules["classes"] = ["collapse"]  # the panel above states them in words
         return [
             (None, {"fields": base}),
-            (_("Share rules and caps"), {"fields": RulesFormMixin.rule_field_rows()}),
+            (_("Share rules and caps"), rules),
             (None, {"fields": ["departments_text"]}),
         ]
 
@@ -266,7 +269,7 @@ class NominationForm(MemberNumberMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         if "batch" in self.fields:
             self.fields["batch"].queryset = Batch.objects.filter(status=B.ASSEMBLING)
-        self.fields["categories"].choices = [
+        self.fields["categories"].choices = [  # the declared ones: the registry says the rest
             (k, v) for k, v in quota.categories().items() if k not in ("industrial", "woman")
         ]
         if "nominated_on" in self.fields:

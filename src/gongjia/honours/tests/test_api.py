@@ -37,6 +37,8 @@ def test_the_quota_check_of_a_batch_with_and_without_nominees(tree, make_user, c
     assert body["met"] and body["rules"][0]["slack"] == 1  # 6 of 8: 5 needed
     bad = c.get(f"/api/v1/honours/batches/{b.pk}/quota-check", {"exclude": "a,b"})
     assert bad.status_code == 400 and "exclude" in bad.content.decode()
+    huge = c.get("/api/v1/honours/nominations", {"batch": 10**20})
+    assert huge.status_code == 422 and "超出范围" in huge.json()["message"]
     # A town officer cannot read the district's batch.
     other = _client(client, make_user("town_officer", tree.town_b))
     assert other.get(f"/api/v1/honours/batches/{b.pk}/quota-check").status_code == 404
@@ -78,6 +80,6 @@ def test_the_lists_are_in_scope_and_written_out(tree, make_user, client):
     assert programmes["count"] == 0  # the district's programmes are not the town's
     d = _client(client, make_user("district_admin", tree.district))
     programmes = d.get("/api/v1/honours/programmes").json()["items"]
-    assert programmes[0]["rules"] == ["产业工人 > 60% （占全部人选）"]
+    assert programmes[0]["rules"] == ["产业工人 > 60%（占全部人选）"]
     batches = d.get("/api/v1/honours/recuperation/batches", {"year": 2020}).json()["items"]
     assert batches[0]["capacity"] == 2 and "产业工人" in batches[0]["share_check"]
