@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from gongjia.honours import actions, selectors
-from gongjia.honours.models import CareApplication, CareBatch, Honour
+from gongjia.honours.models import CareApplication, CareBatch, Honour, MassOrgPost
 from gongjia.members.selectors import member_of
 from gongjia.platform import formatting
 from gongjia.platform.scope import SYSTEM
@@ -44,6 +44,7 @@ def mine(request):
         {
             "member": member,
             "honours": Honour.objects.filter(member=member).order_by("-conferred_on"),
+            "posts": MassOrgPost.objects.filter(member=member).order_by("-term_from"),
             "applications": own,
             "batches": [
                 (b, ApplyForm(auto_id=f"batch{b.pk}_%s"))

@@ -16,12 +16,15 @@
     td.textContent = text;
     return td;
   }
+  let asked = 0; // an answer to an earlier tick that comes late is not drawn over a later one
   async function refresh() {
+    const mine = ++asked;
     const left = boxes.filter((b) => !b.checked).map((b) => b.dataset.nomination);
     const url = panel.dataset.url + "?exclude=" + encodeURIComponent(left.join(","));
     const response = await fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } });
     if (!response.ok) return;
     const check = await response.json();
+    if (mine !== asked) return;
     rules.replaceChildren(...check.rules.map((r) => {
       const tr = document.createElement("tr");
       tr.className = "border-t border-base-200";
