@@ -4,7 +4,7 @@ method's eligibility, and the allocation order of recuperation and health-check 
 
 import datetime as dt
 
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -65,12 +65,17 @@ def quota_problems(check: dict) -> list[str]:
 # --- the honour base ---------------------------------------------------------------------------
 
 
+def _in_force(on: dt.date) -> Q:
+    """A title held on the day: not revoked, or revoked only after it."""
+    return Q(revoked_on__isnull=True) | Q(revoked_on__gt=on)
+
+
 def honour_base(member_id: int, programme: Programme, on: dt.date) -> tuple[bool, str]:
     """Whether the nominee holds the title the programme builds on (or any title of the next
     lower level), in force on the day; and the finding in words."""
     if programme.level <= 1 and programme.builds_on_id is None:
         return True, _("No lower title is asked for at this level.")
-    held = Honour.objects.filter(member_id=member_id, conferred_on__lte=on, revoked_on__isnull=True)
+    held = Honour.objects.filter(member_id=member_id, conferred_on__lte=on).filter(_in_force(on))
     if programme.builds_on_id:
         wanted = programme.builds_on
         hit = held.filter(programme=wanted).order_by("-conferred_on").first()
@@ -284,9 +289,11 @@ def priorities(batch: CareBatch, applications: list[CareApplication]) -> dict[in
         .annotate(last=Max("batch__starts_on"))
     )
     honours: dict = {}
-    for member_id, level, on in Honour.objects.filter(
-        member_id__in=members, revoked_on__isnull=True, conferred_on__lte=batch.starts_on
-    ).values_list("member_id", "level", "conferred_on"):
+    for member_id, level, on in (
+        Honour.objects.filter(member_id__in=members, conferred_on__lte=batch.starts_on)
+        .filter(_in_force(batch.starts_on))
+        .values_list("member_id", "level", "conferred_on")
+    ):
         best = honours.get(member_id, (-1, dt.date.min))
         honours[member_id] = max(best, (level, on))
     craftsman = {
