@@ -532,9 +532,11 @@ def honours(scale: str = "small", out=print):
         e.title.member for e in recuperation_entitled().select_related("title__member__union")
     ]
     _care(district, pool, [m for m in craftsmen_ids if m.status == "active"][:6])
+    developed = PartyDevelopment.objects.filter(
+        probationary_on__year=2020, member__category__in=INDUSTRIAL
+    ).count()
     out(
         f"honours: {Batch.objects.count()} selections, {named} worker-pioneer units, "
         f"{Studio.objects.filter(named_on__year=2020).count()} studios and "
-        f"{PartyDevelopment.objects.filter(probationary_on__year=2020).count()} party members "
-        "in 2020"
+        f"{developed} industrial workers admitted to the party in 2020"
     )
