@@ -23,7 +23,8 @@ from gongjia.honours.models import (
     Programme,
     Studio,
 )
-from gongjia.platform import parameters
+from gongjia.orgs.models import OrgUnit
+from gongjia.platform import parameters, scope
 from gongjia.platform.kpis import RATE, SHARE, STOCK, Target, indicator, year_end
 from gongjia.platform.scope import restrict
 from gongjia.platform.todos import todo
@@ -311,3 +312,24 @@ def exemplars_to_decide(user):
             NamedMethod.objects.filter(status=NamedMethod.Status.PROPOSED), user, "approve"
         ).count()
     )
+
+
+def batches_open_to(user):
+    """Batches being assembled that `user` may put nominees into: those organised by one of the
+    units where they may nominate, or by a unit above it (a town's officers nominate into the
+    district's selection, which they cannot otherwise open)."""
+    open_ = Batch.objects.filter(status=Batch.Status.ASSEMBLING).select_related(
+        "organiser", "programme"
+    )
+    if user is scope.SYSTEM:
+        return open_
+    prefixes = scope.unit_prefixes(user, Nomination, "add")
+    if prefixes is None:
+        return open_
+    step = OrgUnit.steplen
+    above: set[str] = set()
+    within = Q(pk__in=[])
+    for p in prefixes:
+        above.update(p[:n] for n in range(step, len(p) + 1, step))
+        within |= Q(organiser__path__startswith=p)
+    return open_.filter(Q(organiser__path__in=sorted(above)) | within)

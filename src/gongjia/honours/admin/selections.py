@@ -5,13 +5,16 @@ in mass organisations."""
 
 from django import forms
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count
+from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from gongjia.honours import actions, findings, quota
+from gongjia.honours import actions, findings, quota, selectors
 from gongjia.honours.admin.common import MemberNumberMixin, RulesFormMixin, rules_in_words
+from gongjia.honours.imports import NominationsImport
 from gongjia.honours.models import (
     Batch,
     Clearance,
@@ -23,7 +26,7 @@ from gongjia.honours.models import (
 )
 from gongjia.honours.workflows import batch_workflow, nomination_workflow
 from gongjia.orgs.admin import under_unit
-from gongjia.platform import formatting, scope
+from gongjia.platform import formatting, scope, sheetimport
 from gongjia.platform.admin_base import ReadOnlyAdmin, ScopedAdmin
 
 N = Nomination.Status
@@ -231,10 +234,11 @@ class BatchAdmin(ScopedAdmin):
                 )
                 n.category_words = "、".join(names[k] for k in names if k in cats) or "—"
                 n.counted = n.status in findings.COUNTED
-            if obj.status == B.ASSEMBLING and scope.can(request.user, "add", obj.organiser):
+            if obj.status == B.ASSEMBLING and request.user.has_perm("honours.add_nomination"):
                 context["add_nominee_url"] = (
                     reverse("admin:honours_nomination_add") + f"?batch={obj.pk}"
                 )
+                context["import_url"] = reverse("admin:honours_nomination_import", args=[obj.pk])
         return super().render_change_form(request, context, add, change, form_url, obj)
 
 
@@ -267,8 +271,6 @@ class NominationForm(MemberNumberMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if "batch" in self.fields:
-            self.fields["batch"].queryset = Batch.objects.filter(status=B.ASSEMBLING)
         self.fields["categories"].choices = [  # the declared ones: the registry says the rest
             (k, v) for k, v in quota.categories().items() if k not in ("industrial", "woman")
         ]
@@ -332,6 +334,7 @@ class NominationAdmin(ScopedAdmin):
     list_select_related = ["member", "batch", "unit"]
     autocomplete_fields = ["unit"]
     inlines = [ClearanceInline, NominationObjectionInline]
+    list_before_template = "honours/admin/open_batches.html"
     shown = [
         "batch",
         "member",
@@ -368,6 +371,41 @@ class NominationAdmin(ScopedAdmin):
         if obj is not None:
             return [*self.shown, *fields]
         return fields
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "batch":
+            # The batches open to the user's units, the district's among them (a town cannot
+            # otherwise see the district's batch).
+            kwargs["queryset"] = selectors.batches_open_to(request.user)
+            return super(ScopedAdmin, self).formfield_for_foreignkey(db_field, request, **kwargs)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def changelist_view(self, request, extra_context=None):
+        open_ = []
+        if request.user.has_perm("honours.add_nomination"):
+            for b in selectors.batches_open_to(request.user).order_by("-year", "pk")[:10]:
+                open_.append(
+                    (
+                        b,
+                        reverse("admin:honours_nomination_add") + f"?batch={b.pk}",
+                        reverse("admin:honours_nomination_import", args=[b.pk]),
+                    )
+                )
+        extra_context = {**(extra_context or {}), "open_batches": open_}
+        return super().changelist_view(request, extra_context)
+
+    def import_view(self, request, batch_pk):
+        if not request.user.has_perm("honours.add_nomination"):
+            raise PermissionDenied
+        b = get_object_or_404(selectors.batches_open_to(request.user), pk=batch_pk)
+        return sheetimport.upload_page(
+            self,
+            request,
+            NominationsImport.key,
+            params={"batch": b.pk},
+            title=_("Import nominations: %(b)s") % {"b": b},
+            template_url=reverse("admin:honours_nomination_import_template"),
+        )
 
     def get_inlines(self, request, obj):
         # The departments' responses and the objections come later, through their forms.
@@ -474,6 +512,16 @@ class NominationAdmin(ScopedAdmin):
                 "<int:pk>/objection/",
                 view(self.objection_view),
                 name="honours_nomination_objection",
+            ),
+            path(
+                "import/<int:batch_pk>/",
+                view(self.import_view),
+                name="honours_nomination_import",
+            ),
+            path(
+                "import-template/",
+                view(lambda request: sheetimport.template_download(NominationsImport.key)),
+                name="honours_nomination_import_template",
             ),
             *super().get_urls(),
         ]

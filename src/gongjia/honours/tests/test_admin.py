@@ -156,3 +156,94 @@ def test_a_recuperation_batch_in_yuan_and_an_application(tree, make_user, login_
     assert r.status_code == 302, r.content.decode()[-3000:]
     a = CareApplication.objects.get()
     assert (a.member, a.channel, a.unit) == (m, "office", m.union)
+
+
+def test_nominations_from_a_spreadsheet_all_or_none(tree, make_user, login_client, tmp_path):
+    import xlsxwriter
+    from python_calamine import CalamineWorkbook
+
+    from gongjia.honours.imports import NominationsImport
+    from gongjia.honours.testing import make_batch
+    from gongjia.platform import sheetimport
+
+    b = make_batch(tree, tree.district)
+    officer = make_user("town_officer", tree.town_a)
+    people = [nominee(tree, tree.town_a) for _ in range(2)]
+    head = [c.header for c in NominationsImport().columns()]
+
+    def book(name, rows):
+        path = tmp_path / name
+        wb = xlsxwriter.Workbook(str(path))
+        ws = wb.add_worksheet()
+        ws.write_row(0, 0, head)
+        for i, r in enumerate(rows, start=1):
+            ws.write_row(i, 0, r)
+        wb.close()
+        return path
+
+    good = [
+        [
+            m.member_number,
+            "",
+            "一线职工、企业职工",
+            "事迹",
+            "2020-03-02",
+            "评议记录",
+            "2020-03-10",
+            "决议",
+        ]
+        for m in people
+    ]
+    bad = [
+        ["NO-SUCH", "", "", "事迹", "2020-03-02", "评议记录", "2020-03-10", "决议"],
+        [
+            people[0].member_number,
+            "",
+            "劳模",
+            "事迹",
+            "2020-03-12",
+            "评议记录",
+            "2020-03-10",
+            "决议",
+        ],
+    ]
+    imp = sheetimport.get(NominationsImport.key)
+    out = sheetimport.run(
+        imp,
+        book("推荐.xlsx", good + bad),
+        user=officer,
+        params={"batch": b.pk},
+        error_path=tmp_path / "推荐-错误.xlsx",
+    )
+    assert (out.total, out.refused, out.written) == (4, 2, 0)
+    assert not Nomination.objects.exists()  # the good rows too
+    errors = CalamineWorkbook.from_path(str(out.error_file)).get_sheet_by_index(0).to_python()
+    assert "NO-SUCH" in errors[1][-1] and "劳模" in errors[2][-1]
+    out = sheetimport.run(
+        imp,
+        book("推荐2.xlsx", good),
+        user=officer,
+        params={"batch": b.pk},
+        error_path=tmp_path / "推荐2-错误.xlsx",
+    )
+    assert (out.written, out.refused) == (2, 0)
+    n = Nomination.objects.order_by("pk").first()
+    assert (n.member, n.unit, n.categories) == (
+        people[0],
+        people[0].union,
+        ["frontline", "enterprise"],
+    )
+    client = login_client(officer)
+    # The town's officer finds the district's selection on the nominations list, though they
+    # cannot open the batch itself.
+    listing = client.get("/admin/honours/nomination/").content.decode()
+    assert 'id="open-batches"' in listing and b.name in listing
+    assert client.get(f"/admin/honours/batch/{b.pk}/change/").status_code in (302, 403, 404)
+    page = client.get(f"/admin/honours/nomination/import/{b.pk}/")
+    assert page.status_code == 200 and "导入推荐人选" in page.content.decode()
+    template = client.get("/admin/honours/nomination/import-template/")
+    assert template.status_code == 200
+    other = login_client(make_user("town_officer", tree.town_b))
+    assert other.get(f"/admin/honours/nomination/import/{b.pk}/").status_code == 200  # B too
+    union = login_client(make_user("union_officer", tree.union_a))
+    assert union.get(f"/admin/honours/nomination/import/{b.pk}/").status_code == 200
