@@ -447,7 +447,8 @@ def apply_for_place(
 ) -> CareApplication:
     """An application for a place, while the batch takes them: by the worker in the portal or
     by their union; once per batch."""
-    b = CareBatch.objects.get(pk=b.pk)
+    # The batch row is locked: an application cannot slip in while its places are allocated.
+    b = CareBatch.objects.select_for_update().get(pk=b.pk)
     member = members_by_id([member_id]).get(member_id)
     if member is None:
         raise ValidationError({"member": _("There is no such member.")})
