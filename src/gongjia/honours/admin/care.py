@@ -38,7 +38,9 @@ class CareBatchForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if self.instance.pk:
+        if self.instance.pk and self.instance.status != CareBatch.Status.OPEN:
+            del self.fields["cost"]  # shown in yuan, read-only, once the places are allocated
+        elif self.instance.pk:
             self.initial["cost"] = money.yuan(self.instance.cost_fen)
 
     def clean_cost(self):
@@ -109,6 +111,8 @@ class CareBatchAdmin(ScopedAdmin):
         return in_yuan(obj.cost_fen)
 
     def save_action(self, request, obj, form, change):
+        if change and obj.status != CareBatch.Status.OPEN:
+            return obj  # allocated: everything is shown read-only, nothing was sent to change
         return actions.save_care_batch(obj, acting_user=request.user)
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
@@ -174,6 +178,8 @@ class CareApplicationAdmin(ScopedAdmin):
         return [*self.shown, *fields] if obj is not None else fields
 
     def save_action(self, request, obj, form, change):
+        if change:
+            return obj  # an application's page is read-only: its tools change it
         d = form.cleaned_data
         return actions.apply_for_place(
             d["batch"],

@@ -142,8 +142,17 @@ RulesFormMixin = type(forms.Form)(
 class MemberNumberMixin(forms.Form):
     member_number = forms.CharField(label=_("member number"), max_length=24)
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        instance = getattr(self, "instance", None)
+        if instance is not None and instance.pk:
+            # A record's page may show its person read-only: no number is sent, none is needed.
+            self.fields["member_number"].required = False
+
     def clean_member_number(self):
         number = (self.cleaned_data.get("member_number") or "").strip()
+        if not number and not self.fields["member_number"].required:
+            return number
         member = members_by_number([number]).get(number)
         if member is None:
             raise forms.ValidationError(_("No member with the number %(n)s.") % {"n": number})

@@ -204,6 +204,9 @@ class BatchAdmin(ScopedAdmin):
         return "、".join(obj.departments) or "—"
 
     def save_action(self, request, obj, form, change):
+        if change and obj.status != B.ASSEMBLING:
+            # Submitted: everything is shown read-only, nothing is sent to change.
+            return actions.save_batch(obj, acting_user=request.user)
         fields = form.batch_fields()
         if change:
             return actions.save_batch(obj, acting_user=request.user, **fields)
@@ -431,6 +434,8 @@ class NominationAdmin(ScopedAdmin):
         return said
 
     def save_action(self, request, obj, form, change):
+        if change:
+            return obj  # a nomination's page is read-only: its steps and tools change it
         d = form.cleaned_data
         return actions.nominate(
             d["batch"],
@@ -648,6 +653,8 @@ class HonourAdmin(ScopedAdmin):
         return obj.in_force
 
     def save_action(self, request, obj, form, change):
+        if change:
+            return obj  # the register's page is read-only: a title is revoked, never edited
         d = form.cleaned_data
         return actions.record_honour(
             d["member"].pk,

@@ -94,6 +94,14 @@ def test_a_programme_a_batch_and_a_nominee_through_the_forms(tree, make_user, lo
     assert r.status_code == 302, r.content.decode()[-3000:]
     n = Nomination.objects.get()
     assert n.categories == ["frontline"] and n.member == m
+    # A nomination's page is read-only: saving it sends no member number and refuses nothing.
+    inlines = {
+        f"{k}-{f}": "0"
+        for k in ("clearances", "objections")
+        for f in ("TOTAL_FORMS", "INITIAL_FORMS")
+    }
+    r = client.post(f"/admin/honours/nomination/{n.pk}/change/", inlines)
+    assert r.status_code == 302 and Nomination.objects.count() == 1
     page = client.get(f"/admin/honours/batch/{b.pk}/change/").content.decode()
     assert 'id="quota-panel"' in page and "产业工人 &gt; 60%" in page
     assert f'data-nomination="{n.pk}"' in page
@@ -102,6 +110,10 @@ def test_a_programme_a_batch_and_a_nominee_through_the_forms(tree, make_user, lo
     assert "产业工人、" in nomination_page and "一线职工" in nomination_page
 
     Batch.objects.filter(pk=b.pk).update(status="clearance")
+    # Saving a submitted batch's page changes nothing and refuses nothing: its rules are fixed.
+    r = client.post(f"/admin/honours/batch/{b.pk}/change/", {})
+    assert r.status_code == 302
+    assert Batch.objects.get(pk=b.pk).rules == p.rules
     r = client.post(
         f"/admin/honours/nomination/{n.pk}/clearance/",
         {
@@ -156,6 +168,11 @@ def test_a_recuperation_batch_in_yuan_and_an_application(tree, make_user, login_
     assert r.status_code == 302, r.content.decode()[-3000:]
     a = CareApplication.objects.get()
     assert (a.member, a.channel, a.unit) == (m, "office", m.union)
+    assert client.post(f"/admin/honours/careapplication/{a.pk}/change/", {}).status_code == 302
+    # Once allocated, saving the batch's page changes nothing and refuses nothing.
+    CareBatch.objects.filter(pk=b.pk).update(status="allocated")
+    assert client.post(f"/admin/honours/carebatch/{b.pk}/change/", {}).status_code == 302
+    assert CareBatch.objects.get(pk=b.pk).cost_fen == 250_000
 
 
 def test_nominations_from_a_spreadsheet_all_or_none(tree, make_user, login_client, tmp_path):
