@@ -37,8 +37,14 @@ def test_the_quota_check_of_a_batch_with_and_without_nominees(tree, make_user, c
     assert body["met"] and body["rules"][0]["slack"] == 1  # 6 of 8: 5 needed
     bad = c.get(f"/api/v1/honours/batches/{b.pk}/quota-check", {"exclude": "a,b"})
     assert bad.status_code == 400 and "exclude" in bad.content.decode()
+    # A number past 64 bits: SQLite cannot bind it (422), PostgreSQL compares it and finds
+    # nothing (200, empty); never a server error.
     huge = c.get("/api/v1/honours/nominations", {"batch": 10**20})
-    assert huge.status_code == 422 and "超出范围" in huge.json()["message"]
+    assert huge.status_code in (200, 422), huge.status_code
+    if huge.status_code == 422:
+        assert "超出范围" in huge.json()["message"]
+    else:
+        assert huge.json()["count"] == 0
     # A town officer cannot read the district's batch.
     other = _client(client, make_user("town_officer", tree.town_b))
     assert other.get(f"/api/v1/honours/batches/{b.pk}/quota-check").status_code == 404
