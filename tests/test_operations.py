@@ -1,3 +1,4 @@
+import datetime as dt
 import io
 import json
 
@@ -121,6 +122,19 @@ def test_demo_builds_the_district_and_is_idempotent(db, client, monkeypatch):
     assert named == (40, 12, 20)
     assert 190 <= v["honours.party_members_developed"] <= 210
     assert v["honours.mass_organisation_posts"] > 0
+    # Seed programme 3: special services, from records.
+    assert v["services.counselling_rooms_new"] == 2
+    assert v["services.counselling_rooms"] > 2 and v["services.counselling_sessions"] > 0
+    assert v["services.placements"] == 8_000  # distinct people hired with evidence
+    assert 0 < v["services.placements_stable_6m"] < 8_000
+    assert v["services.urban_new_jobs"] == 16_000  # the government's figure, as published
+    assert v["services.helmets_issued"] > 0 and 0 < v["services.helmet_wearing_rate"] < 1
+    from gongjia.services.models import HelmetIssue, Hire
+
+    first = HelmetIssue.objects.order_by("issued_on").first().issued_on
+    assert first >= dt.date(2020, 6, 1)  # the campaign ran from June 2020
+    assert Hire.objects.filter(hired_on__year=2020).count() > 8_000  # some hired twice
+    assert v["services.beautiful_factories"] > 0 and v["services.rest_stations"] > 0
     from gongjia.rights.models import DisputeCase
 
     assert set(DisputeCase.objects.values_list("status", flat=True)) == set(

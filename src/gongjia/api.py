@@ -12,6 +12,7 @@ from gongjia.members.api import transfers as transfers_router
 from gongjia.orgs.api import router as orgs_router
 from gongjia.platform.api_base import GongjiaAPI, install_error_handlers
 from gongjia.rights.api import router as rights_router
+from gongjia.services.api import router as services_router
 from gongjia.skills.api import router as skills_router
 from gongjia.training.api import router as training_router
 
@@ -36,4 +37,5 @@ api.add_router("/skills", skills_router)
 api.add_router("/training", training_router)
 api.add_router("/craftsmen", craftsmen_router)
 api.add_router("/honours", honours_router)
+api.add_router("/services", services_router)
 api.add_router("/cockpit", cockpit_router)

@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "gongjia.training",
     "gongjia.craftsmen",
     "gongjia.honours",
+    "gongjia.services",
     "gongjia.accounts",
     "gongjia.cockpit",
     "gongjia.portal",

@@ -28,6 +28,9 @@ BUSINESS_APPS = (
     "cockpit",
 )
 OWN_RECORDS = ("platform.view_job", "platform.*_notification", "platform.view_attachment")
+# Mental-health data are sensitive (PIPL arts. 28–29): who booked a counselling room and the
+# crises logged are granted only by a role that names them, never by a pattern over an app.
+SENSITIVE = ("services.*_booking", "services.*_crisis")
 
 
 def _all(*apps, actions="*"):
@@ -44,6 +47,8 @@ class Role:
     separated_admin: bool = False
 
     def grants(self, perm: str) -> bool:
+        if any(fnmatchcase(perm, p) for p in SENSITIVE):
+            return any(fnmatchcase(perm, p) for p in self.perms if p in SENSITIVE)
         return any(fnmatchcase(perm, p) for p in self.perms)
 
 
@@ -126,6 +131,22 @@ ROLES: dict[str, Role] = {
                 # A panel member of the craftsman title reads the nominations they score.
                 "craftsmen.view_round",
                 "craftsmen.view_nomination",
+                *OWN_RECORDS,
+            ),
+            second_factor=True,
+        ),
+        Role(
+            "counsellor",
+            _("Counselling staff"),
+            (
+                "orgs.view_orgunit",
+                "services.view_hotline",
+                "services.*_counsellingroom",
+                "services.*_counsellor",
+                "services.*_scheduleslot",
+                "services.*_session",
+                *SENSITIVE,
+                "platform.add_attachment",
                 *OWN_RECORDS,
             ),
             second_factor=True,

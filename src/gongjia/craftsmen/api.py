@@ -10,7 +10,7 @@ from ninja import Router, Schema
 from gongjia.craftsmen import eligibility
 from gongjia.craftsmen.models import Nomination, Round, Title
 from gongjia.platform import money, scope
-from gongjia.platform.api_base import ERRORS, page
+from gongjia.platform.api_base import ERRORS, Year, page
 
 router = Router(tags=["craftsmen"])
 
@@ -81,7 +81,7 @@ class CraftsmanRoundPage(Schema):
 @router.get("/rounds", response={200: CraftsmanRoundPage, **ERRORS})
 def list_rounds(
     request,
-    year: int | None = None,
+    year: Year | None = None,
     status: Round.Status | None = None,
     offset: int = 0,
     limit: int = 50,

@@ -20,7 +20,7 @@ from gongjia.honours.models import (
     Studio,
 )
 from gongjia.platform import money, scope
-from gongjia.platform.api_base import ERRORS, page, scoped_get
+from gongjia.platform.api_base import ERRORS, Year, page, scoped_get
 
 router = Router(tags=["honours"])
 
@@ -219,7 +219,7 @@ HonourNominationPage = _page_of(HonourNominationOut)
 def list_nominations(
     request,
     batch: int | None = None,
-    year: int | None = None,
+    year: Year | None = None,
     status: Nomination.Status | None = None,
     offset: int = 0,
     limit: int = 50,
@@ -277,7 +277,7 @@ HonoureePage = _page_of(HonoureeOut)
 @router.get("/register", response={200: HonoureePage, **ERRORS})
 def list_register(
     request,
-    year: int | None = None,
+    year: Year | None = None,
     level: int | None = None,
     in_force: bool | None = None,
     offset: int = 0,
@@ -347,7 +347,7 @@ PioneerUnitPage = _page_of(PioneerUnitOut)
 @router.get("/pioneer-units", response={200: PioneerUnitPage, **ERRORS})
 def list_pioneer_units(
     request,
-    year: int | None = None,
+    year: Year | None = None,
     status: PioneerUnit.Status | None = None,
     offset: int = 0,
     limit: int = 50,
@@ -552,7 +552,7 @@ CareBatchPage = _page_of(CareBatchOut)
 def list_care_batches(
     request,
     kind: CareBatch.Kind | None = None,
-    year: int | None = None,
+    year: Year | None = None,
     offset: int = 0,
     limit: int = 50,
 ):

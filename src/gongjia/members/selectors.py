@@ -39,10 +39,13 @@ def members_by_id(ids) -> dict:
     return Member.objects.select_related("union", "employer").in_bulk(list(ids))
 
 
-def active_members(n: int, offset: int = 0) -> list:
+def active_members(n: int, offset: int = 0, *, employed: bool = False) -> list:
     """`n` active members in the order of the register, with their union and employer (the
-    entrants a programme's demonstration records name)."""
+    entrants a programme's demonstration records name); `employed`: only those whose employer
+    is on the record."""
     qs = Member.objects.filter(status=Member.Status.ACTIVE).select_related("union", "employer")
+    if employed:
+        qs = qs.filter(employer__isnull=False)
     return list(qs.order_by("pk")[offset : offset + n])
 
 

@@ -5,6 +5,7 @@ from gongjia.honours import views as honours_views
 from gongjia.members import views as member_views
 from gongjia.portal import views
 from gongjia.rights import views as rights_views
+from gongjia.services import views as services_views
 from gongjia.skills import views as skills_views
 from gongjia.training import views as training_views
 
@@ -50,6 +51,12 @@ urlpatterns = [
         name="training-certificate",
     ),
     path("honours/", honours_views.mine, name="honours-mine"),
+    path("services/", services_views.mine, name="services-mine"),
+    path("services/book/", services_views.book, name="services-book"),
+    path("services/bookings/<str:number>/cancel/", services_views.cancel, name="services-cancel"),
+    path("services/shifts/<int:pk>/sign-up/", services_views.sign_up, name="services-sign-up"),
+    path("services/shifts/<int:pk>/check-in/", services_views.check_in, name="services-check-in"),
+    path("rest-stations/", services_views.stations, name="rest-stations"),
     path("honours/places/<int:pk>/apply/", honours_views.apply, name="honours-apply"),
     # Public: anyone holding a certificate's code checks it here, signed in or not.
     path("verify/", training_views.verify, name="training-verify"),

@@ -256,16 +256,15 @@ def grade_for(total: Decimal, grades: list[dict]) -> str:
     return ""
 
 
-def total_of(evaluation: Evaluation) -> Decimal:
-    """Σ weight × share earned, to two decimals."""
-    total = sum(
-        (
-            s.item.weight * s.percent / Decimal(100)
-            for s in evaluation.scores.select_related("item")
-        ),
-        Decimal(0),
-    )
+def weighted_total(scores) -> Decimal:
+    """Σ weight × share earned over scores of checklist items, to two decimals: the marking of
+    every scheme built on a `Checklist` (harmonious relations, beautiful factories)."""
+    total = sum((s.item.weight * s.percent / Decimal(100) for s in scores), Decimal(0))
     return total.quantize(Decimal("0.01"))
+
+
+def total_of(evaluation: Evaluation) -> Decimal:
+    return weighted_total(evaluation.scores.select_related("item"))
 
 
 def scores_complete(step: Step):

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 
 from gongjia.platform import formatting, scope
-from gongjia.platform.api_base import ERRORS, page, scoped_get
+from gongjia.platform.api_base import ERRORS, Year, page, scoped_get
 from gongjia.skills import actions
 from gongjia.skills.models import Aspect, Competition, Entry, Event, Judge, Mark
 from gongjia.skills.results import award_labels
@@ -65,7 +65,7 @@ class CompetitionPage(Schema):
 def list_competitions(
     request,
     level: Competition.Level | None = None,
-    year: int | None = None,
+    year: Year | None = None,
     organiser: str | None = None,
     offset: int = 0,
     limit: int = 50,

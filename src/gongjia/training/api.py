@@ -8,7 +8,7 @@ from ninja import Router, Schema
 
 from gongjia.members.selectors import members_in_scope
 from gongjia.platform import scope
-from gongjia.platform.api_base import ERRORS, page, scoped_get
+from gongjia.platform.api_base import ERRORS, Year, page, scoped_get
 from gongjia.training import plans
 from gongjia.training.models import Course, Enrolment, Plan, TrainingBase, TrainingClass
 
@@ -109,7 +109,7 @@ class ClassPage(Schema):
 @router.get("/classes", response={200: ClassPage, **ERRORS})
 def list_classes(
     request,
-    year: int | None = None,
+    year: Year | None = None,
     status: TrainingClass.Status | None = None,
     kind: TrainingClass.Kind | None = None,
     base: int | None = None,
@@ -239,7 +239,7 @@ class PlanProgress(Schema):
 
 
 @router.get("/plans/{plan_id}/progress", response={200: PlanProgress, **ERRORS})
-def plan_progress(request, plan_id: int, year: int | None = None, by: str | None = None):
+def plan_progress(request, plan_id: int, year: Year | None = None, by: str | None = None):
     """Each tier's count toward its target at the end of `year` (the plan's last year by
     default) among the members in the caller's scope, by year of the plan, and with
     `by=town` across the towns in scope. A person counts once, in their highest tier."""
