@@ -17,8 +17,17 @@ from django.utils.translation import gettext_lazy as _
 from django_tasks_db.models import DBTaskResult
 from unfold.contrib.filters.admin import RangeDateTimeFilter
 
-from gongjia.platform import events, formatting, jobs, official_calendar, paperwork, workdays
+from gongjia.platform import (
+    events,
+    formatting,
+    jobs,
+    keylists,
+    official_calendar,
+    paperwork,
+    workdays,
+)
 from gongjia.platform.admin_base import ReadOnlyAdmin, ScopedAdmin, entry_label, field_changes
+from gongjia.platform.keylists import KeyListField
 from gongjia.platform.models import (
     AuditEvent,
     Consent,
@@ -222,6 +231,8 @@ def _field_value(field, value):
         return "—"
     if isinstance(field, models.BooleanField):
         return _("yes") if value in (True, "True") else _("no")
+    if isinstance(field, KeyListField):
+        return keylists.labels(field, value)
     choices = getattr(field, "flatchoices", None)
     if choices:
         return str({str(k): v for k, v in choices}.get(str(value), value))

@@ -29,9 +29,20 @@ from unfold.widgets import (
     UnfoldBooleanWidget,
 )
 
-from gongjia.platform import events, exports, kpis, paperwork, pii, records, scope, workdays
+from gongjia.platform import (
+    events,
+    exports,
+    keylists,
+    kpis,
+    paperwork,
+    pii,
+    records,
+    scope,
+    workdays,
+)
 from gongjia.platform.attachments import attach
 from gongjia.platform.forms import form_errors, form_page, submitted
+from gongjia.platform.keylists import KeyListField
 from gongjia.platform.models import Attachment, AuditEvent
 from gongjia.platform.workflow import Workflow, timeline
 
@@ -266,12 +277,31 @@ class ScopedAdmin(ModelAdmin):
             raise PermissionDenied(_("This record would lie outside your organisation."))
         return obj
 
+    def __init_subclass__(cls, **kwargs):
+        # An admin's own read-only fields are shown as the platform shows them too: a personal
+        # field masked, a list of keys by its labels (whatever the admin adds after `super()`).
+        super().__init_subclass__(**kwargs)
+        own = cls.__dict__.get("get_readonly_fields")
+        if own is not None and not getattr(own, "shown_as_people_read", False):
+
+            def get_readonly_fields(self, request, obj=None, _own=own):
+                return self._shown(_own(self, request, obj))
+
+            get_readonly_fields.shown_as_people_read = True
+            cls.get_readonly_fields = get_readonly_fields
+
+    def _shown(self, fields) -> list:
+        personal, keylists = self._plain_personal(), self._keylists()
+        return [
+            f"{f}_masked" if f in personal else f"{f}_labels" if f in keylists else f
+            for f in fields
+        ]
+
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
         if self.workflow and self.workflow.field not in fields:
             fields.append(self.workflow.field)
-        personal = self._plain_personal()
-        return [f"{f}_masked" if f in personal else f for f in fields]
+        return self._shown(fields)
 
     # --- personal data --------------------------------------------------------------------------
 
@@ -307,10 +337,16 @@ class ScopedAdmin(ModelAdmin):
     def _plain_personal(self) -> set[str]:
         return {f.name for f in pii.personal_fields(self.model) if isinstance(f, pii.PersonalField)}
 
+    def _keylists(self) -> set[str]:
+        return {f.name for f in self.model._meta.fields if isinstance(f, KeyListField)}
+
     def __getattr__(self, name):
         # `<field>_masked`: a personal field shown read-only, masked (see get_fieldsets).
         if name.endswith("_masked") and name[: -len("_masked")] in self._plain_personal():
             return _masked_column(self.model._meta.get_field(name[: -len("_masked")]))
+        # `<field>_labels`: a list of keys shown read-only by their labels.
+        if name.endswith("_labels") and name[: -len("_labels")] in self._keylists():
+            return _labels_column(self.model._meta.get_field(name[: -len("_labels")]))
         raise AttributeError(name)
 
     def _without_inputs(self, fieldsets):
@@ -347,17 +383,21 @@ class ScopedAdmin(ModelAdmin):
             fieldsets = [(name, {**options, "fields": [state, *options["fields"]]}), *fieldsets[1:]]
         if obj is not None and not self.has_change_permission(request, obj):
             fieldsets = self._without_inputs(fieldsets)
-        personal = self._plain_personal()
-        if not personal:
+        personal, keylists = self._plain_personal(), self._keylists()
+        if not personal and not keylists:
             return fieldsets
         editable = obj is None or self.has_change_permission(request, obj)
         readonly = set(super().get_readonly_fields(request, obj))
+        shown = set(self.get_readonly_fields(request, obj))
 
         def swap(name):
             if isinstance(name, (list, tuple)):
                 return type(name)(swap(n) for n in name)
-            if name in personal and (not editable or name in readonly):
-                return f"{name}_masked"
+            masked, labelled = f"{name}_masked", f"{name}_labels"
+            if name in personal and (not editable or name in readonly or masked in shown):
+                return masked
+            if name in keylists and (not editable or name in readonly or labelled in shown):
+                return labelled
             return name
 
         return [
@@ -674,6 +714,14 @@ def masking_form(form, model):
 
     MaskedForm.__name__ = form.__name__
     return MaskedForm
+
+
+def _labels_column(field):
+    def column(obj):
+        return keylists.labels(field, getattr(obj, field.name))
+
+    column.short_description = field.verbose_name
+    return column
 
 
 def _masked_column(field):

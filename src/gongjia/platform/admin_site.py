@@ -205,7 +205,11 @@ class GongjiaAdminSite(UnfoldAdminSite):
             context = {
                 "figures": [
                     # A value that with its unit would not fit a tile is set smaller.
-                    {**f, "chars": len(f["display"]) + len(str(f["unit"] or ""))}
+                    {
+                        **f,
+                        "chars": len(f["display"])
+                        + (0 if f["fmt"] == kpis.SHARE else len(str(f["unit"] or ""))),
+                    }
                     for f in figures
                     if f["value"] is not None
                 ],

@@ -33,6 +33,7 @@ from gongjia.services.models import (
     Crisis,
     FactoryAssessment,
     FactoryScore,
+    GateCount,
     HelmetBatch,
     HelmetIssue,
     HelmetPeriod,
@@ -674,3 +675,18 @@ def apply_factory(enterprise, *, acting_user, unit, checklist, year: int) -> Fac
     a.full_clean()
     a.save()
     return a
+
+
+@transaction.atomic
+def record_gate_count(enterprise, *, acting_user, on, riders: int, observed: int, wearing: int):
+    """Riders counted at an enterprise's gate, by its town's union."""
+    unit = enterprise.federation
+    scope.require(acting_user, "add", unit, model=GateCount)
+    if wearing > observed:
+        raise ValidationError({"wearing": _("More riders wearing a helmet than observed.")})
+    g = GateCount(
+        enterprise=enterprise, unit=unit, on=on, riders=riders, observed=observed, wearing=wearing
+    )
+    g.full_clean()
+    g.save()
+    return g

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gongjia.orgs.models import OrgUnit
-from gongjia.platform import parameters, pii
+from gongjia.platform import parameters, pii, scope
 from gongjia.platform.kpis import RATE, SHARE, STOCK, indicator, year_end
 from gongjia.platform.scope import restrict
 from gongjia.platform.todos import todo
@@ -167,7 +167,7 @@ def placements_stable_6m(user, year=None):
 @indicator(
     "services.urban_new_jobs",
     label=_("New urban jobs (government statistic)"),
-    unit=_("jobs"),
+    unit=_("people"),
     link="admin:services_externalfigure_changelist",
     by_year=True,
     sums="value",
@@ -313,7 +313,7 @@ def beautiful_factories(user, year=None):
     "services.rest_stations",
     kind=STOCK,
     label=_("Outdoor workers' rest stations"),
-    unit=_("stations"),
+    unit=_("units"),
     link="admin:services_reststation_changelist",
     by_year=True,
     counts=True,
@@ -355,9 +355,15 @@ def crises_to_follow(user):
     query="due=1",
 )
 def placement_checks(user):
-    return restrict(
-        Placement.objects.filter(next_check_on__lte=timezone.localdate()), user, "change"
-    ).count()
+    """Due checks of the placements the officer is responsible for (or nobody is)."""
+    return due_checks(restrict(Placement.objects.all(), user, "change"), user).count()
+
+
+def due_checks(qs, user):
+    due = qs.filter(next_check_on__lte=timezone.localdate())
+    if scope.person(user) is not None:
+        due = due.filter(Q(seeker__officer=user) | Q(seeker__officer__isnull=True))
+    return due
 
 
 @todo(
@@ -385,8 +391,12 @@ def zero_overdue(qs):
     query="status__in=checked,spot_checked,notice",
 )
 def factories_waiting(user):
+    # Steps to take, and namings past their validity still to be marked expired.
     waiting = restrict(
-        FactoryAssessment.objects.filter(status__in=(F.CHECKED, F.SPOT_CHECKED, F.NOTICE)),
+        FactoryAssessment.objects.filter(
+            Q(status__in=(F.CHECKED, F.SPOT_CHECKED, F.NOTICE))
+            | Q(status=F.NAMED, expires_on__lt=timezone.localdate())
+        ),
         user,
         "approve",
     ).count()

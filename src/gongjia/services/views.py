@@ -88,6 +88,7 @@ def mine(request):
         for v in own_shifts:
             start, end = actions.check_in_window(v.shift)
             v.may_check_in = v.checked_in_at is None and start <= now <= end
+            v.past = now > end
         context.update(
             form=BookForm(initial={"wanted_on": timezone.localdate() + dt.timedelta(days=1)}),
             bookings=selectors.own_bookings(member.pk).order_by("-wanted_on", "-pk")[:20],

@@ -20,7 +20,6 @@ from gongjia.honours.models import (
     StudioGrant,
     StudioMember,
 )
-from gongjia.honours.models.exemplars import SEVEN_HAVES
 from gongjia.honours.workflows import method_workflow, pioneer_workflow, studio_workflow
 from gongjia.orgs.admin import under_unit
 from gongjia.platform import money, scope
@@ -98,13 +97,6 @@ class PioneerUnitAdmin(ScopedAdmin):
 
 
 class StudioForm(forms.ModelForm):
-    haves = forms.MultipleChoiceField(
-        label=_("seven haves"),
-        choices=SEVEN_HAVES,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
-
     class Meta:
         model = Studio
         fields = [

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from gongjia.honours.models.selections import Level
+from gongjia.platform.keylists import KeyListField
 
 SEVEN_HAVES = [  # honours.md §5 (Fujian and Xiamen rules): 七有
     ("plaque", _("a plaque")),
@@ -135,7 +136,7 @@ class Studio(models.Model):
     )
     level = models.PositiveSmallIntegerField(_("level"), choices=Level.choices)
     founded_on = models.DateField(_("created on"))
-    haves = models.JSONField(_("seven haves"), default=list, blank=True)
+    haves = KeyListField(_("seven haves"), keys=SEVEN_HAVES, blank=True)
     projects = models.TextField(_("projects"), blank=True, default="")
     innovations = models.PositiveIntegerField(_("innovations"), default=0)
     patents = models.PositiveIntegerField(_("patents"), default=0)

@@ -2,6 +2,8 @@
 schedule, bookings (seen only by the counselling staff; who booked shows only for a named
 booking; nothing of them is exported), session counts and crises as ticks and times."""
 
+import datetime as dt
+
 from django import forms
 from django.contrib import admin
 from django.urls import path, reverse
@@ -9,17 +11,16 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gongjia.orgs.admin import under_unit
-from gongjia.platform import scope
+from gongjia.platform import parameters, scope
 from gongjia.platform.admin_base import ScopedAdmin
-from gongjia.services import actions
+from gongjia.services import actions, selectors
 from gongjia.services.models import (
-    CRISIS_ACTIONS,
-    ROOM_CHECKLIST,
     Booking,
     CounsellingRoom,
     Counsellor,
     Crisis,
     Hotline,
+    Kind,
     ScheduleSlot,
     Session,
     Topic,
@@ -37,13 +38,6 @@ class HotlineAdmin(ScopedAdmin):
 
 
 class RoomForm(forms.ModelForm):
-    checklist = forms.MultipleChoiceField(
-        label=_("standard items met"),
-        choices=ROOM_CHECKLIST,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
-
     class Meta:
         model = CounsellingRoom
         fields = [
@@ -240,10 +234,32 @@ class SessionAdmin(ScopedAdmin):
     list_select_related = ["room"]
     search_fields = ["room__name"]
     fields = ["room", "held_on", "minutes", "kind", "topic", "people", "risk", "referred"]
+    list_before_template = "services/admin/counselling_stats.html"
 
     def get_readonly_fields(self, request, obj=None):
         fields = super().get_readonly_fields(request, obj)
         return [*self.fields, *fields] if obj is not None else fields
+
+    def changelist_view(self, request, extra_context=None):
+        year = request.GET.get("held_on__year") or ""
+        year = int(year) if year.isdigit() and 1949 <= int(year) <= 2100 else None
+        year = year or timezone.localdate().year
+        kinds = dict(Kind.choices)
+        rows = [
+            {
+                "unit": r["unit"],
+                "kind_label": kinds.get(r["kind"], r["kind"]),
+                "cells": [r["sessions"], r["people"], r["risk"], r["referred"]],
+            }
+            for r in selectors.counselling_stats(request.user, year)
+        ]
+        extra_context = {
+            **(extra_context or {}),
+            "stats_rows": rows,
+            "stats_year": year,
+            "stats_floor": parameters.value("services.counselling.min_cell", dt.date(year, 12, 31)),
+        }
+        return super().changelist_view(request, extra_context)
 
     def save_action(self, request, obj, form, change):
         if change:
@@ -263,10 +279,6 @@ class SessionAdmin(ScopedAdmin):
 
 
 class CrisisForm(forms.ModelForm):
-    taken = forms.MultipleChoiceField(
-        label=_("actions taken"), choices=CRISIS_ACTIONS, widget=forms.CheckboxSelectMultiple
-    )
-
     class Meta:
         model = Crisis
         fields = ["room", "at", "taken", "outcome"]

@@ -5,15 +5,17 @@ government's figures with their sources."""
 
 from django import forms
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gongjia.orgs.admin import under_unit
-from gongjia.platform import scope
+from gongjia.platform import scope, sheetimport
 from gongjia.platform.admin_base import ReadOnlyAdmin, ScopedAdmin
 from gongjia.services import actions, matching, selectors
+from gongjia.services.imports import SeekersImport
 from gongjia.services.models import (
     Campaign,
     ExternalFigure,
@@ -145,6 +147,28 @@ class SeekerAdmin(ScopedAdmin):
     search_fields = ["name", "certificate_number"]
     autocomplete_fields = ["unit", "home_region"]
     change_form_before_template = "services/admin/seeker_offers.html"
+    list_before_template = "services/admin/import_link.html"
+
+    def changelist_view(self, request, extra_context=None):
+        if self.has_add_permission(request):
+            extra_context = {
+                **(extra_context or {}),
+                "import_url": reverse("admin:services_seeker_import"),
+                "import_label": SeekersImport.label,
+            }
+        return super().changelist_view(request, extra_context)
+
+    def import_view(self, request):
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        return sheetimport.upload_page(
+            self,
+            request,
+            SeekersImport.key,
+            params={},
+            title=SeekersImport.label,
+            template_url=reverse("admin:services_seeker_import_template"),
+        )
 
     def get_fields(self, request, obj=None):
         fields = list(SeekerForm.Meta.fields)
@@ -222,6 +246,12 @@ class SeekerAdmin(ScopedAdmin):
     def get_urls(self):
         view = self.admin_site.admin_view
         return [
+            path("import/", view(self.import_view), name="services_seeker_import"),
+            path(
+                "import-template/",
+                view(lambda request: sheetimport.template_download(SeekersImport.key)),
+                name="services_seeker_import_template",
+            ),
             path("<int:pk>/refer/", view(self.refer_view), name="services_seeker_refer"),
             path("<int:pk>/zero/", view(self.zero_view), name="services_seeker_zero"),
             *super().get_urls(),
@@ -233,12 +263,10 @@ class DueFilter(admin.SimpleListFilter):
     parameter_name = "due"
 
     def lookups(self, request, model_admin):
-        return [("1", _("Due"))]
+        return [("1", _("Due, mine or nobody's"))]
 
     def queryset(self, request, queryset):
-        if self.value() == "1":
-            return queryset.filter(next_check_on__lte=timezone.localdate())
-        return queryset
+        return selectors.due_checks(queryset, request.user) if self.value() == "1" else queryset
 
 
 class HireForm(forms.Form):

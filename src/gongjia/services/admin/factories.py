@@ -16,7 +16,6 @@ from gongjia.platform import formatting, scope
 from gongjia.platform.admin_base import ScopedAdmin
 from gongjia.services import actions, steps
 from gongjia.services.models import (
-    WORKER_GROUNDS,
     BeautifulWorker,
     ConductRecord,
     FactoryAssessment,
@@ -298,10 +297,6 @@ class ConductRecordAdmin(ScopedAdmin):
 
 
 class WorkerForm(MemberNumberMixin, forms.ModelForm):
-    grounds = forms.MultipleChoiceField(
-        label=_("grounds"), choices=WORKER_GROUNDS, widget=forms.CheckboxSelectMultiple
-    )
-
     class Meta:
         model = BeautifulWorker
         fields = ["unit", "year", "grounds", "deeds"]

@@ -4,15 +4,17 @@ movements, persuasion posts with shifts, volunteers and logs, and gate counts.""
 
 from django import forms
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gongjia.honours.admin.common import MemberNumberMixin, in_yuan
 from gongjia.orgs.admin import under_unit
-from gongjia.platform import formatting, scope
+from gongjia.platform import formatting, scope, sheetimport
 from gongjia.platform.admin_base import ReadOnlyAdmin, ScopedAdmin
 from gongjia.services import actions, selectors
+from gongjia.services.imports import GateCountsImport
 from gongjia.services.models import (
     GateCount,
     HelmetBatch,
@@ -296,5 +298,33 @@ class GateCountAdmin(ScopedAdmin):
             **(extra_context or {}),
             "wearing_year": year,
             "wearing_rows": selectors.wearing_by(request.user, year, "unit__name"),
+            "wearing_enterprises": selectors.wearing_by(request.user, year, "enterprise__name"),
         }
+        if self.has_add_permission(request):
+            extra_context["import_url"] = reverse("admin:services_gatecount_import")
+            extra_context["import_label"] = GateCountsImport.label
         return super().changelist_view(request, extra_context)
+
+    def import_view(self, request):
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        return sheetimport.upload_page(
+            self,
+            request,
+            GateCountsImport.key,
+            params={},
+            title=GateCountsImport.label,
+            template_url=reverse("admin:services_gatecount_import_template"),
+        )
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("import/", view(self.import_view), name="services_gatecount_import"),
+            path(
+                "import-template/",
+                view(lambda request: sheetimport.template_download(GateCountsImport.key)),
+                name="services_gatecount_import_template",
+            ),
+            *super().get_urls(),
+        ]

@@ -16,13 +16,6 @@ from gongjia.services.workflows import station_workflow
 
 
 class StationForm(forms.ModelForm):
-    facilities = forms.MultipleChoiceField(
-        label=_("facilities"),
-        choices=FACILITIES,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
-
     class Meta:
         model = RestStation
         fields = ["unit", "name", "host", "region", "address", "hours", "facilities", "opened_on"]

@@ -3,10 +3,11 @@ weekly schedule, bookings that keep the booker's identity from the employer and 
 the counts a session leaves (services.md §1). The platform keeps counts only: no notes, no test
 scores, no narrative of a crisis."""
 
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from gongjia.platform.keylists import KeyListField
 
 # services.md §1, the proposed standard of a room (confirm): each item is checked and dated.
 ROOM_CHECKLIST = [
@@ -61,7 +62,7 @@ class CounsellingRoom(models.Model):
     hours = models.CharField(_("opening hours"), max_length=100)
     area_m2 = models.PositiveSmallIntegerField(_("room area (m²)"))
     opened_on = models.DateField(_("opened on"))
-    checklist = models.JSONField(_("standard items met"), default=list, blank=True)
+    checklist = KeyListField(_("standard items met"), keys=ROOM_CHECKLIST, blank=True)
     checked_on = models.DateField(_("checked on"), null=True, blank=True)
     status = models.CharField(
         _("status"), max_length=8, choices=Status.choices, default=Status.OPEN, editable=False
@@ -75,11 +76,6 @@ class CounsellingRoom(models.Model):
 
     def __str__(self):
         return self.name
-
-    def clean(self):
-        known = {k for k, _label in ROOM_CHECKLIST}
-        if set(self.checklist or ()) - known:
-            raise ValidationError({"checklist": _("Tick the items from the list.")})
 
     @property
     def meets_standard(self) -> bool:
@@ -164,10 +160,10 @@ class ScheduleSlot(models.Model):
 
 
 class Kind(models.TextChoices):
-    INDIVIDUAL = "individual", _("Individual")
-    GROUP = "group", _("Group")
-    HOTLINE = "hotline", _("Hotline")
-    LECTURE = "lecture", _("Lecture")
+    INDIVIDUAL = "individual", _("One-to-one talk")
+    GROUP = "group", _("Group session")
+    HOTLINE = "hotline", _("Hotline call")
+    LECTURE = "lecture", _("Mental-health lecture")
 
 
 class Topic(models.TextChoices):
@@ -296,7 +292,7 @@ class Crisis(models.Model):
         CounsellingRoom, verbose_name=_("room"), on_delete=models.PROTECT, related_name="crises"
     )
     at = models.DateTimeField(_("time"))
-    taken = models.JSONField(_("actions taken"), default=list)
+    taken = KeyListField(_("actions taken"), keys=CRISIS_ACTIONS)
     outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices)
     follow_up_due = models.DateTimeField(_("follow up by"), editable=False)
     followed_up_at = models.DateTimeField(

@@ -8,6 +8,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from gongjia.platform.keylists import KeyListField
+
 
 class Stage(models.TextChoices):
     SELF = "self", _("Self-assessment")
@@ -173,6 +175,14 @@ class ConductRecord(models.Model):
         return f"{self.member} · {self.get_kind_display()}"
 
 
+WORKER_GROUNDS = [
+    ("civility", _("civility")),
+    ("safety", _("safety")),
+    ("skill", _("skill")),
+    ("volunteering", _("volunteering")),
+]
+
+
 class BeautifulWorker(models.Model):
     class Status(models.TextChoices):
         NOMINATED = "nominated", _("Nominated")
@@ -189,7 +199,7 @@ class BeautifulWorker(models.Model):
         "orgs.OrgUnit", verbose_name=_("base union"), on_delete=models.PROTECT, related_name="+"
     )
     year = models.PositiveSmallIntegerField(_("year"))
-    grounds = models.JSONField(_("grounds"), default=list)
+    grounds = KeyListField(_("grounds"), keys=WORKER_GROUNDS)
     deeds = models.TextField(_("deeds"))
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.NOMINATED, editable=False
@@ -207,11 +217,3 @@ class BeautifulWorker(models.Model):
 
     def __str__(self):
         return f"{self.member} · {self.year}"
-
-
-WORKER_GROUNDS = [
-    ("civility", _("civility")),
-    ("safety", _("safety")),
-    ("skill", _("skill")),
-    ("volunteering", _("volunteering")),
-]

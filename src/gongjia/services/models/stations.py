@@ -1,10 +1,11 @@
 """Outdoor workers' rest stations (爱心驿家): hosts, hours, facilities, a public list on the
 workers' phones, visits reported by the hosts and yearly checks."""
 
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from gongjia.platform.keylists import KeyListField
 
 FACILITIES = [
     ("water", _("drinking water")),
@@ -36,7 +37,7 @@ class RestStation(models.Model):
     )
     address = models.CharField(_("address"), max_length=200)
     hours = models.CharField(_("opening hours"), max_length=100)
-    facilities = models.JSONField(_("facilities"), default=list, blank=True)
+    facilities = KeyListField(_("facilities"), keys=FACILITIES, blank=True)
     opened_on = models.DateField(_("opened on"))
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.OPEN, editable=False
@@ -50,11 +51,6 @@ class RestStation(models.Model):
 
     def __str__(self):
         return self.name
-
-    def clean(self):
-        known = {k for k, _label in FACILITIES}
-        if set(self.facilities or ()) - known:
-            raise ValidationError({"facilities": _("Tick the items from the list.")})
 
 
 class StationVisits(models.Model):
@@ -81,7 +77,7 @@ class StationCheck(models.Model):
         RestStation, verbose_name=_("rest station"), on_delete=models.PROTECT, related_name="checks"
     )
     checked_on = models.DateField(_("checked on"))
-    facilities = models.JSONField(_("facilities found"), default=list, blank=True)
+    facilities = KeyListField(_("facilities found"), keys=FACILITIES, blank=True)
     passed = models.BooleanField(_("passed"))
     findings = models.CharField(_("findings"), max_length=300, blank=True, default="")
 

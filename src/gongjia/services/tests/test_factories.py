@@ -171,3 +171,18 @@ def test_a_beautiful_worker_is_barred_by_a_sanction_and_held_to_the_quota(tree):
     with pytest.raises(ValidationError, match="3"):
         actions.worker_step(named[3], "name", acting_user=SYSTEM)
     assert BeautifulWorker.objects.filter(status="named").count() == 3
+
+
+def test_the_grounds_read_as_words_on_the_page_and_in_the_audit_log(tree, make_user, login_client):
+    w = make_beautiful_worker(
+        tree,
+        tree.town_a,
+        member=make_member(tree, tree.town_a, employer=tree.ent_a),
+        grounds=["civility", "volunteering"],
+    )
+    actions.worker_step(w, "name", acting_user=SYSTEM)
+    client = login_client(make_user("district_admin", tree.district))
+    page = client.get(f"/admin/services/beautifulworker/{w.pk}/change/").content.decode()
+    assert "文明、志愿服务" in page and "civility" not in page
+    log = client.get("/admin/auditlog/logentry/").content.decode()
+    assert "civility" not in log
