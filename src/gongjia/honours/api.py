@@ -20,17 +20,9 @@ from gongjia.honours.models import (
     Studio,
 )
 from gongjia.platform import money, scope
-from gongjia.platform.api_base import ERRORS, Year, page, scoped_get
+from gongjia.platform.api_base import ERRORS, Year, page, page_of, scoped_get
 
 router = Router(tags=["honours"])
-
-
-def _page_of(item):
-    return type(
-        f"{item.__name__.removesuffix('Out')}Page",
-        (Schema,),
-        {"__annotations__": {"count": int, "offset": int, "limit": int, "items": list[item]}},
-    )
 
 
 class HonourProgrammeOut(Schema):
@@ -70,7 +62,7 @@ class HonourProgrammeOut(Schema):
         return [quota.describe(r, names) for r in obj.rules]
 
 
-HonourProgrammePage = _page_of(HonourProgrammeOut)
+HonourProgrammePage = page_of(HonourProgrammeOut)
 
 
 @router.get("/programmes", response={200: HonourProgrammePage, **ERRORS})
@@ -212,7 +204,7 @@ class HonourNominationOut(Schema):
         return obj.get_status_display()
 
 
-HonourNominationPage = _page_of(HonourNominationOut)
+HonourNominationPage = page_of(HonourNominationOut)
 
 
 @router.get("/nominations", response={200: HonourNominationPage, **ERRORS})
@@ -271,7 +263,7 @@ class HonoureeOut(Schema):
         return obj.get_level_display()
 
 
-HonoureePage = _page_of(HonoureeOut)
+HonoureePage = page_of(HonoureeOut)
 
 
 @router.get("/register", response={200: HonoureePage, **ERRORS})
@@ -341,7 +333,7 @@ class PioneerUnitOut(Schema):
         return findings.pioneer_bars(obj, facts=getattr(obj, "bar_facts", None))
 
 
-PioneerUnitPage = _page_of(PioneerUnitOut)
+PioneerUnitPage = page_of(PioneerUnitOut)
 
 
 @router.get("/pioneer-units", response={200: PioneerUnitPage, **ERRORS})
@@ -417,7 +409,7 @@ class StudioOut(Schema):
         return money.yuan(obj.n_grants or 0)
 
 
-StudioPage = _page_of(StudioOut)
+StudioPage = page_of(StudioOut)
 
 
 @router.get("/studios", response={200: StudioPage, **ERRORS})
@@ -479,7 +471,7 @@ class NamedMethodOut(Schema):
         return all(f["met"] for f in findings.method_eligibility(obj, on))
 
 
-NamedMethodPage = _page_of(NamedMethodOut)
+NamedMethodPage = page_of(NamedMethodOut)
 
 
 @router.get("/methods", response={200: NamedMethodPage, **ERRORS})
@@ -545,7 +537,7 @@ class CareBatchOut(Schema):
         return findings.care_share(obj, obj.n_placed, obj.n_industrial).sentence()
 
 
-CareBatchPage = _page_of(CareBatchOut)
+CareBatchPage = page_of(CareBatchOut)
 
 
 @router.get("/recuperation/batches", response={200: CareBatchPage, **ERRORS})

@@ -288,6 +288,15 @@ def require_perm(request, model, action: str):
         raise PermissionDenied(_("You may not do this."))
 
 
+def page_of(item):
+    """The schema of one page of `item`s (`<Name>Page` for `<Name>Out`), as `page` returns it."""
+    return type(
+        f"{item.__name__.removesuffix('Out')}Page",
+        (Schema,),
+        {"__annotations__": {"count": int, "offset": int, "limit": int, "items": list[item]}},
+    )
+
+
 def page(queryset, offset: int, limit: int, prepare=None) -> dict:
     """One page of a list; the response schema serialises the items."""
     limit = max(1, min(limit, 500))

@@ -8,7 +8,6 @@ import random
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -620,10 +619,6 @@ def report_visits(station: RestStation, *, acting_user, month: dt.date, visits: 
         station=station, month=month, defaults={"visits": visits}
     )
     return row
-
-
-def total_visits(station: RestStation, year: int) -> int:
-    return station.visits.filter(month__year=year).aggregate(n=Sum("visits"))["n"] or 0
 
 
 @transaction.atomic

@@ -7,7 +7,7 @@ from ninja import Router, Schema
 
 from gongjia.members.selectors import member_of
 from gongjia.platform import scope
-from gongjia.platform.api_base import ERRORS, Year, page
+from gongjia.platform.api_base import ERRORS, Year, page, page_of
 from gongjia.services import selectors
 from gongjia.services.models import (
     Booking,
@@ -22,14 +22,6 @@ from gongjia.services.models import (
 )
 
 router = Router(tags=["services"])
-
-
-def _page_of(item):
-    return type(
-        f"{item.__name__.removesuffix('Out')}Page",
-        (Schema,),
-        {"__annotations__": {"count": int, "offset": int, "limit": int, "items": list[item]}},
-    )
 
 
 class CounsellingRoomOut(Schema):
@@ -58,7 +50,7 @@ class CounsellingRoomOut(Schema):
         return obj.opened_on.isoformat()
 
 
-@router.get("/counselling/rooms", response={200: _page_of(CounsellingRoomOut), **ERRORS})
+@router.get("/counselling/rooms", response={200: page_of(CounsellingRoomOut), **ERRORS})
 def list_rooms(
     request, status: CounsellingRoom.Status | None = None, offset: int = 0, limit: int = 50
 ):
@@ -96,7 +88,7 @@ class OwnBookingOut(Schema):
         return obj.get_status_display()
 
 
-@router.get("/counselling/bookings", response={200: _page_of(OwnBookingOut), **ERRORS})
+@router.get("/counselling/bookings", response={200: page_of(OwnBookingOut), **ERRORS})
 def list_own_bookings(request, offset: int = 0, limit: int = 50):
     """The caller's own bookings, named or anonymous: never anyone else's, whatever the
     caller's role."""
@@ -139,7 +131,7 @@ class PostingOut(Schema):
         return obj.posted_on.isoformat()
 
 
-@router.get("/employment/postings", response={200: _page_of(PostingOut), **ERRORS})
+@router.get("/employment/postings", response={200: page_of(PostingOut), **ERRORS})
 def list_postings(request, status: Posting.Status | None = None, offset: int = 0, limit: int = 50):
     """Job postings of employers verified by their credit code."""
     qs = scope.restrict(Posting.objects.select_related("enterprise", "region"), request.user)
@@ -187,7 +179,7 @@ class SeekerOut(Schema):
         return obj.n_hires
 
 
-@router.get("/employment/seekers", response={200: _page_of(SeekerOut), **ERRORS})
+@router.get("/employment/seekers", response={200: page_of(SeekerOut), **ERRORS})
 def list_seekers(request, offset: int = 0, limit: int = 50):
     """Job seekers with the certification the public employment service issued (the union never
     certifies) and the number of times they were hired with evidence."""
@@ -239,7 +231,7 @@ class PlacementOut(Schema):
         return obj.stable_6_on.isoformat() if obj.stable_6_on else None
 
 
-@router.get("/employment/placements", response={200: _page_of(PlacementOut), **ERRORS})
+@router.get("/employment/placements", response={200: page_of(PlacementOut), **ERRORS})
 def list_placements(
     request, status: Placement.Status | None = None, offset: int = 0, limit: int = 50
 ):
@@ -288,7 +280,7 @@ class HelmetStockOut(Schema):
         return obj.n_issued
 
 
-@router.get("/helmets/stock", response={200: _page_of(HelmetStockOut), **ERRORS})
+@router.get("/helmets/stock", response={200: page_of(HelmetStockOut), **ERRORS})
 def list_stock(request, offset: int = 0, limit: int = 50):
     """The stock ledger by batch, with the helmets issued from each."""
     qs = scope.restrict(
@@ -339,7 +331,7 @@ class PersuasionPostOut(Schema):
         return obj.n_lent or 0
 
 
-@router.get("/helmets/posts", response={200: _page_of(PersuasionPostOut), **ERRORS})
+@router.get("/helmets/posts", response={200: page_of(PersuasionPostOut), **ERRORS})
 def list_posts(request, offset: int = 0, limit: int = 50):
     """Persuasion posts with the totals of their logs."""
     qs = scope.restrict(
@@ -396,7 +388,7 @@ class FactoryOut(Schema):
         return obj.ended_on.isoformat() if obj.ended_on else None
 
 
-@router.get("/factories", response={200: _page_of(FactoryOut), **ERRORS})
+@router.get("/factories", response={200: page_of(FactoryOut), **ERRORS})
 def list_factories(
     request,
     status: FactoryAssessment.Status | None = None,
@@ -442,7 +434,7 @@ class RestStationOut(Schema):
         return obj.opened_on.isoformat()
 
 
-@router.get("/rest-stations", response={200: _page_of(RestStationOut), **ERRORS})
+@router.get("/rest-stations", response={200: page_of(RestStationOut), **ERRORS})
 def list_rest_stations(request, open_only: bool = False, offset: int = 0, limit: int = 50):
     """Outdoor workers' rest stations with their facilities."""
     qs = scope.restrict(RestStation.objects.select_related("region"), request.user)

@@ -54,7 +54,7 @@ def own_bookings(member_id: int):
     )
 
 
-def open_rooms(on: dt.date | None = None):
+def open_rooms():
     return CounsellingRoom.objects.filter(status=CounsellingRoom.Status.OPEN).order_by(
         "level", "name"
     )

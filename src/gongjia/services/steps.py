@@ -8,7 +8,15 @@ from gongjia.honours import findings as bars
 from gongjia.platform import formatting, parameters, workdays
 from gongjia.platform.formatting import clauses
 from gongjia.rights.steps import grade_for, weighted_total
-from gongjia.services.models import FactoryAssessment, Placement, Stage
+from gongjia.services.models import (
+    BeautifulWorker,
+    ConductRecord,
+    FactoryAssessment,
+    HelmetPeriod,
+    Hire,
+    Placement,
+    Stage,
+)
 
 # --- a placement --------------------------------------------------------------------------------
 
@@ -170,8 +178,6 @@ def not_expired_yet(step):
 
 
 def hire_recorded(step) -> None:
-    from gongjia.services.models import Hire
-
     p = step.obj
     Hire.objects.create(
         placement=p,
@@ -222,8 +228,6 @@ def period_closed(step) -> None:
 
 def next_period_opens(step) -> None:
     """The next period of the union opens with this closing stock."""
-    from gongjia.services.models import HelmetPeriod
-
     p = step.obj
     nxt = (
         HelmetPeriod.objects.filter(unit_id=p.unit_id, starts_on__gt=p.ends_on)
@@ -239,8 +243,6 @@ def next_period_opens(step) -> None:
 
 def worker_bars(w) -> list[str]:
     """A disciplinary sanction or a serious safety breach in force in the year bars the title."""
-    from gongjia.services.models import ConductRecord
-
     end = dt.date(w.year, 12, 31)
     found = ConductRecord.objects.filter(member_id=w.member_id, on__lte=end).exclude(
         until__lt=dt.date(w.year, 1, 1)
@@ -258,8 +260,6 @@ def worker_barred(w):
 
 
 def over_enterprise_quota(step):
-    from gongjia.services.models import BeautifulWorker
-
     w = step.obj
     quota = parameters.value("services.workers.per_enterprise", dt.date(w.year, 12, 31))
     named = BeautifulWorker.objects.filter(

@@ -10,6 +10,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from gongjia.honours.admin.common import MemberNumberMixin
 from gongjia.orgs.admin import under_unit
 from gongjia.platform import parameters, scope
 from gongjia.platform.admin_base import ScopedAdmin
@@ -99,13 +100,7 @@ class CounsellorAdmin(ScopedAdmin):
     ]
 
 
-class BookingForm(forms.ModelForm):
-    member_number = forms.CharField(
-        label=_("member number"),
-        max_length=24,
-        required=False,
-        help_text=_("Leave empty for an anonymous booking."),
-    )
+class BookingForm(MemberNumberMixin, forms.ModelForm):
     consent = forms.BooleanField(
         label=_("The worker consents separately to the handling of mental-health data"),
         required=False,
@@ -117,6 +112,9 @@ class BookingForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # No number: an anonymous booking.
+        self.fields["member_number"].required = False
+        self.fields["member_number"].help_text = _("Leave empty for an anonymous booking.")
         if "channel" in self.fields:
             self.fields["channel"].choices = [
                 c for c in Booking.Channel.choices if c[0] != Booking.Channel.PORTAL
@@ -162,19 +160,8 @@ class BookingAdmin(ScopedAdmin):
         if change:
             return obj
         d = form.cleaned_data
-        member_id = None
-        number = (d.get("member_number") or "").strip()
-        if number:
-            from gongjia.members.selectors import members_by_number
-
-            member = members_by_number([number]).get(number)
-            if member is None:
-                from django.core.exceptions import ValidationError
-
-                raise ValidationError(
-                    {"member_number": _("No member with the number %(n)s.") % {"n": number}}
-                )
-            member_id = member.pk
+        member = d.get("member")  # found by the member-number field, or none: anonymous
+        member_id = member.pk if member else None
         return actions.book(
             d["room"],
             acting_user=request.user,
